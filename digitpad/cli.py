@@ -1,0 +1,175 @@
+"""``digitpad`` (the window) and ``digitpad train|evaluate|predict`` (the tutorial, scripted)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from digitpad import __version__
+from digitpad.ml.errors import DigitpadError
+from digitpad.ml.recipe import TUTORIAL
+
+EXIT_USAGE = 2
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="digitpad",
+        description="Draw a digit and watch a neural network read it. With no command, "
+        "opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"digitpad {__version__}")
+    parser.add_argument("--lang", choices=["en", "ko"], help="user interface language")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", help="open the window (the default)")
+    gui.add_argument("--data", metavar="PATH", help="mnist.npz to train with")
+    gui.add_argument("--model", metavar="PATH", help=".keras model to open")
+    gui.add_argument("--lang", choices=["en", "ko"], help="user interface language")
+
+    train = commands.add_parser(
+        "train", help="train the tutorial's model", description="Train the tutorial's model: "
+        "Dense(512, relu) -> Dense(10, softmax), rmsprop, then evaluate it on the test set."
+    )
+    train.add_argument("--epochs", type=_positive_int, default=TUTORIAL.epochs)
+    train.add_argument("--batch-size", type=_positive_int, default=TUTORIAL.batch_size)
+    train.add_argument("--learning-rate", type=_positive_float, default=TUTORIAL.learning_rate)
+    train.add_argument("--hidden-units", type=_positive_int, default=TUTORIAL.hidden_units)
+    train.add_argument("--seed", type=int, default=None, help="make the run repeatable")
+    train.add_argument("--data", metavar="PATH", help="mnist.npz (default: $DIGITPAD_MNIST)")
+    train.add_argument("--out", metavar="PATH", default="model.keras",
+                       help="where to save the model; a model card .json goes beside it")
+    train.add_argument("--limit", type=_positive_int, default=None,
+                       help="train on the first N training images only (quick experiments)")
+
+    evaluate = commands.add_parser("evaluate", help="test loss and accuracy of a model")
+    evaluate.add_argument("--model", metavar="PATH", help="default: the bundled model")
+    evaluate.add_argument("--data", metavar="PATH", help="mnist.npz (default: $DIGITPAD_MNIST)")
+
+    predict = commands.add_parser("predict", help="read digits from image files")
+    predict.add_argument("images", nargs="+", metavar="IMAGE")
+    predict.add_argument("--model", metavar="PATH", help="default: the bundled model")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "train":
+            return _train(args)
+        if args.command == "evaluate":
+            return _evaluate(args)
+        if args.command == "predict":
+            return _predict(args)
+        return _gui(args)
+    except DigitpadError as exc:
+        print(f"digitpad: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("digitpad: interrupted", file=sys.stderr)
+        return 130
+
+
+def gui_main() -> int:
+    return main(sys.argv[1:] or None)
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from digitpad.ui.app import run  # Qt is imported only for the window
+
+    return run(
+        data=getattr(args, "data", None),
+        model=getattr(args, "model", None),
+        lang=getattr(args, "lang", None),
+    )
+
+
+def _train(args: argparse.Namespace) -> int:
+    from digitpad.ml import keras_log, model_card
+    from digitpad.ml.data import load_mnist
+    from digitpad.ml.model import build_model, check_output_path, save_model
+    from digitpad.ml.training import TrainData, train
+
+    recipe = TUTORIAL.with_(
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        hidden_units=args.hidden_units,
+        seed=args.seed,
+    )
+    out = check_output_path(args.out)  # fail before minutes of training, not after
+    mnist = load_mnist(args.data)
+    data = TrainData.from_mnist(mnist, args.limit)
+    model = build_model(recipe)
+    # Keras prints its own per-epoch lines: a live bar on a terminal, one line otherwise.
+    result = train(model, data, recipe, verbose=1 if sys.stdout.isatty() else 2)
+    if result.diverged:
+        raise DigitpadError("training diverged (the loss became NaN); lower --learning-rate")
+    print(keras_log.test_summary(result.test_loss, result.test_acc), flush=True)
+    save_model(model, out)
+    card = model_card.write_card(
+        model_card.make_card(recipe, result, mnist), model_card.card_path_for(out)
+    )
+    print(f"saved {out} (model card: {card.name})")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from digitpad.ml.data import load_mnist
+    from digitpad.ml.model import bundled_model_path, check_model_file, load_model
+    from digitpad.ml.training import TrainData, evaluate
+
+    path = check_model_file(args.model or bundled_model_path())
+    mnist = load_mnist(args.data)
+    model = load_model(path)
+    test_loss, test_acc = evaluate(
+        model, TrainData.from_mnist(mnist), verbose=1 if sys.stdout.isatty() else 2
+    )
+    print(f"test_loss: {test_loss:.4f}")
+    print(f"test_acc: {test_acc:.4f}")
+    return 0
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from digitpad.ml import keras_log
+    from digitpad.ml.images import read_grey
+    from digitpad.ml.model import bundled_model_path
+    from digitpad.ml.predictor import Predictor
+
+    predictor = Predictor.from_file(Path(args.model) if args.model else bundled_model_path())
+    drawings = [(name, read_grey(name)) for name in args.images]  # all readable, or stop now
+    for name, drawing in drawings:
+        probabilities = predictor.predict_drawing(drawing)
+        if probabilities is None:
+            print(f"{name}: no digit found (the image is blank)")
+            continue
+        print(f"{name}: {int(probabilities.argmax())}")
+        print(keras_log.probability_table(probabilities))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

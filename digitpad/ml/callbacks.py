@@ -1,0 +1,71 @@
+"""The Keras callback that reports progress and honours cancel (imports Keras)."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+
+import keras
+
+BatchFn = Callable[[int, int, dict], None]  # (step, steps, logs)
+EpochFn = Callable[[int, dict], None]  # (1-based epoch, logs)
+
+
+class ProgressCallback(keras.callbacks.Callback):
+    """Plain callables in, no Qt: the GUI wraps these in signals, the CLI prints.
+
+    Cancel is checked after every batch (Keras stops the fit there), and a loss that
+    is no longer finite stops the fit too: rmsprop has diverged, nothing good follows.
+    """
+
+    def __init__(
+        self,
+        steps: int,
+        cancel: threading.Event | None = None,
+        on_batch: BatchFn | None = None,
+        on_epoch: EpochFn | None = None,
+        batch_every: int = 1,
+    ) -> None:
+        super().__init__()
+        self.steps = steps
+        self.cancel = cancel or threading.Event()
+        self.on_batch = on_batch
+        self.on_epoch = on_epoch
+        self.batch_every = max(1, batch_every)
+        self.diverged = False
+        self.cancelled = False
+        self.epoch_started = 0.0
+        self.completed_epochs = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_started = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        loss = logs.get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            self.diverged = True
+            self.model.stop_training = True
+            return
+        if self.cancel.is_set():
+            self.cancelled = True
+            self.model.stop_training = True
+        step = batch + 1
+        if self.on_batch and (step % self.batch_every == 0 or step == self.steps):
+            self.on_batch(step, self.steps, {k: float(v) for k, v in logs.items()})
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.cancelled or self.diverged:
+            return  # a partial epoch is not reported as a finished one
+        self.completed_epochs = epoch + 1
+        if self.on_epoch:
+            logs = {k: float(v) for k, v in (logs or {}).items()}
+            logs["seconds"] = time.perf_counter() - self.epoch_started
+            self.on_epoch(epoch + 1, logs)
+
+    def on_test_batch_end(self, batch, logs=None):
+        if self.cancel.is_set():
+            self.cancelled = True
+            self.model.stop_evaluating = True

@@ -1,0 +1,146 @@
+"""MNIST: find it, validate it, and apply the recipe's reshape and scale.
+
+Resolution order (DESIGN.md): explicit path -> ``$DIGITPAD_MNIST`` -> Keras'
+``mnist.load_data()`` (its cache, else a download).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from digitpad.ml.errors import DatasetError
+
+log = logging.getLogger(__name__)
+
+ENV_VAR = "DIGITPAD_MNIST"
+EXPECTED = {
+    "x_train": (60000, 28, 28),
+    "y_train": (60000,),
+    "x_test": (10000, 28, 28),
+    "y_test": (10000,),
+}
+HOW_TO_GET = (
+    f"download mnist.npz (Keras' layout) and pass --data PATH or set {ENV_VAR}=/path/to/mnist.npz"
+)
+
+
+@dataclass(frozen=True)
+class Mnist:
+    """The four arrays of Keras' ``mnist.npz``, exactly as stored (uint8 images)."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str  # where it came from, for messages and the model card
+
+    def flat_train(self) -> np.ndarray:
+        return flatten(self.x_train)
+
+    def flat_test(self) -> np.ndarray:
+        return flatten(self.x_test)
+
+
+def flatten(images: np.ndarray) -> np.ndarray:
+    """The recipe's preprocessing: reshape to (n, 784), float32, scaled to [0, 1]."""
+    images = np.asarray(images)
+    return images.reshape((images.shape[0], 28 * 28)).astype("float32") / 255
+
+
+def resolve_path(explicit: str | os.PathLike | None = None) -> Path | None:
+    """The file to load, or ``None`` when Keras' own loader should be asked."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return Path(env).expanduser()
+    return None
+
+
+def load_mnist(explicit: str | os.PathLike | None = None) -> Mnist:
+    """Load and validate MNIST; raise :class:`DatasetError` with one clear line."""
+    path = resolve_path(explicit)
+    if path is not None:
+        arrays = _read_npz(path)
+        return _validated(arrays, str(path))
+    return _validated(_from_keras(), "keras.datasets.mnist")
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    if not path.exists():
+        raise DatasetError(f"{path}: no such file ({HOW_TO_GET})")
+    if path.is_dir():
+        raise DatasetError(f"{path}: is a folder, expected the file mnist.npz")
+    try:
+        # Open the file ourselves: np.load leaks its handle when the zip is damaged.
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
+            missing = [key for key in EXPECTED if key not in npz.files]
+            if missing:
+                raise DatasetError(
+                    f"{path}: not an MNIST file, missing {', '.join(missing)} "
+                    f"(expected keys {', '.join(EXPECTED)})"
+                )
+            return {key: npz[key] for key in EXPECTED}
+    except DatasetError:
+        raise
+    except PermissionError:
+        raise DatasetError(f"{path}: permission denied") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DatasetError(f"{path}: not a readable .npz file ({reason})") from None
+
+
+def _from_keras() -> dict[str, np.ndarray]:
+    try:
+        from keras.datasets import mnist  # noqa: PLC0415 - TensorFlow is slow to import
+    except ImportError as exc:
+        raise DatasetError(f"MNIST not found and Keras is unavailable ({exc}); {HOW_TO_GET}") from None
+    try:
+        (x_train, y_train), (x_test, y_test) = mnist.load_data()
+    except Exception as exc:  # noqa: BLE001 - any download failure means the same to a user
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DatasetError(
+            f"MNIST not found: no --data path, {ENV_VAR} is not set, and Keras could not "
+            f"download it ({reason}); {HOW_TO_GET}"
+        ) from None
+    return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+
+
+def _validated(arrays: dict[str, np.ndarray], source: str) -> Mnist:
+    for key, shape in EXPECTED.items():
+        array = arrays[key]
+        if array.shape != shape:
+            raise DatasetError(f"{source}: {key} has shape {array.shape}, expected {shape}")
+        if not np.issubdtype(array.dtype, np.integer):
+            raise DatasetError(f"{source}: {key} has dtype {array.dtype}, expected uint8")
+    for key in ("x_train", "x_test"):
+        if arrays[key].dtype != np.uint8:
+            raise DatasetError(f"{source}: {key} has dtype {arrays[key].dtype}, expected uint8")
+    for key in ("y_train", "y_test"):
+        labels = arrays[key]
+        low, high = int(labels.min()), int(labels.max())
+        if low < 0 or high > 9:
+            raise DatasetError(f"{source}: {key} has labels {low}..{high}, expected 0..9")
+    log.info("MNIST loaded from %s", source)
+    return Mnist(
+        arrays["x_train"],
+        arrays["y_train"].astype(np.uint8),
+        arrays["x_test"],
+        arrays["y_test"].astype(np.uint8),
+        source,
+    )
+
+
+def sha256_of(path: str | os.PathLike) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,181 @@
+"""Build, save and load Keras models. TensorFlow is imported only inside functions."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from digitpad.ml.errors import ModelError
+from digitpad.ml.resources import resource_path
+from digitpad.ml.recipe import CLASSES, INPUT_SIZE, TUTORIAL, Recipe
+
+log = logging.getLogger(__name__)
+
+BUNDLED_NAME = "mnist_dense.keras"
+BUNDLED_CARD = "mnist_dense.json"
+
+
+def bundled_model_path() -> Path:
+    """The trained model shipped inside the package (works from a wheel too)."""
+    return resource_path(BUNDLED_NAME)
+
+
+def bundled_card_path() -> Path:
+    return resource_path(BUNDLED_CARD)
+
+
+def import_keras():
+    """Import Keras (and TensorFlow) quietly; ~6 s the first time on a small machine."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # no C++ info/GPU-probe noise
+    import keras  # noqa: PLC0415
+
+    return keras
+
+
+def build_model(recipe: Recipe = TUTORIAL):
+    """The tutorial's model, compiled exactly as the tutorial compiles it."""
+    recipe.validate()
+    keras = import_keras()
+    from keras import layers  # noqa: PLC0415
+
+    if recipe.seed is not None:
+        keras.utils.set_random_seed(recipe.seed)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(INPUT_SIZE,)),
+            layers.Dense(recipe.hidden_units, activation="relu"),
+            layers.Dense(CLASSES, activation="softmax"),
+        ]
+    )
+    compile_model(model, recipe)
+    return model
+
+
+def compile_model(model, recipe: Recipe = TUTORIAL) -> None:
+    keras = import_keras()
+    optimizer = keras.optimizers.RMSprop(learning_rate=recipe.learning_rate)
+    model.compile(optimizer=optimizer, loss=recipe.loss, metrics=["accuracy"])
+
+
+def check_output_path(path: str | os.PathLike) -> Path:
+    """Where a model may be saved: ``.keras``, an existing folder, not a folder itself."""
+    target = Path(path).expanduser()
+    if target.suffix != ".keras":
+        raise ModelError(f"{target}: model files must end in .keras")
+    if target.is_dir():
+        raise ModelError(f"{target}: is a folder")
+    folder = target.parent
+    if not folder.is_dir():
+        raise ModelError(f"{target}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ModelError(f"{target}: folder {folder} is not writable")
+    return target
+
+
+def save_model(model, path: str | os.PathLike) -> Path:
+    """Save atomically: write a temporary file beside the target, then replace it.
+
+    A crash or a full disk mid-save leaves the previous file untouched.
+    """
+    target = check_output_path(path)
+    folder = target.parent
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".keras", dir=folder)
+    os.close(handle)
+    try:
+        os.chmod(temp_name, default_file_mode())
+        model.save(temp_name)
+        with open(temp_name, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temp_name, target)
+    except PermissionError:
+        _remove_quietly(temp_name)
+        raise ModelError(f"{target}: permission denied") from None
+    except OSError as exc:
+        _remove_quietly(temp_name)
+        raise ModelError(f"{target}: could not save ({exc.strerror or exc})") from None
+    except BaseException:
+        _remove_quietly(temp_name)
+        raise
+    log.info("model saved to %s", target)
+    return target
+
+
+def default_file_mode() -> int:
+    """What a plain ``open(..., "w")`` would give: mkstemp files are private (0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _remove_quietly(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
+
+
+def check_model_file(path: str | os.PathLike) -> Path:
+    """Cheap checks that need no TensorFlow; raise :class:`ModelError` with one line."""
+    target = Path(path).expanduser()
+    if not target.exists():
+        raise ModelError(f"{target}: no such file")
+    if target.is_dir():
+        raise ModelError(f"{target}: is a folder, expected a .keras file")
+    if target.suffix in (".h5", ".hdf5"):
+        raise ModelError(f"{target}: legacy HDF5 models are not supported; save it as .keras")
+    try:
+        with open(target, "rb"):
+            pass
+    except PermissionError:
+        raise ModelError(f"{target}: permission denied") from None
+    except OSError as exc:
+        raise ModelError(f"{target}: cannot be read ({exc.strerror or exc})") from None
+    if target.stat().st_size == 0:
+        raise ModelError(f"{target}: the file is empty")
+    if not zipfile.is_zipfile(target):
+        raise ModelError(f"{target}: not a Keras model (.keras files are zip archives)")
+    try:
+        with zipfile.ZipFile(target) as archive:
+            names = set(archive.namelist())
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ModelError(f"{target}: damaged or truncated ({exc})") from None
+    if bad is not None:
+        raise ModelError(f"{target}: damaged or truncated ({bad} is corrupt)")
+    if "config.json" not in names or "model.weights.h5" not in names:
+        raise ModelError(f"{target}: not a Keras model (config.json or weights missing)")
+    return target
+
+
+def load_model(path: str | os.PathLike):
+    """Load a ``.keras`` file in safe mode and check it reads 784 pixels into 10 classes."""
+    target = check_model_file(path)
+    keras = import_keras()
+    try:
+        model = keras.saving.load_model(target, safe_mode=True, compile=True)
+    except Exception as exc:  # noqa: BLE001 - Keras raises many types; all mean "unusable"
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "safe_mode" in str(exc) or "Lambda" in str(exc):
+            reason = "it contains code (a Lambda layer) that safe mode refuses to run"
+        raise ModelError(f"{target}: cannot be loaded ({reason})") from None
+    check_shapes(model, target)
+    if model.optimizer is None or not getattr(model, "compiled", True):
+        compile_model(model)
+    return model
+
+
+def check_shapes(model, where: object = "model") -> None:
+    try:
+        in_shape = tuple(model.input_shape)
+        out_shape = tuple(model.output_shape)
+    except (AttributeError, ValueError):
+        raise ModelError(f"{where}: the model has no defined input/output shape") from None
+    if in_shape[1:] not in ((INPUT_SIZE,), (28, 28), (28, 28, 1)):
+        raise ModelError(
+            f"{where}: expects input shape {in_shape[1:]}, digitpad needs 784 pixels (28x28)"
+        )
+    if out_shape[1:] != (CLASSES,):
+        raise ModelError(f"{where}: has output shape {out_shape[1:]}, digitpad needs 10 classes")

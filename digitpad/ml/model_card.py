@@ -1,0 +1,66 @@
+"""The JSON model card written beside a trained model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from digitpad import __version__
+from digitpad.ml.data import Mnist, sha256_of
+from digitpad.ml.model import default_file_mode
+from digitpad.ml.recipe import Recipe
+from digitpad.ml.training import TrainResult
+
+
+def card_path_for(model_path: str | os.PathLike) -> Path:
+    return Path(model_path).with_suffix(".json")
+
+
+def make_card(recipe: Recipe, result: TrainResult, mnist: Mnist) -> dict:
+    source = Path(mnist.source)
+    return {
+        "name": "digitpad MNIST dense",
+        "recipe": {
+            "layers": [
+                f"Dense({recipe.hidden_units}, activation='relu')",
+                "Dense(10, activation='softmax')",
+            ],
+            **recipe.as_dict(),
+            "metrics": ["accuracy"],
+            "preprocessing": "reshape (n, 784), astype float32, / 255",
+        },
+        "seed": recipe.seed,
+        "epochs": recipe.epochs,
+        "epochs_completed": result.epochs_completed,
+        "history": result.history,
+        "test_loss": result.test_loss,
+        "test_acc": result.test_acc,
+        "mnist_source": source.name if source.is_file() else mnist.source,
+        "mnist_sha256": sha256_of(source) if source.is_file() else None,
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "digitpad_version": __version__,
+    }
+
+
+def write_card(card: dict, path: str | os.PathLike) -> Path:
+    target = Path(path)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".json", dir=target.parent)
+    os.chmod(temp, default_file_mode())
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(card, out, indent=2)
+        out.write("\n")
+    os.replace(temp, target)
+    return target
+
+
+def read_card(path: str | os.PathLike) -> dict | None:
+    """The card, or ``None`` when absent or unreadable (a card is never essential)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            card = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    return card if isinstance(card, dict) else None

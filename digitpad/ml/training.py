@@ -1,0 +1,131 @@
+"""Fit and evaluate with progress and cancel as plain callables (no Qt here).
+
+The GUI's worker thread and the CLI both call :func:`train`; only how they show
+progress differs.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from digitpad.ml.data import Mnist, flatten
+from digitpad.ml.recipe import TUTORIAL, Recipe, steps_per_epoch
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainResult:
+    """What a Train click produced; ``stopped`` means cancelled or diverged."""
+
+    stopped: bool = False
+    diverged: bool = False
+    epochs_completed: int = 0
+    history: dict[str, list[float]] = field(default_factory=dict)
+    test_loss: float | None = None
+    test_acc: float | None = None
+
+    def as_dict(self) -> dict:
+        out = {
+            "stopped": self.stopped,
+            "diverged": self.diverged,
+            "epochs_completed": self.epochs_completed,
+            "history": self.history,
+        }
+        if self.test_acc is not None:
+            out["test_loss"] = self.test_loss
+            out["test_acc"] = self.test_acc
+        return out
+
+
+@dataclass
+class TrainData:
+    """Recipe-ready arrays: images flattened to float32 in [0, 1] once, not per fit."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray | None = None
+    y_test: np.ndarray | None = None
+
+    @classmethod
+    def from_mnist(cls, mnist: Mnist, train_limit: int | None = None) -> TrainData:
+        n = train_limit or len(mnist.x_train)
+        return cls(
+            flatten(mnist.x_train[:n]),
+            mnist.y_train[:n].astype(np.int64),
+            mnist.flat_test(),
+            mnist.y_test.astype(np.int64),
+        )
+
+
+def train(
+    model,
+    data: TrainData,
+    recipe: Recipe = TUTORIAL,
+    *,
+    cancel: threading.Event | None = None,
+    on_batch: Callable[[int, int, dict], None] | None = None,
+    on_epoch: Callable[[int, dict], None] | None = None,
+    evaluate: bool = True,
+    verbose: int | str = 0,
+    batch_every: int = 1,
+) -> TrainResult:
+    """Run the recipe's ``model.fit`` (then ``evaluate``) on ``model`` in place.
+
+    If the loss diverges (NaN/inf) the weights are put back as they were before the
+    call, so a bad learning rate never leaves a broken model behind.
+    """
+    from digitpad.ml.callbacks import ProgressCallback  # noqa: PLC0415 - imports Keras
+
+    recipe.validate()
+    cancel = cancel or threading.Event()
+    steps = steps_per_epoch(len(data.x_train), recipe.batch_size)
+    callback = ProgressCallback(steps, cancel, on_batch, on_epoch, batch_every)
+    before = model.get_weights()
+    result = TrainResult()
+    if cancel.is_set():
+        result.stopped = True
+        return result
+    history = model.fit(
+        data.x_train,
+        data.y_train,
+        epochs=recipe.epochs,
+        batch_size=recipe.batch_size,
+        callbacks=[callback],
+        verbose=verbose,
+    )
+    # Keras records an interrupted epoch in history too; keep only the finished ones.
+    done = callback.completed_epochs
+    result.history = {key: [float(v) for v in vals[:done]] for key, vals in history.history.items()}
+    result.epochs_completed = done
+    if callback.diverged or not all(math.isfinite(v) for v in history.history.get("loss", [])):
+        log.warning("training diverged; previous weights restored")
+        model.set_weights(before)
+        result.diverged = True
+        result.stopped = True
+        result.epochs_completed = 0
+        return result
+    if callback.cancelled:
+        result.stopped = True
+        return result
+    if evaluate and data.x_test is not None and not cancel.is_set():
+        test_loss, test_acc = model.evaluate(
+            data.x_test, data.y_test, batch_size=32, callbacks=[callback], verbose=verbose
+        )
+        if callback.cancelled:
+            result.stopped = True
+            return result
+        result.test_loss, result.test_acc = float(test_loss), float(test_acc)
+    return result
+
+
+def evaluate(model, data: TrainData, verbose: int | str = 0) -> tuple[float, float]:
+    """The tutorial's ``model.evaluate(test_images, test_labels)``: 313 steps of 32."""
+    test_loss, test_acc = model.evaluate(data.x_test, data.y_test, batch_size=32, verbose=verbose)
+    return float(test_loss), float(test_acc)

@@ -1,0 +1,52 @@
+"""Shared fixtures: MNIST (skip or fail by policy), Qt offscreen, isolated settings."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import pytest
+
+from digitpad.ml.data import Mnist, load_mnist
+from digitpad.ml.errors import DatasetError
+
+_cache: dict[str, Mnist | str] = {}
+
+
+def _mnist_or_reason() -> Mnist | str:
+    if "value" not in _cache:
+        try:
+            _cache["value"] = load_mnist()
+        except DatasetError as exc:
+            _cache["value"] = str(exc)
+    return _cache["value"]
+
+
+@pytest.fixture(scope="session")
+def mnist() -> Mnist:
+    """The real MNIST; skipped with the reason when absent, failed when required."""
+    value = _mnist_or_reason()
+    if isinstance(value, str):
+        message = f"MNIST unavailable: {value}"
+        if os.environ.get("DIGITPAD_REQUIRE_MNIST") == "1":
+            pytest.fail(message + " (DIGITPAD_REQUIRE_MNIST=1)")
+        pytest.skip(message)
+    return value
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    """Point QSettings and the user data folder at tmp_path so tests never share state."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("DIGITPAD_DATA_HOME", str(tmp_path / "data"))
+    try:
+        from PySide6.QtCore import QSettings
+    except ImportError:
+        return
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
+    )
