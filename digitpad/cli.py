@@ -50,8 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--lang", choices=["en", "ko"], help="user interface language")
 
     train = commands.add_parser(
-        "train", help="train the tutorial's model", description="Train the tutorial's model: "
-        "Dense(512, relu) -> Dense(10, softmax), rmsprop, then evaluate it on the test set."
+        "train",
+        help="train the tutorial's model",
+        description="Train the tutorial's model: "
+        "Dense(512, relu) -> Dense(10, softmax), rmsprop, then evaluate it on the test set.",
     )
     train.add_argument("--epochs", type=_positive_int, default=TUTORIAL.epochs)
     train.add_argument("--batch-size", type=_positive_int, default=TUTORIAL.batch_size)
@@ -59,10 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--hidden-units", type=_positive_int, default=TUTORIAL.hidden_units)
     train.add_argument("--seed", type=int, default=None, help="make the run repeatable")
     train.add_argument("--data", metavar="PATH", help="mnist.npz (default: $DIGITPAD_MNIST)")
-    train.add_argument("--out", metavar="PATH", default="model.keras",
-                       help="where to save the model; a model card .json goes beside it")
-    train.add_argument("--limit", type=_positive_int, default=None,
-                       help="train on the first N training images only (quick experiments)")
+    train.add_argument(
+        "--out",
+        metavar="PATH",
+        default="model.keras",
+        help="where to save the model; a model card .json goes beside it",
+    )
+    train.add_argument(
+        "--limit",
+        type=_positive_int,
+        default=None,
+        help="train on the first N training images only (quick experiments)",
+    )
 
     evaluate = commands.add_parser("evaluate", help="test loss and accuracy of a model")
     evaluate.add_argument("--model", metavar="PATH", help="default: the bundled model")

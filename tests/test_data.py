@@ -83,12 +83,12 @@ def test_folder_and_garbage_and_truncated_files(tmp_path):
         load_mnist(tmp_path)
     garbage = tmp_path / "garbage.npz"
     garbage.write_bytes(b"this is not a zip file at all")
-    with pytest.raises(DatasetError, match="not a readable .npz file"):
+    with pytest.raises(DatasetError, match=r"not a readable \.npz file"):
         load_mnist(garbage)
     good = _write_npz(tmp_path / "good.npz")
     truncated = tmp_path / "truncated.npz"
     truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
-    with pytest.raises(DatasetError, match="truncated.npz"):
+    with pytest.raises(DatasetError, match=r"truncated\.npz"):
         load_mnist(truncated)
 
 

@@ -99,9 +99,11 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
 
 def _from_keras() -> dict[str, np.ndarray]:
     try:
-        from keras.datasets import mnist  # noqa: PLC0415 - TensorFlow is slow to import
+        from keras.datasets import mnist
     except ImportError as exc:
-        raise DatasetError(f"MNIST not found and Keras is unavailable ({exc}); {HOW_TO_GET}") from None
+        raise DatasetError(
+            f"MNIST not found and Keras is unavailable ({exc}); {HOW_TO_GET}"
+        ) from None
     try:
         (x_train, y_train), (x_test, y_test) = mnist.load_data()
     except Exception as exc:  # noqa: BLE001 - any download failure means the same to a user

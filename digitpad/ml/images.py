@@ -13,8 +13,9 @@ from digitpad.ml.errors import ImageError
 def read_grey(path: str | os.PathLike) -> np.ndarray:
     """Any image Pillow reads -> HxW uint8 grey. Transparent pixels count as background."""
     try:
-        with Image.open(path) as image:
-            image.load()
+        with Image.open(path) as opened:
+            opened.load()
+            image = opened
             if image.mode in ("RGBA", "LA") or "transparency" in image.info:
                 rgba = image.convert("RGBA")
                 # Flatten onto white, so dark ink on a transparent background reads right.

@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 
 from digitpad.ml.errors import ModelError
-from digitpad.ml.resources import resource_path
 from digitpad.ml.recipe import CLASSES, INPUT_SIZE, TUTORIAL, Recipe
+from digitpad.ml.resources import resource_path
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def bundled_card_path() -> Path:
 def import_keras():
     """Import Keras (and TensorFlow) quietly; ~6 s the first time on a small machine."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # no C++ info/GPU-probe noise
-    import keras  # noqa: PLC0415
+    import keras
 
     return keras
 
@@ -39,7 +39,7 @@ def build_model(recipe: Recipe = TUTORIAL):
     """The tutorial's model, compiled exactly as the tutorial compiles it."""
     recipe.validate()
     keras = import_keras()
-    from keras import layers  # noqa: PLC0415
+    from keras import layers
 
     if recipe.seed is not None:
         keras.utils.set_random_seed(recipe.seed)

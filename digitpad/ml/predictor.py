@@ -83,7 +83,7 @@ class Predictor:
     # -- construction ----------------------------------------------------------------
     @classmethod
     def from_file(cls, path: str | os.PathLike) -> Predictor:
-        from digitpad.ml.model import check_model_file  # noqa: PLC0415 - avoid a cycle
+        from digitpad.ml.model import check_model_file
 
         target = check_model_file(path)
         return cls(read_layers(target), name=os.path.basename(target))
@@ -171,4 +171,6 @@ class Predictor:
         except (ValueError, IndexError, KeyError, TypeError) as exc:
             raise ModelError(f"{self.name}: weights do not fit the layers ({exc})") from None
         if out.shape != (1, CLASSES):
-            raise ModelError(f"{self.name}: gives {out.shape[1:]} outputs, digitpad needs 10 classes")
+            raise ModelError(
+                f"{self.name}: gives {out.shape[1:]} outputs, digitpad needs 10 classes"
+            )

@@ -102,8 +102,8 @@ def _centre_of_mass_to_centre(field: np.ndarray) -> np.ndarray:
     cy = float((ys * field).sum()) / total
     cx = float((xs * field).sum()) / total
     centre = (SIZE - 1) / 2
-    dy = int(round(centre - cy))
-    dx = int(round(centre - cx))
+    dy = round(centre - cy)
+    dx = round(centre - cx)
     return _shift(field, dy, dx)
 
 

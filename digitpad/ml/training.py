@@ -81,7 +81,7 @@ def train(
     If the loss diverges (NaN/inf) the weights are put back as they were before the
     call, so a bad learning rate never leaves a broken model behind.
     """
-    from digitpad.ml.callbacks import ProgressCallback  # noqa: PLC0415 - imports Keras
+    from digitpad.ml.callbacks import ProgressCallback
 
     recipe.validate()
     cancel = cancel or threading.Event()

@@ -42,7 +42,7 @@ def read_layers(path: str | os.PathLike) -> list[LayerSpec]:
         raise ModelError(f"{path}: damaged or not a Keras model ({exc})") from None
     if config.get("class_name") != "Sequential":
         raise ModelError(f"{path}: only Sequential models can be read without TensorFlow")
-    import h5py  # noqa: PLC0415 - only needed here
+    import h5py
 
     layers: list[LayerSpec] = []
     counters: dict[str, int] = {}
