@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -92,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The ML layer logs for the GUI's log view; unconfigured, Python's last-resort handler
+    # printed those warnings on stderr beside our own one-line error.
+    logging.getLogger("digitpad").addHandler(logging.NullHandler())
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -144,7 +148,9 @@ def _train(args: argparse.Namespace) -> int:
     # Keras prints its own per-epoch lines: a live bar on a terminal, one line otherwise.
     result = train(model, data, recipe, verbose=1 if sys.stdout.isatty() else 2)
     if result.diverged:
-        raise DigitpadError("training diverged (the loss became NaN); lower --learning-rate")
+        raise DigitpadError(
+            "training diverged (the loss exploded or became NaN); lower --learning-rate"
+        )
     print(keras_log.test_summary(result.test_loss, result.test_acc), flush=True)
     save_model(model, out)
     card = model_card.write_card(

@@ -41,7 +41,7 @@ def test_wheel_contains_the_resources_and_entry_points(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     resources = {Path(name).name for name in names if name.startswith("digitpad/resources/")}
     shipped = {p.name for p in (ROOT / "resources").iterdir() if p.is_file()}
-    assert {"mnist_dense.keras", "mnist_dense.json"} <= resources
+    assert {"mnist_dense.keras", "mnist_dense.json", "digitpad_ko.qm"} <= resources
     assert shipped - {"README.md"} <= resources  # everything in resources/ the app uses
     assert "digitpad/ml/predictor.py" in names and "digitpad/ui/__init__.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

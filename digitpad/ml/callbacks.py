@@ -7,7 +7,14 @@ import threading
 import time
 from collections.abc import Callable
 
-import keras
+from digitpad.ml.model import import_keras
+
+keras = import_keras()  # quietly (see import_keras)
+
+# Chance level for 10 classes is ln(10) = 2.3 and a learning model only goes down from
+# there. A running loss this large means rmsprop has blown the weights up (a learning
+# rate of 1 or 10 gets here within a few batches and never comes back): stop, as for NaN.
+DIVERGED_LOSS = 1e4
 
 BatchFn = Callable[[int, int, dict], None]  # (step, steps, logs)
 EpochFn = Callable[[int, dict], None]  # (1-based epoch, logs)
@@ -17,7 +24,8 @@ class ProgressCallback(keras.callbacks.Callback):
     """Plain callables in, no Qt: the GUI wraps these in signals, the CLI prints.
 
     Cancel is checked after every batch (Keras stops the fit there), and a loss that
-    is no longer finite stops the fit too: rmsprop has diverged, nothing good follows.
+    is no longer finite (or above ``DIVERGED_LOSS``) stops the fit too: rmsprop has
+    diverged, nothing good follows.
     """
 
     def __init__(
@@ -45,7 +53,7 @@ class ProgressCallback(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         logs = logs or {}
         loss = logs.get("loss")
-        if loss is not None and not math.isfinite(float(loss)):
+        if loss is not None and not (math.isfinite(float(loss)) and float(loss) < DIVERGED_LOSS):
             self.diverged = True
             self.model.stop_training = True
             return

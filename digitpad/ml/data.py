@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitpad.ml import errors as E
 from digitpad.ml.errors import DatasetError
 
 log = logging.getLogger(__name__)
@@ -75,9 +76,11 @@ def load_mnist(explicit: str | os.PathLike | None = None) -> Mnist:
 
 def _read_npz(path: Path) -> dict[str, np.ndarray]:
     if not path.exists():
-        raise DatasetError(f"{path}: no such file ({HOW_TO_GET})")
+        raise DatasetError(f"{path}: no such file ({HOW_TO_GET})", code=E.NO_SUCH_FILE, path=path)
     if path.is_dir():
-        raise DatasetError(f"{path}: is a folder, expected the file mnist.npz")
+        raise DatasetError(
+            f"{path}: is a folder, expected the file mnist.npz", code=E.IS_FOLDER, path=path
+        )
     try:
         # Open the file ourselves: np.load leaks its handle when the zip is damaged.
         with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
@@ -85,24 +88,36 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
             if missing:
                 raise DatasetError(
                     f"{path}: not an MNIST file, missing {', '.join(missing)} "
-                    f"(expected keys {', '.join(EXPECTED)})"
+                    f"(expected keys {', '.join(EXPECTED)})",
+                    code=E.NOT_MNIST,
+                    path=path,
+                    detail=f"missing {', '.join(missing)}",
                 )
             return {key: npz[key] for key in EXPECTED}
     except DatasetError:
         raise
     except PermissionError:
-        raise DatasetError(f"{path}: permission denied") from None
+        raise DatasetError(
+            f"{path}: permission denied", code=E.PERMISSION_DENIED, path=path
+        ) from None
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DatasetError(f"{path}: not a readable .npz file ({reason})") from None
+        raise DatasetError(
+            f"{path}: not a readable .npz file ({reason})", code=E.NOT_NPZ, path=path, detail=reason
+        ) from None
 
 
 def _from_keras() -> dict[str, np.ndarray]:
     try:
+        from digitpad.ml.model import import_keras
+
+        import_keras()  # quietly: TensorFlow's start-up notes would bury the message
         from keras.datasets import mnist
     except ImportError as exc:
         raise DatasetError(
-            f"MNIST not found and Keras is unavailable ({exc}); {HOW_TO_GET}"
+            f"MNIST not found and Keras is unavailable ({exc}); {HOW_TO_GET}",
+            code=E.MNIST_MISSING,
+            detail=str(exc),
         ) from None
     try:
         (x_train, y_train), (x_test, y_test) = mnist.load_data()
@@ -110,26 +125,45 @@ def _from_keras() -> dict[str, np.ndarray]:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DatasetError(
             f"MNIST not found: no --data path, {ENV_VAR} is not set, and Keras could not "
-            f"download it ({reason}); {HOW_TO_GET}"
+            f"download it ({reason}); {HOW_TO_GET}",
+            code=E.MNIST_MISSING,
+            detail=reason,
         ) from None
     return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+
+
+def _not_mnist(source: str, detail: str) -> dict:
+    path = source if source != "keras.datasets.mnist" else None
+    return {"code": E.NOT_MNIST, "path": path, "detail": detail}
 
 
 def _validated(arrays: dict[str, np.ndarray], source: str) -> Mnist:
     for key, shape in EXPECTED.items():
         array = arrays[key]
         if array.shape != shape:
-            raise DatasetError(f"{source}: {key} has shape {array.shape}, expected {shape}")
+            raise DatasetError(
+                f"{source}: {key} has shape {array.shape}, expected {shape}",
+                **_not_mnist(source, f"{key} has shape {array.shape}, expected {shape}"),
+            )
         if not np.issubdtype(array.dtype, np.integer):
-            raise DatasetError(f"{source}: {key} has dtype {array.dtype}, expected uint8")
+            raise DatasetError(
+                f"{source}: {key} has dtype {array.dtype}, expected uint8",
+                **_not_mnist(source, f"{key} has dtype {array.dtype}"),
+            )
     for key in ("x_train", "x_test"):
         if arrays[key].dtype != np.uint8:
-            raise DatasetError(f"{source}: {key} has dtype {arrays[key].dtype}, expected uint8")
+            raise DatasetError(
+                f"{source}: {key} has dtype {arrays[key].dtype}, expected uint8",
+                **_not_mnist(source, f"{key} has dtype {arrays[key].dtype}"),
+            )
     for key in ("y_train", "y_test"):
         labels = arrays[key]
         low, high = int(labels.min()), int(labels.max())
         if low < 0 or high > 9:
-            raise DatasetError(f"{source}: {key} has labels {low}..{high}, expected 0..9")
+            raise DatasetError(
+                f"{source}: {key} has labels {low}..{high}, expected 0..9",
+                **_not_mnist(source, f"{key} has labels {low}..{high}"),
+            )
     log.info("MNIST loaded from %s", source)
     return Mnist(
         arrays["x_train"],

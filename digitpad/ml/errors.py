@@ -1,10 +1,32 @@
-"""Errors the ML layer raises with a one-line, user-facing message."""
+"""Errors the ML layer raises with a one-line, user-facing message.
+
+``str(error)`` is the English sentence the command line prints. The window shows the
+same error in the user's language: common errors also carry a stable ``code`` and the
+``path`` they are about, which ``digitpad.ui.messages`` maps to translated sentences
+(the ML layer knows nothing of Qt or of translations). ``detail`` holds the technical
+reason from a library, left untranslated.
+"""
 
 from __future__ import annotations
+
+import os
 
 
 class DigitpadError(Exception):
     """Base class: ``str(error)`` is a complete sentence fit to show a user."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "",
+        path: str | os.PathLike | None = None,
+        detail: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.path = str(path) if path is not None else ""
+        self.detail = detail
 
 
 class DatasetError(DigitpadError):
@@ -17,3 +39,23 @@ class ModelError(DigitpadError):
 
 class ImageError(DigitpadError):
     """An image file could not be read."""
+
+
+# Stable codes (the UI translates these; keep them when rewording the English).
+NO_SUCH_FILE = "no_such_file"
+IS_FOLDER = "is_folder"
+PERMISSION_DENIED = "permission_denied"
+UNREADABLE = "unreadable"  # an OS error other than the above
+EMPTY_FILE = "empty_file"
+NOT_KERAS_MODEL = "not_keras_model"
+LEGACY_HDF5 = "legacy_hdf5"
+DAMAGED = "damaged"  # truncated or corrupt archive
+UNSAFE_CODE = "unsafe_code"  # a Lambda layer refused by safe mode
+CANNOT_LOAD = "cannot_load"  # Keras failed for another reason
+WRONG_INPUT_SHAPE = "wrong_input_shape"
+WRONG_OUTPUT_SHAPE = "wrong_output_shape"
+UNSUPPORTED_LAYER = "unsupported_layer"
+MNIST_MISSING = "mnist_missing"  # no path, no $DIGITPAD_MNIST, Keras cannot get it
+NOT_MNIST = "not_mnist"  # a readable .npz without MNIST's arrays, shapes or labels
+NOT_NPZ = "not_npz"
+NOT_IMAGE = "not_image"

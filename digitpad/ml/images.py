@@ -7,6 +7,7 @@ import os
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from digitpad.ml import errors as E
 from digitpad.ml.errors import ImageError
 
 
@@ -23,10 +24,16 @@ def read_grey(path: str | os.PathLike) -> np.ndarray:
                 image = Image.alpha_composite(background, rgba)
             return np.asarray(image.convert("L"), dtype=np.uint8)
     except FileNotFoundError:
-        raise ImageError(f"{path}: no such file") from None
+        raise ImageError(f"{path}: no such file", code=E.NO_SUCH_FILE, path=path) from None
     except IsADirectoryError:
-        raise ImageError(f"{path}: is a folder, expected an image file") from None
+        raise ImageError(
+            f"{path}: is a folder, expected an image file", code=E.IS_FOLDER, path=path
+        ) from None
     except PermissionError:
-        raise ImageError(f"{path}: permission denied") from None
+        raise ImageError(
+            f"{path}: permission denied", code=E.PERMISSION_DENIED, path=path
+        ) from None
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise ImageError(f"{path}: not a readable image ({exc})") from None
+        raise ImageError(
+            f"{path}: not a readable image ({exc})", code=E.NOT_IMAGE, path=path, detail=str(exc)
+        ) from None

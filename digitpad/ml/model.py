@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
+from digitpad.ml import errors as E
 from digitpad.ml.errors import ModelError
 from digitpad.ml.recipe import CLASSES, INPUT_SIZE, TUTORIAL, Recipe
 from digitpad.ml.resources import resource_path
@@ -30,9 +33,33 @@ def bundled_card_path() -> Path:
 def import_keras():
     """Import Keras (and TensorFlow) quietly; ~6 s the first time on a small machine."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # no C++ info/GPU-probe noise
+    if "keras" not in sys.modules and os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3":
+        # TF 2.21 logs oneDNN/CUDA notes through absl before it reads TF_CPP_MIN_LOG_LEVEL,
+        # straight to file descriptor 2, so a CLI error line drowned in them. Hide fd 2
+        # during the import only; a Python exception is printed after it is restored.
+        with _stderr_fd_silenced():
+            import keras
     import keras
 
     return keras
+
+
+@contextlib.contextmanager
+def _stderr_fd_silenced():
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError):  # no real fd 2 (pythonw): nothing to hide
+        yield
+        return
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def build_model(recipe: Recipe = TUTORIAL):
@@ -121,32 +148,66 @@ def check_model_file(path: str | os.PathLike) -> Path:
     """Cheap checks that need no TensorFlow; raise :class:`ModelError` with one line."""
     target = Path(path).expanduser()
     if not target.exists():
-        raise ModelError(f"{target}: no such file")
+        raise ModelError(f"{target}: no such file", code=E.NO_SUCH_FILE, path=target)
     if target.is_dir():
-        raise ModelError(f"{target}: is a folder, expected a .keras file")
+        raise ModelError(
+            f"{target}: is a folder, expected a .keras file", code=E.IS_FOLDER, path=target
+        )
     if target.suffix in (".h5", ".hdf5"):
-        raise ModelError(f"{target}: legacy HDF5 models are not supported; save it as .keras")
+        raise ModelError(
+            f"{target}: legacy HDF5 models are not supported; save it as .keras",
+            code=E.LEGACY_HDF5,
+            path=target,
+        )
     try:
         with open(target, "rb"):
             pass
     except PermissionError:
-        raise ModelError(f"{target}: permission denied") from None
+        raise ModelError(
+            f"{target}: permission denied", code=E.PERMISSION_DENIED, path=target
+        ) from None
     except OSError as exc:
-        raise ModelError(f"{target}: cannot be read ({exc.strerror or exc})") from None
+        reason = str(exc.strerror or exc)
+        raise ModelError(
+            f"{target}: cannot be read ({reason})", code=E.UNREADABLE, path=target, detail=reason
+        ) from None
     if target.stat().st_size == 0:
-        raise ModelError(f"{target}: the file is empty")
+        raise ModelError(f"{target}: the file is empty", code=E.EMPTY_FILE, path=target)
     if not zipfile.is_zipfile(target):
-        raise ModelError(f"{target}: not a Keras model (.keras files are zip archives)")
+        with open(target, "rb") as handle:
+            starts_like_zip = handle.read(4) == b"PK\x03\x04"
+        if starts_like_zip:  # a zip whose end (the central directory) is cut off
+            raise ModelError(
+                f"{target}: damaged or truncated (the zip archive is incomplete)",
+                code=E.DAMAGED,
+                path=target,
+            )
+        raise ModelError(
+            f"{target}: not a Keras model (.keras files are zip archives)",
+            code=E.NOT_KERAS_MODEL,
+            path=target,
+        )
     try:
         with zipfile.ZipFile(target) as archive:
             names = set(archive.namelist())
             bad = archive.testzip()
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ModelError(f"{target}: damaged or truncated ({exc})") from None
+        raise ModelError(
+            f"{target}: damaged or truncated ({exc})", code=E.DAMAGED, path=target, detail=str(exc)
+        ) from None
     if bad is not None:
-        raise ModelError(f"{target}: damaged or truncated ({bad} is corrupt)")
+        raise ModelError(
+            f"{target}: damaged or truncated ({bad} is corrupt)",
+            code=E.DAMAGED,
+            path=target,
+            detail=f"{bad} is corrupt",
+        )
     if "config.json" not in names or "model.weights.h5" not in names:
-        raise ModelError(f"{target}: not a Keras model (config.json or weights missing)")
+        raise ModelError(
+            f"{target}: not a Keras model (config.json or weights missing)",
+            code=E.NOT_KERAS_MODEL,
+            path=target,
+        )
     return target
 
 
@@ -158,11 +219,16 @@ def load_model(path: str | os.PathLike):
         model = keras.saving.load_model(target, safe_mode=True, compile=True)
     except Exception as exc:  # noqa: BLE001 - Keras raises many types; all mean "unusable"
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        code = E.CANNOT_LOAD
         if "safe_mode" in str(exc) or "Lambda" in str(exc):
             reason = "it contains code (a Lambda layer) that safe mode refuses to run"
-        raise ModelError(f"{target}: cannot be loaded ({reason})") from None
+            code = E.UNSAFE_CODE
+        raise ModelError(
+            f"{target}: cannot be loaded ({reason})", code=code, path=target, detail=reason
+        ) from None
     check_shapes(model, target)
-    if model.optimizer is None or not getattr(model, "compiled", True):
+    # A model saved before compile() has no ``optimizer`` attribute at all.
+    if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
         compile_model(model)
     return model
 
@@ -175,7 +241,15 @@ def check_shapes(model, where: object = "model") -> None:
         raise ModelError(f"{where}: the model has no defined input/output shape") from None
     if in_shape[1:] not in ((INPUT_SIZE,), (28, 28), (28, 28, 1)):
         raise ModelError(
-            f"{where}: expects input shape {in_shape[1:]}, digitpad needs 784 pixels (28x28)"
+            f"{where}: expects input shape {in_shape[1:]}, digitpad needs 784 pixels (28x28)",
+            code=E.WRONG_INPUT_SHAPE,
+            path=where,
+            detail=str(in_shape[1:]),
         )
     if out_shape[1:] != (CLASSES,):
-        raise ModelError(f"{where}: has output shape {out_shape[1:]}, digitpad needs 10 classes")
+        raise ModelError(
+            f"{where}: has output shape {out_shape[1:]}, digitpad needs 10 classes",
+            code=E.WRONG_OUTPUT_SHAPE,
+            path=where,
+            detail=str(out_shape[1:]),
+        )

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from digitpad.ml import errors as E
 from digitpad.ml.errors import ModelError
 from digitpad.ml.preprocess import to_mnist
 from digitpad.ml.recipe import CLASSES, INPUT_SIZE
@@ -45,7 +46,11 @@ def _activation(config: dict):
     if isinstance(name, dict):  # serialized form in some Keras versions
         name = name.get("config", {}).get("name", name.get("class_name"))
     if name not in _ACTIVATIONS:
-        raise ModelError(f"activation {name!r} is not supported by the fast predictor")
+        raise ModelError(
+            f"activation {name!r} is not supported by the fast predictor",
+            code=E.UNSUPPORTED_LAYER,
+            detail=str(name),
+        )
     return _ACTIVATIONS[name]
 
 
@@ -162,15 +167,31 @@ class Predictor:
     def _check(self) -> None:
         if self._input_shape not in ((INPUT_SIZE,), (28, 28), (28, 28, 1)):
             raise ModelError(
-                f"{self.name}: expects input shape {self._input_shape}, digitpad needs 28x28 pixels"
+                f"{self.name}: expects input shape {self._input_shape}, "
+                "digitpad needs 28x28 pixels",
+                code=E.WRONG_INPUT_SHAPE,
+                path=self.name,
+                detail=str(self._input_shape),
             )
         if not any(layer.kind == "Dense" for layer in self._layers):
             raise ModelError(f"{self.name}: has no Dense layer to classify with")
         try:
             out = self.forward(np.zeros((1, INPUT_SIZE), np.float32))[-1]
+        except ModelError as exc:  # e.g. an unsupported activation: say which file
+            raise ModelError(
+                f"{self.name}: {exc}", code=exc.code, path=self.name, detail=exc.detail
+            ) from None
         except (ValueError, IndexError, KeyError, TypeError) as exc:
-            raise ModelError(f"{self.name}: weights do not fit the layers ({exc})") from None
+            raise ModelError(
+                f"{self.name}: weights do not fit the layers ({exc})",
+                code=E.DAMAGED,
+                path=self.name,
+                detail=str(exc),
+            ) from None
         if out.shape != (1, CLASSES):
             raise ModelError(
-                f"{self.name}: gives {out.shape[1:]} outputs, digitpad needs 10 classes"
+                f"{self.name}: gives {out.shape[1:]} outputs, digitpad needs 10 classes",
+                code=E.WRONG_OUTPUT_SHAPE,
+                path=self.name,
+                detail=str(out.shape[1:]),
             )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from digitpad.ml import errors as E
 from digitpad.ml.errors import ModelError
 
 # Keras names each layer's weight group after its class in snake_case, numbered in order
@@ -37,11 +38,25 @@ def read_layers(path: str | os.PathLike) -> list[LayerSpec]:
             config = json.loads(archive.read("config.json"))
             weights_blob = archive.read("model.weights.h5")
     except KeyError:
-        raise ModelError(f"{path}: not a Keras model (config.json or weights missing)") from None
+        raise ModelError(
+            f"{path}: not a Keras model (config.json or weights missing)",
+            code=E.NOT_KERAS_MODEL,
+            path=path,
+        ) from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise ModelError(f"{path}: damaged or not a Keras model ({exc})") from None
+        raise ModelError(
+            f"{path}: damaged or not a Keras model ({exc})",
+            code=E.DAMAGED,
+            path=path,
+            detail=str(exc),
+        ) from None
     if config.get("class_name") != "Sequential":
-        raise ModelError(f"{path}: only Sequential models can be read without TensorFlow")
+        raise ModelError(
+            f"{path}: only Sequential models can be read without TensorFlow",
+            code=E.UNSUPPORTED_LAYER,
+            path=path,
+            detail=str(config.get("class_name")),
+        )
     import h5py
 
     layers: list[LayerSpec] = []
@@ -51,7 +66,12 @@ def read_layers(path: str | os.PathLike) -> list[LayerSpec]:
             for layer in config["config"]["layers"]:
                 kind = layer["class_name"]
                 if kind not in SUPPORTED:
-                    raise ModelError(f"{path}: layer {kind} is not supported by the fast predictor")
+                    raise ModelError(
+                        f"{path}: layer {kind} is not supported by the fast predictor",
+                        code=E.UNSAFE_CODE if kind == "Lambda" else E.UNSUPPORTED_LAYER,
+                        path=path,
+                        detail=kind,
+                    )
                 arrays: tuple[np.ndarray, ...] = ()
                 prefix = _GROUP_PREFIX.get(kind)
                 if prefix:
@@ -67,5 +87,10 @@ def read_layers(path: str | os.PathLike) -> list[LayerSpec]:
     except ModelError:
         raise
     except (KeyError, OSError, ValueError, TypeError) as exc:
-        raise ModelError(f"{path}: weights do not match the model's layers ({exc})") from None
+        raise ModelError(
+            f"{path}: weights do not match the model's layers ({exc})",
+            code=E.DAMAGED,
+            path=path,
+            detail=str(exc),
+        ) from None
     return layers

@@ -1,0 +1,7 @@
+"""The Qt user interface: widgets only; the ML lives in :mod:`digitpad.ml`."""
+
+from __future__ import annotations
+
+from digitpad.ui.main_window import MainWindow
+
+__all__ = ["MainWindow"]

@@ -1,0 +1,323 @@
+"""GUI measurements in a fresh process (run by benchmarks/run.py), offscreen Qt.
+
+Usage: python3 benchmarks/_gui_child.py MODE [ARGS]
+  startup                      print READY once a drawn stroke has been predicted
+  predict N                    move-event -> predictionChanged latency, compute part, TF refs
+  train EPOCHS                 one Train click; epochEnded arrival times
+  responsive EPOCHS            10 ms QTimer gaps + drawing latency while a Train click runs
+  memory EPOCHS RUNS           VmRSS/VmHWM idle and after each of RUNS trainings
+Prints one JSON line last.
+"""
+
+from __future__ import annotations
+
+import time
+
+T0 = time.perf_counter()  # as early as possible: start-up is measured from here too
+
+import json  # noqa: E402
+import math  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def rss() -> dict:
+    """VmRSS and VmHWM (peak) of this process, MB."""
+    out = {}
+    with open("/proc/self/status") as status:
+        for line in status:
+            key = line.split(":")[0]
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = int(line.split()[1]) / 1024
+    return out
+
+
+# -- Qt plumbing ---------------------------------------------------------------------------
+from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QPointF, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QMouseEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+def mouse(widget, kind, x: float, y: float) -> None:
+    """A real QMouseEvent with the left button held (QTest.mouseMove cannot hold it)."""
+    local = QPointF(x, y)
+    glob = QPointF(widget.mapToGlobal(local.toPoint()))
+    buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else Qt.MouseButton.LeftButton
+    event = QMouseEvent(kind, local, glob, Qt.MouseButton.LeftButton, buttons,
+                        Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+def pad_points(canvas, n: int):
+    """n points zig-zagging over the drawing square, so every move adds new ink."""
+    rect = canvas.drawing_rect() if hasattr(canvas, "drawing_rect") else canvas.rect()
+    x0, y0, side = rect.x(), rect.y(), min(rect.width(), rect.height())
+    pts = []
+    for i in range(n):
+        t = i / max(1, n - 1)
+        # a "2"-ish sweep: top arc, diagonal, base, repeated with small offsets
+        u = (i % 60) / 60
+        if u < 0.33:
+            a = math.pi * (1 - u / 0.33)
+            px, py = 0.5 + 0.25 * math.cos(a), 0.35 - 0.15 * math.sin(a)
+        elif u < 0.66:
+            v = (u - 0.33) / 0.33
+            px, py = 0.75 - 0.5 * v, 0.35 + 0.4 * v
+        else:
+            v = (u - 0.66) / 0.34
+            px, py = 0.25 + 0.5 * v, 0.75
+        jitter = 0.03 * math.sin(7 * t)
+        pts.append((x0 + side * (px + jitter), y0 + side * (py + jitter)))
+    return pts
+
+
+class SignalWaiter:
+    """Record every predictionChanged (non-None) arrival time."""
+
+    def __init__(self, window):
+        self.times: list[float] = []
+        self.values = []
+        window.predictionChanged.connect(self._on)
+
+    def _on(self, value):
+        self.times.append(time.perf_counter())
+        self.values.append(value)
+
+    def wait_new(self, count_before: int, timeout: float = 5.0) -> float | None:
+        """Spin the event loop until a new non-None prediction arrives."""
+        app = QApplication.instance()
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            for i in range(count_before, len(self.values)):
+                if self.values[i] is not None:
+                    return self.times[i]
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        return None
+
+
+def make_window():
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from digitpad.ui import MainWindow
+
+    window = MainWindow()
+    window.show()
+    app.processEvents()
+    return app, window
+
+
+def draw_stroke(window, waiter, points):
+    before = len(waiter.values)
+    canvas = window.canvas
+    mouse(canvas, QEvent.Type.MouseButtonPress, *points[0])
+    for p in points[1:]:
+        mouse(canvas, QEvent.Type.MouseMove, *p)
+    mouse(canvas, QEvent.Type.MouseButtonRelease, *points[-1])
+    return waiter.wait_new(before, timeout=30)
+
+
+# -- modes -----------------------------------------------------------------------------------
+def mode_startup() -> dict:
+    app, window = make_window()
+    waiter = SignalWaiter(window)
+    shown = time.perf_counter()
+    got = draw_stroke(window, waiter, pad_points(window.canvas, 20))
+    tf_loaded = "tensorflow" in sys.modules
+    print("READY", flush=True)
+    return {
+        "ready_s": (got or math.nan) - T0,
+        "shown_s": shown - T0,
+        "tf_loaded": tf_loaded,
+        "keras_loaded": "keras" in sys.modules,
+        "predicted": got is not None,
+    }
+
+
+def mode_predict(n: int) -> dict:
+    import numpy as np
+
+    app, window = make_window()
+    waiter = SignalWaiter(window)
+    canvas = window.canvas
+    pts = pad_points(canvas, n + 1)
+    # warm-up stroke
+    draw_stroke(window, waiter, pad_points(canvas, 10))
+    canvas.clear()
+    app.processEvents()
+    # End-to-end: move event -> predictionChanged (synchronous or via the event loop).
+    mouse(canvas, QEvent.Type.MouseButtonPress, *pts[0])
+    app.processEvents()
+    e2e, sync_count = [], 0
+    for p in pts[1:]:
+        before = len(waiter.values)
+        t = time.perf_counter()
+        mouse(canvas, QEvent.Type.MouseMove, *p)
+        if len(waiter.values) > before:
+            sync_count += 1
+        got = waiter.wait_new(before, timeout=2)
+        if got is not None:
+            e2e.append(got - t)
+    mouse(canvas, QEvent.Type.MouseButtonRelease, *pts[-1])
+    app.processEvents()
+    # Compute part: canvas image -> to_mnist -> predictor, on the drawing just made.
+    from digitpad.ml.model import bundled_model_path
+    from digitpad.ml.predictor import Predictor
+    from digitpad.ml.preprocess import to_mnist
+
+    predictor = Predictor.from_file(bundled_model_path())
+    grab, prep, infer, compute = [], [], [], []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        drawing = canvas.image_array()
+        t1 = time.perf_counter()
+        image = to_mnist(drawing)
+        t2 = time.perf_counter()
+        predictor.predict(image)
+        t3 = time.perf_counter()
+        grab.append(t1 - t0)
+        prep.append(t2 - t1)
+        infer.append(t3 - t2)
+        compute.append(t3 - t0)
+    x = to_mnist(canvas.image_array()).reshape(1, 784).astype(np.float32)
+    # References: Keras on the same image, in this process.
+    from digitpad.ml.model import load_model
+
+    model = load_model(bundled_model_path())
+    model.predict(x, verbose=0)
+    model(x)
+    kp, kc, npf = [], [], []
+    for _ in range(max(20, n // 10)):
+        t = time.perf_counter()
+        model.predict(x, verbose=0)
+        kp.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        model(x)
+        kc.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        predictor.predict(x)
+        npf.append(time.perf_counter() - t)
+    agree = float(np.abs(np.asarray(model(x))[0] - predictor.predict(x)[0]).max())
+    return {
+        "canvas_px": list(canvas.image_array().shape),
+        "e2e": e2e, "sync_fraction": sync_count / max(1, n), "missed": n - len(e2e),
+        "grab": grab, "prep": prep, "infer": infer, "compute": compute,
+        "keras_predict": kp, "keras_call": kc, "numpy_forward": npf, "max_abs_diff": agree,
+    }
+
+
+def _train_window(epochs: int, responsive: bool):
+    app, window = make_window()
+    waiter = SignalWaiter(window)
+    panel = window.train_panel
+    epoch_times: list[tuple[int, float, dict]] = []
+    finished: list[dict] = []
+    panel.epochEnded.connect(lambda e, logs: epoch_times.append((e, time.perf_counter(), logs)))
+    panel.trainingFinished.connect(lambda r: finished.append(r))
+    draw_stroke(window, waiter, pad_points(window.canvas, 30))
+    ticks: list[float] = []
+    timer = None
+    if responsive:
+        timer = QTimer()
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.setInterval(10)
+        timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    return app, window, waiter, panel, epoch_times, finished, ticks, timer
+
+
+def mode_train(epochs: int, responsive: bool = False) -> dict:
+    app, window, waiter, panel, epoch_times, finished, ticks, timer = _train_window(
+        epochs, responsive)
+    canvas = window.canvas
+    draw_lat: list[tuple[float, float]] = []  # (time since click, latency)
+    pts = pad_points(canvas, 400)
+    mem0 = rss()
+    if timer:
+        timer.start()
+    click = time.perf_counter()
+    panel.start_training(epochs=epochs, batch_size=128)
+    next_draw, k = click + 0.25, 0
+    if responsive:
+        mouse(canvas, QEvent.Type.MouseButtonPress, *pts[0])
+    while not finished and time.perf_counter() - click < 900:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        if responsive and time.perf_counter() >= next_draw:
+            k = (k + 1) % len(pts)
+            before = len(waiter.values)
+            t = time.perf_counter()
+            mouse(canvas, QEvent.Type.MouseMove, *pts[k])
+            got = waiter.wait_new(before, timeout=2)
+            draw_lat.append((t - click, (got - t) if got else math.nan))
+            next_draw = time.perf_counter() + 0.25
+    end = time.perf_counter()
+    if responsive:
+        mouse(canvas, QEvent.Type.MouseButtonRelease, *pts[k])
+    if timer:
+        timer.stop()
+    app.processEvents()
+    result = finished[0] if finished else {}
+    out = {
+        "click": click,
+        "end_s": end - click,
+        "epochs": [(e, t - click, logs.get("seconds")) for e, t, logs in epoch_times],
+        "test_acc": result.get("test_acc"),
+        "stopped": result.get("stopped"),
+        "error": result.get("error"),
+        "mem_before": mem0,
+        "mem_after": rss(),
+        "tf_loaded": "tensorflow" in sys.modules,
+    }
+    if responsive:
+        out["ticks"] = [t - click for t in ticks]
+        out["draw"] = draw_lat
+    window.close()
+    return out
+
+
+def mode_memory(epochs: int, runs: int) -> dict:
+    import gc
+
+    app, window = make_window()
+    waiter = SignalWaiter(window)
+    draw_stroke(window, waiter, pad_points(window.canvas, 30))
+    for _ in range(20):
+        app.processEvents()
+    idle = rss()
+    panel = window.train_panel
+    after = []
+    for _ in range(runs):
+        finished: list[dict] = []
+        conn = panel.trainingFinished.connect(lambda r, f=finished: f.append(r))
+        panel.start_training(epochs=epochs, batch_size=128)
+        while not finished:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        panel.trainingFinished.disconnect(conn)
+        for _ in range(20):
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        gc.collect()
+        after.append({**rss(), "test_acc": finished[0].get("test_acc")})
+    window.close()
+    return {"idle": idle, "after": after}
+
+
+def main() -> None:
+    mode = sys.argv[1]
+    if mode == "startup":
+        out = mode_startup()
+    elif mode == "predict":
+        out = mode_predict(int(sys.argv[2]))
+    elif mode == "train":
+        out = mode_train(int(sys.argv[2]))
+    elif mode == "responsive":
+        out = mode_train(int(sys.argv[2]), responsive=True)
+    elif mode == "memory":
+        out = mode_memory(int(sys.argv[2]), int(sys.argv[3]))
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    out["load1"] = os.getloadavg()[0]
+    print(json.dumps(out), flush=True)
+    os._exit(0)  # skip interpreter teardown (TF + Qt at exit are slow and irrelevant here)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,371 @@
+"""digitpad benchmarks (issue #4): prints markdown tables; not a unit test.
+
+    PYTHONPATH=. DIGITPAD_MNIST=/path/to/mnist.npz python3 benchmarks/run.py            # all
+    python3 benchmarks/run.py --section train-variants --runs 3                          # one
+
+Sections: startup, predict, train, train-variants, responsive, memory.
+Every target is a ratio against a reference measured in the same run, alternating the
+two, because the machine this runs on is shared and noisy. Medians throughout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PY = sys.executable
+SECTIONS = ("startup", "predict", "train", "train-variants", "responsive", "memory")
+
+
+# -- helpers ---------------------------------------------------------------------------
+def child_env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # Never touch the user's settings or data: every child gets a private home for them.
+    scratch = Path(tempfile.gettempdir()) / f"digitpad-bench-{os.getpid()}"
+    env["XDG_CONFIG_HOME"] = str(scratch / "config")
+    env["XDG_DATA_HOME"] = str(scratch / "data")
+    env.setdefault("DIGITPAD_MNIST", str(ROOT.parent / "shared" / "datasets" / "mnist.npz"))
+    return env
+
+
+def run_json(args: list[str], timeout: float = 900) -> dict:
+    """Run a child python script; its last stdout line is JSON."""
+    proc = subprocess.run(
+        [PY, *args], cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=timeout
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"{args} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def med(values) -> float:
+    return statistics.median(values)
+
+
+def pct(values, q: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def table(header: list[str], rows: list[list]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def load_snapshot() -> str:
+    return "load avg " + " / ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def machine() -> str:
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    versions = subprocess.run(
+        [PY, "-c", "import tensorflow as tf, PySide6, numpy; "
+         "print(tf.__version__, PySide6.__version__, numpy.__version__)"],
+        capture_output=True, text=True, env=child_env(),
+    ).stdout.split()
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                              capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+    except OSError:
+        head, dirty = "?", ""
+    tf_v, qt_v, np_v = (versions + ["?"] * 3)[:3]
+    return (
+        f"Machine: {os.cpu_count()} cores (nproc), {cpu}, {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}, TensorFlow {tf_v}, "
+        f"PySide6 {qt_v}, numpy {np_v}. Commit {head}{' (dirty tree)' if dirty else ''}. "
+        f"{load_snapshot()} at start."
+    )
+
+
+# -- 3. training speed: knob sweep (ML only) ---------------------------------------------
+def section_train_variants(args) -> str:
+    from _train_child import VARIANTS  # noqa: PLC0415 - sibling script
+
+    names = args.variants.split(",") if args.variants else list(VARIANTS)
+    if "bare" not in names:
+        names.insert(0, "bare")
+    results: dict[str, list[dict]] = {n: [] for n in names}
+    for round_ in range(args.runs):
+        order = names if round_ % 2 == 0 else names[::-1]
+        for name in order:
+            res = run_json([str(HERE / "_train_child.py"), name, str(args.epochs)])
+            results[name].append(res)
+            print(f"  [{round_ + 1}/{args.runs}] {name}: "
+                  f"{[round(s, 2) for s in res['epoch_seconds']]} load {res['load1']:.2f}",
+                  file=sys.stderr, flush=True)
+    bare_steady = med([med(r["epoch_seconds"][1:]) for r in results["bare"]])
+    rows = []
+    for name in names:
+        runs = results[name]
+        first = med([r["epoch_seconds"][0] for r in runs])
+        steady = med([med(r["epoch_seconds"][1:]) for r in runs])
+        fit = med([r["fit_seconds"] for r in runs])
+        rows.append([
+            f"`{name}`", f"{first:.2f}", f"{steady:.2f}", f"{steady / bare_steady:.2f}",
+            f"{fit:.2f}", f"{med([r['train_acc_check'] for r in runs]):.4f}",
+        ])
+    return (
+        f"### Training knobs ({args.epochs} epochs, full MNIST, batch 128, "
+        f"{args.runs} alternating runs per variant, fresh process each)\n\n"
+        + table(["variant", "epoch 1 s (tracing)", "epochs 2+ s (median)",
+                 "vs bare", "whole fit s", "acc on 10k train (sanity)"], rows)
+    )
+
+
+# -- 1. start-up ----------------------------------------------------------------------------
+def timed_child(args: list[str], ready: str) -> tuple[float, dict]:
+    """Wall time from Popen to the child's ``ready`` line, and the child's JSON."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([PY, *args], cwd=ROOT, env=child_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    elapsed, payload = math.nan, {}
+    for line in proc.stdout:
+        if line.startswith(ready) and math.isnan(elapsed):
+            elapsed = time.perf_counter() - start
+        if line.startswith("{"):
+            payload = json.loads(line)
+    proc.wait()
+    return elapsed, payload
+
+
+def section_startup(args) -> str:
+    import_tf = ["-c", "import tensorflow; print('READY', flush=True)"]
+    app, tf = [], []
+    payloads = []
+    for i in range(args.runs):
+        pair = [("app", [str(HERE / "_gui_child.py"), "startup"]), ("tf", import_tf)]
+        for kind, cmd in pair if i % 2 == 0 else pair[::-1]:
+            elapsed, payload = timed_child(cmd, "READY")
+            (app if kind == "app" else tf).append(elapsed)
+            if kind == "app":
+                payloads.append(payload)
+        print(f"  [{i + 1}/{args.runs}] app {app[-1]:.2f} s, import tf {tf[-1]:.2f} s",
+              file=sys.stderr, flush=True)
+    ratio = med(app) / med(tf)
+    tf_loaded = any(p.get("tf_loaded") for p in payloads)
+    rows = [
+        ["process start -> window shown, stroke drawn, first prediction",
+         f"{med(app):.2f}", f"{min(app):.2f}–{max(app):.2f}"],
+        ["  of which in-process (first line of script -> prediction)",
+         f"{med([p['ready_s'] for p in payloads]):.2f}", ""],
+        ["  of which in-process to window shown",
+         f"{med([p['shown_s'] for p in payloads]):.2f}", ""],
+        ['`python -c "import tensorflow"`', f"{med(tf):.2f}", f"{min(tf):.2f}–{max(tf):.2f}"],
+    ]
+    return (
+        f"### 1. Start-up ({args.runs} alternating runs each, offscreen QPA)\n\n"
+        + table(["measurement", "median s", "range s"], rows)
+        + f"\n\nRatio app / import tensorflow: **{ratio:.3f}** (target ≤ 0.25: "
+        f"{'met' if ratio <= 0.25 else 'MISSED'}). TensorFlow in `sys.modules` after the "
+        f"first prediction: **{tf_loaded}**."
+    )
+
+
+# -- 2. live prediction ----------------------------------------------------------------------
+def ms(values) -> str:
+    return f"{med(values) * 1e3:.3f}"
+
+
+def section_predict(args) -> str:
+    n = args.moves
+    runs = [run_json([str(HERE / "_gui_child.py"), "predict", str(n)]) for _ in range(args.runs)]
+
+    def pooled(key):
+        return [v for r in runs for v in r[key]]
+
+    rows = []
+    for key, label in [
+        ("e2e", "**end to end**: mouse-move event sent -> `predictionChanged` received"),
+        ("compute", "**compute**: `canvas.image_array()` + `to_mnist` + `Predictor.predict`"),
+        ("grab", "  canvas QImage -> numpy"),
+        ("prep", "  `to_mnist` (crop, 20 px box filter, centre of mass)"),
+        ("infer", "  `Predictor.predict` (numpy forward pass)"),
+        ("numpy_forward", "numpy forward pass, (1, 784) input"),
+        ("keras_call", "`model(x)` (Keras, eager call)"),
+        ("keras_predict", "`model.predict(x)` (Keras)"),
+    ]:
+        values = pooled(key)
+        rows.append([label, f"{med(values) * 1e3:.3f}", f"{pct(values, 99) * 1e3:.3f}",
+                     f"{max(values) * 1e3:.3f}", len(values)])
+    e2e = pooled("e2e")
+    kp = med(pooled("keras_predict"))
+    sync = med([r["sync_fraction"] for r in runs])
+    speedup_e2e = kp / med(e2e)
+    speedup_compute = kp / med(pooled("compute"))
+    ok = med(e2e) <= 0.002 and pct(e2e, 99) <= 0.008 and speedup_e2e >= 50
+    return (
+        f"### 2. Live prediction ({args.runs} processes × {n} move events, canvas "
+        f"{runs[0]['canvas_px'][0]}×{runs[0]['canvas_px'][1]} px, real MainWindow)\n\n"
+        + table(["measurement", "median ms", "p99 ms", "max ms", "n"], rows)
+        + f"\n\n`predictionChanged` arrived synchronously inside `sendEvent` for "
+        f"{sync:.0%} of moves (no throttling timer). Missed: "
+        f"{sum(r['missed'] for r in runs)}. `model.predict` / end-to-end = "
+        f"**{speedup_e2e:.0f}×**, / compute = {speedup_compute:.0f}× (target ≥ 50×). "
+        f"Numpy vs Keras probabilities max |diff| {max(r['max_abs_diff'] for r in runs):.1e}. "
+        f"Targets (median ≤ 2 ms, p99 ≤ 8 ms, ≥ 50×): {'met' if ok else 'MISSED'}."
+    )
+
+
+# -- 3. training speed: Train click vs bare script -------------------------------------------
+def section_train(args) -> str:
+    app_runs, bare_runs = [], []
+    for i in range(args.runs):
+        pair = ["app", "bare"] if i % 2 == 0 else ["bare", "app"]
+        for kind in pair:
+            if kind == "app":
+                r = run_json([str(HERE / "_gui_child.py"), "train", str(args.epochs)])
+                if r.get("error") or len(r["epochs"]) != args.epochs:
+                    raise RuntimeError(f"app training failed: {r}")
+                app_runs.append(r)
+            else:
+                bare_runs.append(run_json([str(HERE / "_train_child.py"), "bare",
+                                           str(args.epochs)]))
+        a, b = app_runs[-1], bare_runs[-1]
+        print(f"  [{i + 1}/{args.runs}] app epochs at {[round(e[1], 2) for e in a['epochs']]} "
+              f"bare {[round(s, 2) for s in b['epoch_seconds']]}", file=sys.stderr, flush=True)
+
+    def app_steady(r):  # intervals between epochEnded arrivals in the GUI thread
+        t = [e[1] for e in r["epochs"]]
+        return med([y - x for x, y in zip(t, t[1:])])
+
+    app_steady_s = med([app_steady(r) for r in app_runs])
+    bare_steady_s = med([med(r["epoch_seconds"][1:]) for r in bare_runs])
+    app_first_cb = med([r["epochs"][0][2] for r in app_runs])
+    app_first_click = med([r["epochs"][0][1] for r in app_runs])
+    bare_first = med([r["epoch_seconds"][0] for r in bare_runs])
+    ratio = app_steady_s / bare_steady_s
+    rows = [
+        ["epochs 2+ (median interval)", f"{app_steady_s:.2f}", f"{bare_steady_s:.2f}",
+         f"**{ratio:.2f}**"],
+        ["epoch 1 (includes `tf.function` tracing)", f"{app_first_cb:.2f}", f"{bare_first:.2f}",
+         f"{app_first_cb / bare_first:.2f}"],
+        ["click -> epoch 1 ended (data, TF import, build, tracing, epoch)",
+         f"{app_first_click:.2f}", "", ""],
+        ["test accuracy after training (app)",
+         f"{med([r['test_acc'] for r in app_runs]):.4f}", "", ""],
+    ]
+    return (
+        f"### 3. Training speed: Train click vs bare `model.fit` ({args.epochs} epochs, "
+        f"full MNIST, batch 128, {args.runs} alternating runs each)\n\n"
+        + table(["", "app (Train click) s", "bare script s", "ratio"], rows)
+        + f"\n\nApp epochs 2+ are the intervals between `epochEnded` arrivals in the GUI thread; "
+        f"epoch 1 is the worker's own epoch clock (`logs['seconds']`). The bare script is "
+        f"`_train_child.py bare`: the tutorial's model/compile/fit with `verbose=0`. "
+        f"Target ratio ≤ 1.0: {'met' if ratio <= 1.0 else 'MISSED'}."
+    )
+
+
+# -- 4. responsiveness during training -------------------------------------------------------
+def section_responsive(args) -> str:
+    runs = []
+    for i in range(max(1, args.runs // 2)):
+        r = run_json([str(HERE / "_gui_child.py"), "responsive", str(args.epochs)])
+        runs.append(r)
+        print(f"  [{i + 1}] done in {r['end_s']:.1f} s", file=sys.stderr, flush=True)
+
+    def phase_gaps(r, lo, hi):
+        t = [x for x in r["ticks"] if lo <= x <= hi]
+        return [b - a for a, b in zip(t, t[1:])]
+
+    rows = []
+    for r_index, r in enumerate(runs):
+        first_epoch_end = r["epochs"][0][1]
+        epoch1_start = first_epoch_end - (r["epochs"][0][2] or 0)
+        last_epoch = r["epochs"][-1][1]
+        phases = [
+            ("click -> training starts (data, TF import, model build)", 0, epoch1_start),
+            ("epochs (fit running)", epoch1_start, last_epoch),
+            ("evaluation + finish", last_epoch, r["end_s"]),
+            ("whole Train click", 0, r["end_s"]),
+        ]
+        for label, lo, hi in phases:
+            g = phase_gaps(r, lo, hi)
+            if len(g) < 2:
+                continue
+            rows.append([f"run {r_index + 1}: {label}", f"{hi - lo:.1f}",
+                         f"{med(g) * 1e3:.1f}", f"{pct(g, 99) * 1e3:.1f}",
+                         f"{max(g) * 1e3:.1f}", len(g)])
+    all_gaps = [g for r in runs for g in phase_gaps(r, 0, r["end_s"])]
+    draw = [lat for r in runs for _, lat in r["draw"] if lat == lat]
+    missed = sum(1 for r in runs for _, lat in r["draw"] if lat != lat)
+    ok = pct(all_gaps, 99) <= 0.050 and max(all_gaps) <= 0.200
+    return (
+        f"### 4. Responsiveness during a Train click ({args.epochs} epochs + evaluation, "
+        f"10 ms QTimer in the GUI thread, a mouse-move every 250 ms)\n\n"
+        + table(["phase", "seconds", "tick gap p50 ms", "p99 ms", "max ms", "gaps"], rows)
+        + f"\n\nAll phases pooled: p50 {med(all_gaps) * 1e3:.1f} ms, p99 "
+        f"{pct(all_gaps, 99) * 1e3:.1f} ms, max {max(all_gaps) * 1e3:.1f} ms "
+        f"(target p99 ≤ 50 ms, max ≤ 200 ms: {'met' if ok else 'MISSED'}).\n\n"
+        f"Drawing while training: {len(draw)} mouse moves, move -> `predictionChanged` "
+        f"median {med(draw) * 1e3:.2f} ms, p99 {pct(draw, 99) * 1e3:.2f} ms, max "
+        f"{max(draw) * 1e3:.2f} ms; {missed} moves got no prediction within 2 s."
+    )
+
+
+# -- 5. memory ------------------------------------------------------------------------------
+def section_memory(args) -> str:
+    r = run_json([str(HERE / "_gui_child.py"), "memory", str(args.mem_epochs), "3"])
+    rows = [["idle: window open, bundled model, one digit drawn",
+             f"{r['idle']['VmRSS']:.0f}", f"{r['idle']['VmHWM']:.0f}", ""]]
+    for i, a in enumerate(r["after"]):
+        rows.append([f"after training {i + 1}", f"{a['VmRSS']:.0f}", f"{a['VmHWM']:.0f}",
+                     f"{a['test_acc']:.4f}" if a.get("test_acc") else ""])
+    growth = r["after"][2]["VmRSS"] - r["after"][1]["VmRSS"]
+    return (
+        f"### 5. Memory (one process, three consecutive Train clicks of {args.mem_epochs} "
+        f"epochs + evaluation, full MNIST)\n\n"
+        + table(["state", "VmRSS MB", "VmHWM (peak) MB", "test_acc"], rows)
+        + f"\n\nGrowth between the 2nd and 3rd training: **{growth:+.0f} MB** "
+        f"(target ≤ 100 MB: {'met' if growth <= 100 else 'MISSED'})."
+    )
+
+
+# -- main ------------------------------------------------------------------------------
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--section", default="all",
+                        help="comma-separated: " + ", ".join(SECTIONS) + " (default all)")
+    parser.add_argument("--runs", type=int, default=5, help="alternating runs per measurement")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--moves", type=int, default=300, help="predict: move events per run")
+    parser.add_argument("--mem-epochs", type=int, default=2, help="memory: epochs per training")
+    parser.add_argument("--variants", default="", help="train-variants: comma-separated subset")
+    args = parser.parse_args()
+    wanted = SECTIONS if args.section == "all" else tuple(args.section.split(","))
+    print(machine() + "\n")
+    for name in wanted:
+        fn = globals()["section_" + name.replace("-", "_")]
+        started = time.perf_counter()
+        text = fn(args)
+        print(text + f"\n\n_({name}: {time.perf_counter() - started:.0f} s, "
+              f"{load_snapshot()} at end)_\n", flush=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    main()

@@ -1,0 +1,56 @@
+"""Test-set evaluation with the numpy predictor: accuracy and a confusion matrix.
+
+The tutorial ends with ``model.evaluate``; this also says *which* digits are confused
+with which, and keeps the test-image indices of every cell so the UI can show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from digitpad.ml.recipe import CLASSES
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    labels: np.ndarray  # (n,) true digits
+    probabilities: np.ndarray  # (n, 10)
+
+    @property
+    def predicted(self) -> np.ndarray:
+        return self.probabilities.argmax(axis=1)
+
+    @property
+    def accuracy(self) -> float:
+        return float((self.predicted == self.labels).mean()) if len(self.labels) else 0.0
+
+    def confusion(self) -> np.ndarray:
+        """(10, 10) counts; row = true digit, column = predicted digit."""
+        matrix = np.zeros((CLASSES, CLASSES), np.int64)
+        np.add.at(matrix, (self.labels.astype(np.int64), self.predicted), 1)
+        return matrix
+
+    def cell(self, true: int, predicted: int) -> np.ndarray:
+        """Indices of the test images with this true digit read as ``predicted``."""
+        return np.flatnonzero((self.labels == true) & (self.predicted == predicted))
+
+    def per_class_accuracy(self) -> np.ndarray:
+        matrix = self.confusion()
+        totals = matrix.sum(axis=1)
+        return np.divide(np.diag(matrix), totals, out=np.zeros(CLASSES), where=totals > 0)
+
+
+def evaluate_predictor(predictor, images: np.ndarray, labels: np.ndarray, batch: int = 2000):
+    """Run ``predictor`` over ``images`` (uint8 (n, 28, 28) or float (n, 784))."""
+    images = np.asarray(images)
+    flat = images.reshape(len(images), -1).astype(np.float32)
+    if images.dtype == np.uint8:
+        flat /= 255
+    out = (
+        np.concatenate([predictor.predict(flat[i : i + batch]) for i in range(0, len(flat), batch)])
+        if len(flat)
+        else np.zeros((0, CLASSES), np.float32)
+    )
+    return Evaluation(np.asarray(labels).astype(np.int64), out)

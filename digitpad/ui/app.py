@@ -1,0 +1,88 @@
+"""Start the window: QApplication set-up (names, font, translation) and ``run``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+from digitpad import __version__
+from digitpad.ml.resources import resource_path
+from digitpad.ui.settings import APPLICATION, ORGANIZATION
+
+log = logging.getLogger(__name__)
+
+MIN_POINT_SIZE = 12.0  # readable on a projector from the back of a room
+
+
+def application(argv: Sequence[str] | None = None) -> QApplication:
+    """The running QApplication, created and configured if there is none yet."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("digitpad")
+    app.setApplicationVersion(__version__)
+    font = QFont(app.font())
+    if font.pointSizeF() < MIN_POINT_SIZE:
+        font.setPointSizeF(MIN_POINT_SIZE)
+        app.setFont(font)
+    return app
+
+
+def install_translation(app: QApplication, lang: str | None) -> None:
+    """Load ``digitpad_<lang>.qm`` (and Qt's own strings) when a translation exists."""
+    locale = QLocale(lang) if lang else QLocale.system()
+    if locale.language() == QLocale.Language.English:
+        return
+    translators = []
+    qt = QTranslator(app)
+    if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        translators.append(qt)
+    ours = QTranslator(app)
+    folder = str(resource_path(""))
+    if ours.load(locale, "digitpad", "_", folder):
+        translators.append(ours)
+    for translator in translators:
+        app.installTranslator(translator)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="digitpad", add_help=False)
+    parser.add_argument("--data", metavar="PATH")
+    parser.add_argument("--model", metavar="PATH")
+    parser.add_argument("--lang")
+    args, _unknown = parser.parse_known_args(list(argv))  # leave Qt's own options alone
+    return args
+
+
+def run(
+    argv: Sequence[str] | None = None,
+    *,
+    data: str | None = None,
+    model: str | None = None,
+    lang: str | None = None,
+) -> int:
+    """Open the window and run until it closes; the exit status.
+
+    ``argv`` may carry ``--data PATH``, ``--model PATH`` and ``--lang``; the keyword
+    arguments (what ``digitpad.cli`` passes) win over it.
+    """
+    args = parse_args(argv[1:] if argv else [])
+    app = application(argv)
+    install_translation(app, lang or args.lang)
+    from digitpad.ui.main_window import MainWindow  # after the app: widgets need it
+
+    window = MainWindow(model_path=model or args.model, data_path=data or args.data)
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv))

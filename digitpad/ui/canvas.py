@@ -1,0 +1,298 @@
+"""The drawing pad: white ink on black, like MNIST, painted into an off-screen image.
+
+Strokes are drawn into a ``QImage`` at the screen's device pixel ratio inside the
+input handlers and only blitted in ``paintEvent``; the ML layer reads that image
+(:meth:`Canvas.image_array`), never a screen grab. The drawing area is the largest
+centred square of the widget, so the pad stays square however the window is resized.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+INK = QColor(255, 255, 255)
+PAPER = QColor(0, 0, 0)
+UNDO_LIMIT = 50
+DEFAULT_SIDE = 336
+# The brush is a percentage of the pad's width, so a digit looks the same at any window
+# size. ~1/11 of the pad is ~2.5 MNIST pixels once a digit is scaled to its 20 px box,
+# the stroke width MNIST itself has; re-drawn test digits read best around there.
+MIN_BRUSH, MAX_BRUSH = 2, 25
+DEFAULT_BRUSH = 9
+ERASER_SCALE = 1.5  # wider than the pen, so one pass also takes the anti-aliased edges
+
+
+class Canvas(QWidget):
+    """Draw with the mouse, a tablet pen or a finger; undo, redo, erase, clear."""
+
+    drawingChanged = Signal()
+    undoAvailable = Signal(bool)
+    redoAvailable = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("canvas")
+        self.setAccessibleName(self.tr("Drawing pad"))
+        self.setAccessibleDescription(
+            self.tr("Draw a digit with the left mouse button, a pen or a finger.")
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setMinimumSize(200, 200)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self._brush = DEFAULT_BRUSH
+        self._eraser = False
+        self._last: QPointF | None = None
+        self._image = self._blank(DEFAULT_SIDE)
+        self._undo: deque[QImage] = deque(maxlen=UNDO_LIMIT)
+        self._redo: deque[QImage] = deque(maxlen=UNDO_LIMIT)
+
+    # -- public API ------------------------------------------------------------------
+    def brush_size(self) -> int:
+        """Pen width in percent of the pad's width."""
+        return self._brush
+
+    def set_brush_size(self, percent: int) -> None:
+        self._brush = max(MIN_BRUSH, min(MAX_BRUSH, int(percent)))
+
+    def pen_width(self) -> float:
+        """Pen width in (logical) pixels at the pad's current size."""
+        width = self._brush * self._logical_side() / 100
+        return width * ERASER_SCALE if self._eraser else width
+
+    def is_eraser(self) -> bool:
+        return self._eraser
+
+    def set_eraser(self, on: bool) -> None:
+        self._eraser = bool(on)
+
+    def clear(self) -> None:
+        if self.is_empty():
+            return
+        self._remember()
+        self._image.fill(PAPER)
+        self._changed()
+
+    def undo(self) -> None:
+        self._swap(self._undo, self._redo)
+
+    def redo(self) -> None:
+        self._swap(self._redo, self._undo)
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def is_empty(self) -> bool:
+        return not self.image_array().any()
+
+    def image_array(self) -> np.ndarray:
+        """The drawing as H x W uint8, white ink on black (what ``to_mnist`` expects)."""
+        grey = self._image.convertToFormat(QImage.Format.Format_Grayscale8)
+        height, width, stride = grey.height(), grey.width(), grey.bytesPerLine()
+        buffer = np.frombuffer(grey.constBits(), np.uint8, count=height * stride)
+        return buffer.reshape(height, stride)[:, :width].copy()
+
+    # -- geometry --------------------------------------------------------------------
+    def sizeHint(self) -> QSize:
+        return QSize(DEFAULT_SIDE, DEFAULT_SIDE)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return width
+
+    def drawing_rect(self) -> QRect:
+        side = min(self.width(), self.height())
+        return QRect((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+
+    def resizeEvent(self, event) -> None:
+        side = self.drawing_rect().width()
+        if side > 0 and side != self._logical_side():
+            self._image = self._rescaled(self._image, side)
+        super().resizeEvent(event)
+
+    # -- painting --------------------------------------------------------------------
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().window())
+        area = self.drawing_rect()
+        painter.drawImage(area.topLeft(), self._image)
+        painter.setPen(QPen(self.palette().mid().color(), 1))
+        painter.drawRect(area.adjusted(0, 0, -1, -1))
+        if self._last is None and self.is_empty():
+            painter.setPen(QColor(150, 150, 150))
+            font = painter.font()
+            font.setPointSizeF(font.pointSizeF() * 1.4)
+            painter.setFont(font)
+            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self.tr("Draw a digit here"))
+        painter.end()
+
+    # -- input: mouse, tablet, touch ---------------------------------------------------
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._begin(event.position())
+            event.accept()
+        else:
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._last is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            self._extend(event.position())
+            event.accept()
+        else:
+            super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._last is not None:
+            self._extend(event.position())
+            self._end()
+            event.accept()
+        else:
+            super().mouseReleaseEvent(event)
+
+    def tabletEvent(self, event) -> None:
+        kind = event.type()
+        width_scale = 0.5 + max(0.0, min(1.0, event.pressure()))  # light 0.5x .. firm 1.5x
+        if kind == QEvent.Type.TabletPress:
+            self._begin(event.position(), width_scale)
+        elif kind == QEvent.Type.TabletMove and self._last is not None:
+            self._extend(event.position(), width_scale)
+        elif kind == QEvent.Type.TabletRelease and self._last is not None:
+            self._end()
+        event.accept()
+
+    def event(self, event) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd):
+            points = event.points()
+            if points:
+                position = points[0].position()
+                if kind == QEvent.Type.TouchBegin:
+                    self._begin(position)
+                elif self._last is not None:
+                    self._extend(position)
+                    if kind == QEvent.Type.TouchEnd:
+                        self._end()
+            event.accept()
+            return True
+        if kind == QEvent.Type.TouchCancel:
+            self._end()
+            event.accept()
+            return True
+        return super().event(event)
+
+    # -- strokes ---------------------------------------------------------------------
+    def _begin(self, position: QPointF, width_scale: float = 1.0) -> None:
+        self._remember()
+        point = self._to_image(position)
+        self._last = point
+        radius = self.pen_width() * width_scale / 2
+        painter = self._painter()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(PAPER if self._eraser else INK)
+        painter.drawEllipse(point, radius, radius)
+        painter.end()
+        self._dirty(point, point, radius)
+
+    def _extend(self, position: QPointF, width_scale: float = 1.0) -> None:
+        point = self._to_image(position)
+        if self._last is None or point == self._last:
+            return
+        width = self.pen_width() * width_scale
+        painter = self._painter()
+        painter.setPen(
+            QPen(
+                PAPER if self._eraser else INK,
+                width,
+                Qt.PenStyle.SolidLine,
+                Qt.PenCapStyle.RoundCap,
+                Qt.PenJoinStyle.RoundJoin,
+            )
+        )
+        painter.drawLine(self._last, point)  # interpolate between input events
+        painter.end()
+        self._dirty(self._last, point, width / 2)
+        self._last = point
+
+    def _end(self) -> None:
+        self._last = None
+        self.update()
+
+    def _painter(self) -> QPainter:
+        painter = QPainter(self._image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        return painter
+
+    def _to_image(self, position: QPointF) -> QPointF:
+        return position - QPointF(self.drawing_rect().topLeft())
+
+    def _dirty(self, a: QPointF, b: QPointF, radius: float) -> None:
+        box = QRectF(a, b).normalized().adjusted(-radius - 2, -radius - 2, radius + 2, radius + 2)
+        self.update(box.translated(QPointF(self.drawing_rect().topLeft())).toAlignedRect())
+        self.drawingChanged.emit()
+
+    # -- undo / redo -----------------------------------------------------------------
+    def _remember(self) -> None:
+        self._undo.append(self._image.copy())
+        self._redo.clear()
+        self._announce()
+
+    def _swap(self, source: deque[QImage], target: deque[QImage]) -> None:
+        if not source:
+            return
+        target.append(self._image.copy())
+        restored = source.pop()
+        side = self._logical_side()
+        if self._side_of(restored) != side:  # the window was resized since
+            restored = self._rescaled(restored, side)
+        self._image = restored
+        self._announce()
+        self._changed()
+
+    def _announce(self) -> None:
+        self.undoAvailable.emit(bool(self._undo))
+        self.redoAvailable.emit(bool(self._redo))
+
+    def _changed(self) -> None:
+        self.update()
+        self.drawingChanged.emit()
+
+    # -- images ----------------------------------------------------------------------
+    def _dpr(self) -> float:
+        return max(1.0, self.devicePixelRatioF())
+
+    def _logical_side(self) -> int:
+        return self._side_of(self._image)
+
+    @staticmethod
+    def _side_of(image: QImage) -> int:
+        return round(image.width() / image.devicePixelRatio())
+
+    def _blank(self, side: int) -> QImage:
+        dpr = self._dpr()
+        pixels = max(1, round(side * dpr))
+        image = QImage(pixels, pixels, QImage.Format.Format_RGB32)
+        image.setDevicePixelRatio(dpr)
+        image.fill(PAPER)
+        return image
+
+    def _rescaled(self, image: QImage, side: int) -> QImage:
+        fresh = self._blank(side)
+        painter = QPainter(fresh)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.drawImage(QRectF(0, 0, side, side), image)
+        painter.end()
+        return fresh

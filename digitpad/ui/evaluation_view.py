@@ -1,0 +1,296 @@
+"""Test-set evaluation: accuracy, a clickable confusion matrix, and a test-digit browser."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digitpad.ml.evaluation import Evaluation, evaluate_predictor
+from digitpad.ui.teach_common import DigitImage, ProbabilityBars
+
+GALLERY_LIMIT = 60  # thumbnails shown per cell; the title says how many exist
+
+
+class ConfusionMatrix(QWidget):
+    """10x10 heatmap with counts; a click emits ``cellClicked(true, predicted)``."""
+
+    cellClicked = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._matrix = np.zeros((10, 10), np.int64)
+        self._selected: tuple[int, int] | None = None
+        self.setMinimumSize(300, 300)
+        self.setMouseTracking(False)
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 420)
+
+    def set_matrix(self, matrix: np.ndarray) -> None:
+        self._matrix = np.asarray(matrix, np.int64)
+        self.update()
+
+    def matrix(self) -> np.ndarray:
+        return self._matrix
+
+    def set_selected(self, cell: tuple[int, int] | None) -> None:
+        self._selected = cell
+        self.update()
+
+    def _geometry(self) -> tuple[float, float, float]:
+        margin = self.fontMetrics().height() * 2.2
+        side = max(10.0, min(self.width(), self.height()) - margin)
+        return margin, margin, side / 10  # left, top, cell size
+
+    def cell_rect(self, true: int, predicted: int) -> QRectF:
+        left, top, size = self._geometry()
+        return QRectF(left + predicted * size, top + true * size, size, size)
+
+    def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
+        left, top, size = self._geometry()
+        col, row = math.floor((x - left) / size), math.floor((y - top) / size)
+        return (row, col) if 0 <= row < 10 and 0 <= col < 10 else None
+
+    def mousePressEvent(self, event) -> None:
+        cell = self.cell_at(event.position().x(), event.position().y())
+        if cell is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.set_selected(cell)
+            self.cellClicked.emit(*cell)
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        left, top, size = self._geometry()
+        text = self.palette().text().color()
+        painter.setPen(text)
+        fm = painter.fontMetrics()
+        painter.drawText(
+            QRectF(left, 0, size * 10, fm.height()),
+            Qt.AlignmentFlag.AlignCenter,
+            self.tr("predicted"),
+        )
+        painter.save()
+        painter.translate(fm.height() * 0.9, top + size * 5)
+        painter.rotate(-90)
+        painter.drawText(
+            QRectF(-size * 5, -fm.height(), size * 10, fm.height()),
+            Qt.AlignmentFlag.AlignCenter,
+            self.tr("true digit"),
+        )
+        painter.restore()
+        for d in range(10):
+            painter.drawText(
+                QRectF(left + d * size, fm.height(), size, top - fm.height()),
+                Qt.AlignmentFlag.AlignCenter,
+                str(d),
+            )
+            painter.drawText(
+                QRectF(left - fm.height() * 1.1, top + d * size, fm.height(), size),
+                Qt.AlignmentFlag.AlignCenter,
+                str(d),
+            )
+        peak_off = max(1, int((self._matrix - np.diag(np.diag(self._matrix))).max()))
+        peak_diag = max(1, int(np.diag(self._matrix).max()))
+        small = painter.font()
+        small.setPointSizeF(max(6.0, min(small.pointSizeF(), size / 3.2)))
+        painter.setFont(small)
+        for t in range(10):
+            for p in range(10):
+                count = int(self._matrix[t, p])
+                rect = self.cell_rect(t, p)
+                if t == p:
+                    strength = count / peak_diag
+                    colour = QColor.fromRgbF(
+                        0.1, 0.45 + 0.25 * strength, 0.25, 0.35 + 0.6 * strength
+                    )
+                elif count:
+                    strength = math.log1p(count) / math.log1p(peak_off)
+                    colour = QColor.fromRgbF(0.85, 0.2, 0.15, 0.15 + 0.8 * strength)
+                else:
+                    strength, colour = 0.0, QColor.fromRgbF(0.5, 0.5, 0.5, 0.06)
+                painter.fillRect(rect.adjusted(1, 1, -1, -1), colour)
+                if count:
+                    painter.setPen(Qt.GlobalColor.white if strength > 0.5 else text)
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(count))
+        if self._selected is not None:
+            painter.setPen(QColor(255, 193, 7))
+            painter.drawRect(self.cell_rect(*self._selected).adjusted(1, 1, -2, -2))
+
+
+class DigitCard(QWidget):
+    """A test image with its index and probability bars (a gallery thumbnail)."""
+
+    def __init__(self, index: int, image: np.ndarray, probabilities: np.ndarray, parent=None):
+        super().__init__(parent)
+        self.index = index
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(1)
+        picture = DigitImage(56)
+        picture.set_image(image)
+        picture.setFixedSize(56, 56)
+        bars = ProbabilityBars(compact=True)
+        bars.set_probabilities(probabilities)
+        bars.setFixedSize(70, 30)
+        caption = QLabel(
+            self.tr("#%1 → %2")
+            .replace("%1", str(index))
+            .replace("%2", str(int(np.argmax(probabilities))))
+        )
+        caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(picture, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(bars, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(caption)
+
+
+class EvaluationView(QWidget):
+    """Accuracy, confusion matrix (click a cell to see its images), test-digit browser.
+
+    ``EvaluationView(predictor, mnist)`` or ``EvaluationView(predictor, images=..., labels=...)``.
+    """
+
+    cellSelected = Signal(int, int)
+
+    def __init__(self, predictor, mnist=None, *, images=None, labels=None, parent=None) -> None:
+        super().__init__(parent)
+        if mnist is not None:
+            images, labels = mnist.x_test, mnist.y_test
+        if images is None or labels is None:
+            raise ValueError("give an Mnist or test images and labels")
+        self._images = np.asarray(images)
+        self._labels = np.asarray(labels)
+        self._predictor = predictor
+        self.evaluation: Evaluation | None = None
+
+        self.accuracy_label = QLabel()
+        font = self.accuracy_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.accuracy_label.setFont(font)
+        self.matrix = ConfusionMatrix()
+        self.matrix.cellClicked.connect(self.show_cell)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._browse_page(), self.tr("Browse test digits"))
+        self.tabs.addTab(self._cell_page(), self.tr("Selected cell"))
+
+        left = QVBoxLayout()
+        left.addWidget(self.accuracy_label)
+        left.addWidget(self.matrix, 1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addWidget(self.tabs, 2)
+        self.set_predictor(predictor)
+
+    def _cell_page(self) -> QWidget:
+        self.cell_title = QLabel(self.tr("Click a cell of the matrix to see its test images."))
+        self.cell_title.setWordWrap(True)
+        self.gallery = QWidget()
+        self.gallery_layout = QGridLayout(self.gallery)
+        self.gallery_layout.setSpacing(4)
+        self.gallery_layout.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.gallery)
+        cell_page = QWidget()
+        cell_layout = QVBoxLayout(cell_page)
+        cell_layout.addWidget(self.cell_title)
+        cell_layout.addWidget(scroll, 1)
+        return cell_page
+
+    def _browse_page(self) -> QWidget:
+        self.index_box = QSpinBox()
+        self.index_box.setRange(0, max(0, len(self._labels) - 1))
+        self.index_box.setPrefix(self.tr("test image "))
+        self.index_box.valueChanged.connect(self.show_test_image)
+        self.browser_image = DigitImage(168)
+        self.browser_text = QLabel()
+        self.browser_bars = ProbabilityBars()
+        browse_page = QWidget()
+        browse_layout = QVBoxLayout(browse_page)
+        browse_layout.addWidget(self.index_box)
+        browse_layout.addWidget(self.browser_image, 2)
+        browse_layout.addWidget(self.browser_text)
+        browse_layout.addWidget(self.browser_bars, 1)
+        return browse_page
+
+    # -- public ---------------------------------------------------------------------------
+    def set_predictor(self, predictor) -> None:
+        """Re-evaluate with new weights (after training); ~0.1 s for the dense model."""
+        self._predictor = predictor
+        self.evaluation = evaluate_predictor(predictor, self._images, self._labels)
+        ev = self.evaluation
+        self.accuracy_label.setText(
+            self.tr("Test accuracy: %1 (%2 of %3 test images)")
+            .replace("%1", f"{ev.accuracy:.2%}")
+            .replace("%2", f"{int((ev.predicted == ev.labels).sum()):,}")
+            .replace("%3", f"{len(ev.labels):,}")
+        )
+        self.matrix.set_matrix(ev.confusion())
+        self.show_test_image(self.index_box.value())
+
+    def show_test_image(self, index: int) -> None:
+        self.index_box.blockSignals(True)
+        self.index_box.setValue(index)
+        self.index_box.blockSignals(False)
+        ev = self.evaluation
+        probabilities = ev.probabilities[index]
+        guess = int(np.argmax(probabilities))
+        self.browser_image.set_image(self._images[index])
+        self.browser_bars.set_probabilities(probabilities)
+        verdict = self.tr("right") if guess == int(ev.labels[index]) else self.tr("wrong")
+        self.browser_text.setText(
+            self.tr("label %1 · network reads %2 (%3) · %4")
+            .replace("%1", str(int(ev.labels[index])))
+            .replace("%2", str(guess))
+            .replace("%3", f"{probabilities[guess]:.0%}")
+            .replace("%4", verdict)
+        )
+
+    def browser_prediction(self) -> int:
+        """The digit the browser currently shows as the network's answer."""
+        bars = self.browser_bars.probabilities()
+        return int(np.argmax(bars))
+
+    def show_cell(self, true: int, predicted: int) -> None:
+        indices = self.evaluation.cell(true, predicted)
+        while self.gallery_layout.count():
+            item = self.gallery_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        shown = indices[:GALLERY_LIMIT]
+        columns = 4
+        for n, index in enumerate(shown):
+            card = DigitCard(int(index), self._images[index], self.evaluation.probabilities[index])
+            self.gallery_layout.addWidget(card, n // columns, n % columns)
+        self.cell_title.setText(
+            self.tr("True %1 read as %2: %3 test images%4")
+            .replace("%1", str(true))
+            .replace("%2", str(predicted))
+            .replace("%3", str(len(indices)))
+            .replace(
+                "%4",
+                self.tr(" (first %1 shown)").replace("%1", str(len(shown)))
+                if len(indices) > len(shown)
+                else "",
+            )
+        )
+        self.matrix.set_selected((true, predicted))
+        self.tabs.setCurrentIndex(1)
+        self.cellSelected.emit(true, predicted)
+
+    def gallery_indices(self) -> list[int]:
+        cards = (self.gallery_layout.itemAt(i).widget() for i in range(self.gallery_layout.count()))
+        return [card.index for card in cards if isinstance(card, DigitCard)]

@@ -1,0 +1,344 @@
+"""The window: composes the widgets and wires every connection in one place.
+
+Data flows one way: canvas -> model controller (preprocess + predict) -> model input
+view and probability chart. The train panel reports through signals; only this
+module connects them to the model controller.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSpinBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digitpad.ml.errors import ModelError
+from digitpad.ui import settings as keys
+from digitpad.ui.canvas import DEFAULT_BRUSH, MAX_BRUSH, MIN_BRUSH, Canvas
+from digitpad.ui.model_controller import ModelController
+from digitpad.ui.model_input_view import ModelInputView
+from digitpad.ui.probability_chart import ProbabilityChart
+from digitpad.ui.settings import Settings
+from digitpad.ui.train_panel import MAX_BATCH, MAX_EPOCHS, TrainPanel
+
+log = logging.getLogger(__name__)
+
+PREDICT_DELAY_MS = 16  # coalesce mouse moves: at most one prediction per frame
+
+
+class MainWindow(QMainWindow):
+    predictionChanged = Signal(object)  # (10,) probabilities, or None for an empty canvas
+
+    def __init__(
+        self,
+        model_path: str | None = None,
+        data_path: str | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("digitpad — draw a digit"))
+        self.settings = settings or Settings()
+        self.models = ModelController(self)
+        self.canvas = Canvas()
+        self.input_view = ModelInputView()
+        self.chart = ProbabilityChart()
+        self.train_panel = TrainPanel()
+        self.train_panel.set_data_path(data_path)
+        self._probabilities: np.ndarray | None = None
+        self._predict_timer = QTimer(self)
+        self._predict_timer.setSingleShot(True)
+        self._predict_timer.setInterval(PREDICT_DELAY_MS)
+        self._build_actions()
+        self._build_layout()
+        self._build_menus()
+        self._connect()
+        self._restore_settings()
+        self._load_initial_model(model_path)
+
+    # -- public API ------------------------------------------------------------------
+    def current_probabilities(self) -> np.ndarray | None:
+        return None if self._probabilities is None else self._probabilities.copy()
+
+    @Slot()
+    def refresh_prediction(self) -> None:
+        """Predict now (the canvas normally schedules this itself)."""
+        self._predict_timer.stop()
+        image, probabilities = self.models.read(self.canvas.image_array())
+        self.input_view.set_image(image)
+        self.chart.set_probabilities(probabilities)
+        self._probabilities = probabilities
+        self.predictionChanged.emit(None if probabilities is None else probabilities.copy())
+
+    # -- construction ----------------------------------------------------------------
+    def _action(self, text: str, shortcuts=(), slot=None, checkable=False) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setCheckable(checkable)
+        if shortcuts:
+            action.setToolTip(f"{text} ({QKeySequence(shortcuts[0]).toString()})")
+        if slot is not None:
+            (action.toggled if checkable else action.triggered).connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        tr = self.tr
+        self.open_action = self._action(tr("&Open model…"), ["Ctrl+O"], self.open_model)
+        self.save_action = self._action(tr("&Save model as…"), ["Ctrl+Shift+S"], self.save_model)
+        self.reset_action = self._action(tr("&Reset to bundled model"), [], self.reset_model)
+        self.quit_action = self._action(tr("&Quit"), ["Ctrl+Q"], self.close)
+        self.undo_action = self._action(tr("&Undo"), ["Ctrl+Z"], self.canvas.undo)
+        self.redo_action = self._action(tr("&Redo"), ["Ctrl+Shift+Z", "Ctrl+Y"], self.canvas.redo)
+        self.clear_action = self._action(tr("&Clear"), ["Esc", "Delete"], self.canvas.clear)
+        self.eraser_action = self._action(tr("&Eraser"), ["E"], self.canvas.set_eraser, True)
+        self.train_action = self._action(
+            tr("&Train"),
+            ["Ctrl+T", "Ctrl+Return"],
+            lambda: self.train_panel.start_training(),  # noqa: PLW0108 - triggered(bool)
+        )
+        self.stop_action = self._action(tr("S&top"), ["Ctrl+."], self.train_panel.stop_training)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self.stop_action.setEnabled(False)
+
+    def _build_side_column(self) -> QVBoxLayout:
+        """Beside the pad: the 28x28 input, brush, drawing tools, shortcut hints."""
+        tools = QGridLayout()
+        for index, action in enumerate(
+            (self.undo_action, self.redo_action, self.eraser_action, self.clear_action)
+        ):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setMinimumWidth(84)
+            tools.addWidget(button, index // 2, index % 2)
+        self.brush = QSpinBox()
+        self.brush.setRange(MIN_BRUSH, MAX_BRUSH)
+        self.brush.setValue(DEFAULT_BRUSH)
+        self.brush.setSuffix(self.tr(" %"))
+        self.brush.setAccessibleName(self.tr("Brush size"))
+        self.brush.setToolTip(self.tr("Pen width, in percent of the drawing pad's width."))
+        brush_row = QHBoxLayout()
+        brush_row.addWidget(QLabel(self.tr("Brush")))
+        brush_row.addWidget(self.brush, 1)
+
+        sees = QLabel(self.tr("What the model sees (28×28)"))
+        sees.setWordWrap(True)
+        side = QVBoxLayout()
+        side.addWidget(sees)
+        side.addWidget(self.input_view)
+        side.addLayout(brush_row)
+        side.addLayout(tools)
+        hints = QLabel(
+            self.tr(
+                "Esc: clear\nCtrl+Z / Ctrl+Shift+Z: undo / redo\nE: eraser\n"
+                "Ctrl+T: train\nCtrl+.: stop"
+            )
+        )
+        hints.setObjectName("shortcutHints")
+        hints.setStyleSheet("color: palette(dark);")
+        hints.setWordWrap(True)
+        side.addSpacing(8)
+        side.addWidget(hints)
+        side.addStretch(1)
+        return side
+
+    def _build_layout(self) -> None:
+        side = self._build_side_column()
+
+        top = QHBoxLayout()
+        top.addWidget(self.canvas, 1)
+        top.addLayout(side)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(top, 3)
+        left_layout.addWidget(self.chart, 2)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("mainSplitter")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(left)
+        splitter.addWidget(self.train_panel)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([660, 600])
+        self.splitter = splitter
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(10, 8, 10, 4)
+        layout.addWidget(splitter)
+        self.setCentralWidget(central)
+        self.model_label = QLabel()
+        self.model_label.setObjectName("modelLabel")
+        self.statusBar().addPermanentWidget(self.model_label)
+        self.resize(1280, 800)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&Model"))
+        menu.addActions([self.open_action, self.save_action, self.reset_action])
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        menu = self.menuBar().addMenu(self.tr("&Drawing"))
+        menu.addActions([self.undo_action, self.redo_action, self.eraser_action, self.clear_action])
+        menu = self.menuBar().addMenu(self.tr("&Training"))
+        menu.addActions([self.train_action, self.stop_action])
+
+    def _connect(self) -> None:
+        """Every signal-slot connection of the window, in one place."""
+        self.canvas.drawingChanged.connect(self._schedule_prediction)
+        self.canvas.undoAvailable.connect(self.undo_action.setEnabled)
+        self.canvas.redoAvailable.connect(self.redo_action.setEnabled)
+        self.brush.valueChanged.connect(self.canvas.set_brush_size)
+        self._predict_timer.timeout.connect(self.refresh_prediction)
+        self.models.modelChanged.connect(self._on_model_changed)
+        panel = self.train_panel
+        panel.previewReady.connect(self.models.preview)
+        panel.modelReady.connect(self.models.adopt_trained)
+        panel.previewDiscarded.connect(self.models.discard_preview)
+        panel.restoreRequested.connect(self.models.restore_previous)
+        panel.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        panel.runningChanged.connect(self._on_training_running)
+
+    # -- prediction ------------------------------------------------------------------
+    @Slot()
+    def _schedule_prediction(self) -> None:
+        if not self._predict_timer.isActive():
+            self._predict_timer.start()
+
+    @Slot()
+    def _on_model_changed(self) -> None:
+        models = self.models
+        if models.predictor is None:
+            text = self.tr("No model loaded")
+        elif models.is_previewing():
+            text = self.tr("Model: training in progress")
+        elif models.test_acc is not None:
+            text = self.tr("Model: {0} — test accuracy {1:.2%}")
+            text = text.format(models.label, models.test_acc)
+        else:
+            text = self.tr("Model: {0} — not evaluated").format(models.label)
+        self.model_label.setText(text)
+        self.refresh_prediction()
+
+    @Slot(bool)
+    def _on_training_running(self, running: bool) -> None:
+        self.train_action.setEnabled(not running)
+        self.stop_action.setEnabled(running)
+        for action in (self.open_action, self.save_action, self.reset_action):
+            action.setEnabled(not running)
+
+    # -- model menu ------------------------------------------------------------------
+    def _load_initial_model(self, model_path: str | None) -> None:
+        if model_path:
+            try:
+                self.models.load_file(model_path)
+                return
+            except ModelError as exc:
+                self._warn_later(self.tr("Cannot open model"), str(exc))
+        try:
+            self.models.load_bundled()
+        except ModelError as exc:
+            log.error("bundled model unusable: %s", exc)
+            self._on_model_changed()
+            self.statusBar().showMessage(
+                self.tr("The bundled model could not be loaded ({0}). Click Train.").format(exc)
+            )
+
+    def _warn_later(self, title: str, text: str) -> None:
+        ok = QMessageBox.StandardButton.Ok
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        QTimer.singleShot(0, box.open)  # non-blocking, after the window is shown
+
+    def _dialog_folder(self) -> str:
+        last = self.settings.text_value(keys.LAST_MODEL)
+        return str(Path(last).parent) if last and Path(last).parent.is_dir() else str(Path.home())
+
+    @Slot()
+    def open_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open model"), self._dialog_folder(), self.tr("Keras models (*.keras)")
+        )
+        if not path:
+            return
+        try:
+            self.models.load_file(path)
+        except ModelError as exc:
+            QMessageBox.warning(self, self.tr("Cannot open model"), str(exc))
+            return
+        self.settings.set_value(keys.LAST_MODEL, path)
+
+    @Slot()
+    def save_model(self) -> None:
+        start = str(Path(self._dialog_folder()) / "digitpad-model.keras")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save model as"), start, self.tr("Keras models (*.keras)")
+        )
+        if not path:
+            return
+        try:
+            saved = self.models.save(path)
+        except ModelError as exc:
+            QMessageBox.warning(self, self.tr("Cannot save model"), str(exc))
+            return
+        self.settings.set_value(keys.LAST_MODEL, str(saved))
+        self.statusBar().showMessage(self.tr("Model saved to {0}").format(saved), 8000)
+
+    @Slot()
+    def reset_model(self) -> None:
+        try:
+            self.models.load_bundled()
+        except ModelError as exc:
+            QMessageBox.warning(self, self.tr("Cannot open model"), str(exc))
+
+    # -- settings and shutdown -------------------------------------------------------
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.bytes_value(keys.GEOMETRY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = s.bytes_value(keys.STATE)
+        if state is not None:
+            self.restoreState(state)
+        self.brush.setValue(s.int_value(keys.BRUSH, DEFAULT_BRUSH, MIN_BRUSH, MAX_BRUSH))
+        self.canvas.set_brush_size(self.brush.value())
+        panel = self.train_panel
+        panel.epochs.setValue(s.int_value(keys.EPOCHS, panel.epochs.value(), 1, MAX_EPOCHS))
+        panel.batch_size.setValue(
+            s.int_value(keys.BATCH_SIZE, panel.batch_size.value(), 1, MAX_BATCH)
+        )
+
+    def _save_settings(self) -> None:
+        s = self.settings
+        s.set_value(keys.GEOMETRY, self.saveGeometry())
+        s.set_value(keys.STATE, self.saveState())
+        s.set_value(keys.BRUSH, self.brush.value())
+        s.set_value(keys.EPOCHS, self.train_panel.epochs.value())
+        s.set_value(keys.BATCH_SIZE, self.train_panel.batch_size.value())
+        s.sync()
+
+    def closeEvent(self, event) -> None:
+        if self.train_panel.is_running():
+            self.hide()  # closing feels instant; the worker stops after its current batch
+        self.train_panel.shutdown()
+        self._predict_timer.stop()
+        self._save_settings()
+        super().closeEvent(event)

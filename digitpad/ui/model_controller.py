@@ -1,0 +1,188 @@
+"""The model the window predicts with: a fast numpy :class:`Predictor`, and, when there
+is one, the Keras model behind it (needed only to save or continue training).
+
+Not a widget. Opening a file makes only a predictor (no TensorFlow); the Keras model is
+loaded lazily when saving needs it. During training the window *previews* the
+training model's snapshots without committing them; the panel then commits them
+(``adopt_trained``) or drops them (``discard_preview``). After adopting, the model from
+before the run can still be brought back once (``restore_previous``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from digitpad.ml import model as ml_model
+from digitpad.ml.errors import ModelError
+from digitpad.ml.model_card import card_path_for, read_card, write_card
+from digitpad.ml.predictor import Predictor
+from digitpad.ml.preprocess import to_mnist
+
+log = logging.getLogger(__name__)
+
+
+class ModelController(QObject):
+    """Holds the current model; emits ``modelChanged`` whenever predictions would change."""
+
+    modelChanged = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._predictor: Predictor | None = None
+        self._keras_model = None
+        self._path: Path | None = None
+        self._test_acc: float | None = None
+        self._label = ""
+        self._card: dict = {}
+        self._saved: tuple | None = None  # the committed model while a preview is shown
+        self._previous: tuple | None = None  # the model before the last adopted training
+
+    # -- what is loaded --------------------------------------------------------------
+    @property
+    def predictor(self) -> Predictor | None:
+        return self._predictor
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def test_acc(self) -> float | None:
+        return self._test_acc
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+    def is_previewing(self) -> bool:
+        return self._saved is not None
+
+    # -- inference -------------------------------------------------------------------
+    def read(self, drawing: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Drawing -> (the 28x28 model input, probabilities or ``None`` if empty)."""
+        image = to_mnist(drawing)
+        if not image.any() or self._predictor is None:
+            return image, None
+        return image, self._predictor.predict(image)
+
+    # -- loading ---------------------------------------------------------------------
+    def load_bundled(self) -> None:
+        """The shipped model; raises ``ModelError`` if the installation lacks it."""
+        path = ml_model.bundled_model_path()
+        predictor = Predictor.from_file(path)
+        card = read_card(ml_model.bundled_card_path()) or {}
+        self._commit(predictor, None, path, _accuracy(card), self.tr("bundled model"))
+
+    def load_file(self, path: str | os.PathLike) -> None:
+        """Raises ``ModelError``; on error the current model stays."""
+        target = Path(path).expanduser()
+        predictor = Predictor.from_file(target)
+        card = read_card(card_path_for(target)) or {}
+        self._commit(predictor, None, target, _accuracy(card), target.name)
+
+    def adopt_trained(self, keras_model, predictor: Predictor, card: dict | None = None) -> None:
+        """Commit a model trained in this session (it exists only in memory until saved).
+
+        ``card`` (test_acc, history, recipe...) is written beside the file on save.
+        """
+        previous = self._saved if self._saved is not None else self._state()
+        self._card = dict(card or {})
+        test_acc = _accuracy(self._card)
+        self._commit(predictor, keras_model, None, test_acc, self.tr("trained in this session"))
+        self._previous = previous
+
+    def preview(self, predictor: Predictor) -> None:
+        """Show a training snapshot without forgetting the committed model."""
+        if self._saved is None:
+            self._saved = self._state()
+        self._predictor = predictor
+        self.modelChanged.emit()
+
+    def discard_preview(self) -> None:
+        """Drop any preview and go back to the committed model."""
+        if self._saved is not None:
+            self._set_state(self._saved)
+            self._saved = None
+            self.modelChanged.emit()
+
+    def can_restore_previous(self) -> bool:
+        return self._previous is not None
+
+    def restore_previous(self) -> None:
+        """Undo the last ``adopt_trained``: the model from before that training run."""
+        self.discard_preview()
+        if self._previous is not None:
+            state, self._previous = self._previous, None
+            self._set_state(state)
+            self.modelChanged.emit()
+
+    # -- saving ----------------------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> Path:
+        """Save atomically; raises ``ModelError``. A file-backed model is copied as is."""
+        target = Path(path).expanduser()
+        if target.suffix != ".keras":
+            target = target.with_suffix(".keras")
+        if self._keras_model is not None:
+            saved = ml_model.save_model(self._keras_model, target)
+            if self._card:
+                try:
+                    write_card(self._card, card_path_for(saved))
+                except OSError:
+                    log.warning("model card not written beside %s", saved)
+            return saved
+        if self._path is None:
+            raise ModelError(self.tr("There is no model to save."))
+        if self._path.resolve() == target.resolve():
+            return target
+        return _copy_atomically(self._path, target)
+
+    # -- internals -------------------------------------------------------------------
+    def _commit(self, predictor, keras_model, path, test_acc, label) -> None:
+        self._saved = None
+        self._previous = None
+        if keras_model is None:
+            self._card = {}
+        self._set_state((predictor, keras_model, path, test_acc, label))
+        log.info("model: %s (test_acc %s)", label, test_acc)
+        self.modelChanged.emit()
+
+    def _state(self) -> tuple:
+        return (self._predictor, self._keras_model, self._path, self._test_acc, self._label)
+
+    def _set_state(self, state: tuple) -> None:
+        self._predictor, self._keras_model, self._path, self._test_acc, self._label = state
+
+
+def _accuracy(card: dict) -> float | None:
+    value = card.get("test_acc")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def _copy_atomically(source: Path, target: Path) -> Path:
+    folder = target.parent
+    if not folder.is_dir():
+        raise ModelError(f"{target}: folder {folder} does not exist")
+    temp = None
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".keras", dir=folder)
+        os.close(handle)
+        shutil.copyfile(source, temp)
+        os.replace(temp, target)
+    except OSError as exc:
+        if temp and os.path.exists(temp):
+            os.unlink(temp)
+        raise ModelError(f"{target}: could not save ({exc.strerror or exc})") from None
+    card = card_path_for(source)
+    if card.is_file():
+        try:
+            shutil.copyfile(card, card_path_for(target))
+        except OSError:
+            log.warning("model card not copied to %s", card_path_for(target))
+    return target

@@ -1,0 +1,75 @@
+"""Why preprocessing matters: the drawing squashed naively vs. prepared like MNIST."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from digitpad.ml.preprocess import naive_resize, to_mnist
+from digitpad.ui.teach_common import DigitImage, ProbabilityBars
+
+
+class PreprocessLesson(QWidget):
+    """``set_drawing(canvas_array or None)``; ``set_predictor(predictor)``."""
+
+    def __init__(self, predictor=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._predictor = predictor
+        self._drawing: np.ndarray | None = None
+        self.titles = [
+            QLabel(self.tr("Whole canvas squashed to 28×28")),
+            QLabel(self.tr("Prepared like MNIST")),
+        ]
+        self.explanations = [
+            QLabel(self.tr("No cropping, no centring: the digit ends up small and off-centre.")),
+            QLabel(
+                self.tr("Cropped to the ink, fitted into 20×20, centred by its centre of mass.")
+            ),
+        ]
+        self.images = [DigitImage(168), DigitImage(168)]
+        self.verdicts = [QLabel(), QLabel()]
+        self.bars = [ProbabilityBars(), ProbabilityBars()]
+        layout = QGridLayout(self)
+        for column in range(2):
+            self.titles[column].setStyleSheet("font-weight: bold")
+            self.explanations[column].setWordWrap(True)
+            self.verdicts[column].setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(self.titles[column], 0, column)
+            layout.addWidget(self.explanations[column], 1, column)
+            layout.addWidget(self.images[column], 2, column)
+            layout.addWidget(self.verdicts[column], 3, column)
+            layout.addWidget(self.bars[column], 4, column)
+        layout.setRowStretch(2, 3)
+        layout.setRowStretch(4, 1)
+        self._refresh()
+
+    def set_predictor(self, predictor) -> None:
+        self._predictor = predictor
+        self._refresh()
+
+    def set_drawing(self, drawing: np.ndarray | None) -> None:
+        self._drawing = None if drawing is None else np.asarray(drawing)
+        self._refresh()
+
+    def predictions(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(naive, MNIST-style) probabilities as currently shown."""
+        return self.bars[0].probabilities(), self.bars[1].probabilities()
+
+    def _refresh(self) -> None:
+        empty = self._drawing is None or not np.asarray(self._drawing).any()
+        inputs = [None, None] if empty else [naive_resize(self._drawing), to_mnist(self._drawing)]
+        for column, image in enumerate(inputs):
+            self.images[column].set_image(image)
+            if image is None or self._predictor is None:
+                self.bars[column].set_probabilities(None)
+                self.verdicts[column].setText(self.tr("Draw a digit to compare."))
+                continue
+            probabilities = self._predictor.predict(image)
+            guess = int(np.argmax(probabilities))
+            self.bars[column].set_probabilities(probabilities)
+            self.verdicts[column].setText(
+                self.tr("The network reads %1 (%2)")
+                .replace("%1", str(guess))
+                .replace("%2", f"{probabilities[guess]:.0%}")
+            )

@@ -1,0 +1,107 @@
+"""Small painted widgets shared by the teaching views: a digit image and probability bars."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+ACCENT = QColor(33, 150, 243)
+MUTED = QColor(120, 144, 156)
+
+
+def to_uint8(image: np.ndarray) -> np.ndarray:
+    """28x28 float in [0, 1] or uint8 -> contiguous uint8."""
+    array = np.asarray(image)
+    if array.dtype != np.uint8:
+        array = np.round(np.clip(array, 0, 1) * 255).astype(np.uint8)
+    return np.ascontiguousarray(array)
+
+
+def grey_qimage(image: np.ndarray) -> QImage:
+    """A grey numpy image as a QImage that owns its pixels (safe after the array dies)."""
+    array = to_uint8(image)
+    h, w = array.shape
+    return QImage(array.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+
+
+def rgb_qimage(rgb: np.ndarray) -> QImage:
+    array = np.ascontiguousarray(rgb, dtype=np.uint8)
+    h, w, _ = array.shape
+    return QImage(array.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+class DigitImage(QWidget):
+    """A 28x28 image drawn with square pixels, scaled to fit, white on black."""
+
+    def __init__(self, size: int = 112, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._image: QImage | None = None
+        self._size = size
+        self.setMinimumSize(size // 2, size // 2)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._size, self._size)
+
+    def set_image(self, image: np.ndarray | None) -> None:
+        self._image = None if image is None else grey_qimage(image)
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        side = min(self.width(), self.height())
+        target = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        painter.fillRect(target, Qt.GlobalColor.black)
+        if self._image is not None:
+            painter.drawImage(target, self._image)
+        painter.setPen(MUTED)
+        painter.drawRect(target.adjusted(0, 0, -1, -1))
+
+
+class ProbabilityBars(QWidget):
+    """Ten vertical bars labelled 0-9; the top guess is highlighted."""
+
+    def __init__(self, compact: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._probabilities: np.ndarray | None = None
+        self._compact = compact
+        self.setMinimumSize(*((60, 28) if compact else (160, 80)))
+
+    def sizeHint(self) -> QSize:
+        return QSize(70, 34) if self._compact else QSize(240, 110)
+
+    def set_probabilities(self, probabilities: np.ndarray | None) -> None:
+        self._probabilities = None if probabilities is None else np.asarray(probabilities, float)
+        self.update()
+
+    def probabilities(self) -> np.ndarray | None:
+        return self._probabilities
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        label_h = 0 if self._compact else painter.fontMetrics().height()
+        value_h = 0 if self._compact else painter.fontMetrics().height()
+        width = self.width() / 10
+        base = self.height() - label_h
+        top = value_h
+        best = None if self._probabilities is None else int(np.argmax(self._probabilities))
+        for digit in range(10):
+            x = digit * width
+            p = 0.0 if self._probabilities is None else float(self._probabilities[digit])
+            bar_h = max(1.0, p * (base - top))
+            colour = ACCENT if digit == best else MUTED
+            painter.fillRect(QRectF(x + width * 0.15, base - bar_h, width * 0.7, bar_h), colour)
+            if not self._compact:
+                painter.setPen(self.palette().text().color())
+                painter.drawText(
+                    QRectF(x, base, width, label_h), Qt.AlignmentFlag.AlignCenter, str(digit)
+                )
+                if p >= 0.01:
+                    painter.drawText(
+                        QRectF(x - 4, base - bar_h - value_h, width + 8, value_h),
+                        Qt.AlignmentFlag.AlignCenter,
+                        f"{p:.0%}",
+                    )

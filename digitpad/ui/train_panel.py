@@ -1,0 +1,376 @@
+"""Train the tutorial's model from scratch and watch it learn: settings, Train/Stop,
+progress, a Keras-style log and live curves.
+
+The panel owns one training run at a time (a :class:`TrainingWorker` in a ``QThread``)
+and reports through signals; it never touches the canvas or the current model itself.
+
+What happens to the weights:
+
+* a finished run becomes the current model (``modelReady``);
+* after Stop, the partially trained weights become the current model too (the canvas
+  reads with them, Save saves them), and the panel offers "Keep partially trained
+  weights" (dismiss) or "Restore previous model" (``restoreRequested``) as buttons in
+  the panel, never a blocking dialog;
+* a run that fails, diverges or stops before a single batch drops its per-epoch
+  previews and leaves the previous model in place (``previewDiscarded``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QThread, Signal, Slot
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digitpad.ml import keras_log
+from digitpad.ml.recipe import TUTORIAL
+from digitpad.ui import training_worker as tw
+from digitpad.ui.training_curves import TrainingCurves
+
+log = logging.getLogger(__name__)
+
+MAX_EPOCHS = 100
+MAX_BATCH = 60000
+LOG_LINES = 5000
+
+
+class TrainPanel(QWidget):
+    trainingStarted = Signal()
+    runningChanged = Signal(bool)
+    batchEnded = Signal(int, int, dict)  # step, steps, running logs (throttled to ~20/s)
+    epochEnded = Signal(int, dict)  # 1-based epoch, Keras logs (+ "seconds")
+    trainingFinished = Signal(dict)  # stopped, history, test_loss/test_acc, or error
+    trainingFailed = Signal(str)
+    previewReady = Signal(object)  # Predictor snapshot after an epoch or a stop
+    modelReady = Signal(object, object, dict)  # Keras model, Predictor, model card
+    restoreRequested = Signal()  # the user wants the model from before the run back
+    previewDiscarded = Signal()  # the run produced nothing to keep
+    statusMessage = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainPanel")
+        self._data_path: str | None = None
+        self._thread: QThread | None = None
+        self._worker: tw.TrainingWorker | None = None
+        self._busy = False
+        self._epochs = TUTORIAL.epochs
+        self._epoch = 1
+        self._steps = 0
+        self._recipe = TUTORIAL
+        self._offering = False  # Keep/Restore buttons shown after a Stop
+        self._build()
+
+    # -- layout ----------------------------------------------------------------------
+    def _build_controls(self) -> QHBoxLayout:
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, MAX_EPOCHS)
+        self.epochs.setValue(TUTORIAL.epochs)
+        self.epochs.setAccessibleName(self.tr("Epochs"))
+        self.epochs.setToolTip(self.tr("How many times the network sees all training images."))
+        self.batch_size = QSpinBox()
+        self.batch_size.setRange(1, MAX_BATCH)
+        self.batch_size.setValue(TUTORIAL.batch_size)
+        self.batch_size.setAccessibleName(self.tr("Batch size"))
+        self.batch_size.setToolTip(self.tr("How many images the network sees per weight update."))
+        self.train_button = QPushButton(self.tr("Train"))
+        self.train_button.setAccessibleName(self.tr("Train"))
+        self.train_button.setToolTip(self.tr("Train a new network from scratch (Ctrl+T)."))
+        self.train_button.setDefault(True)
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setAccessibleName(self.tr("Stop training"))
+        self.stop_button.setToolTip(self.tr("Stop after the current batch (Ctrl+.)."))
+        self.stop_button.setEnabled(False)
+        # A lambda, not the method itself: clicked(bool) would arrive as ``epochs``.
+        self.train_button.clicked.connect(lambda: self.start_training())  # noqa: PLW0108
+        self.stop_button.clicked.connect(self.stop_training)
+        return self._controls_row()
+
+    def _build(self) -> None:
+        controls = self._build_controls()
+        self._build_status()
+        self._build_log()
+        self.curves = TrainingCurves()
+        box = QGroupBox(self.tr("Train the network"))
+        inner = QVBoxLayout(box)
+        inner.addLayout(controls)
+        inner.addWidget(self.progress)
+        inner.addWidget(self.status)
+        inner.addWidget(self.choice)
+        inner.addWidget(self.log, 2)
+        inner.addWidget(self.curves, 3)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(box)
+
+    def _controls_row(self) -> QHBoxLayout:
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel(self.tr("Epochs")))
+        controls.addWidget(self.epochs)
+        controls.addSpacing(8)
+        controls.addWidget(QLabel(self.tr("Batch size")))
+        controls.addWidget(self.batch_size)
+        controls.addStretch(1)
+        controls.addWidget(self.train_button)
+        controls.addWidget(self.stop_button)
+        return controls
+
+    def _build_status(self) -> None:
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(self.tr("Training progress"))
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat(self.tr("Not training"))
+        self.status = QLabel(self.tr("Click Train to train a new network on MNIST."))
+        self.status.setObjectName("trainStatus")
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName(self.tr("Training status"))
+
+        self.choice = QWidget()
+        self.choice.setToolTip(
+            self.tr(
+                "Training was stopped early. The canvas already uses the partially trained "
+                "weights: keep them, or go back to the model you had before training."
+            )
+        )
+        self.keep_button = QPushButton(self.tr("Keep partially trained weights"))
+        self.restore_button = QPushButton(self.tr("Restore previous model"))
+        self.keep_button.clicked.connect(self.keep_partial)
+        self.restore_button.clicked.connect(self.restore_previous)
+        choice_layout = QHBoxLayout(self.choice)
+        choice_layout.setContentsMargins(0, 0, 0, 0)
+        choice_layout.addWidget(self.keep_button)
+        choice_layout.addWidget(self.restore_button)
+        choice_layout.addStretch(1)
+        self.choice.hide()
+
+    def _build_log(self) -> None:
+        self.log = QPlainTextEdit()
+        self.log.setObjectName("trainLog")
+        self.log.setReadOnly(True)
+        self.log.setAccessibleName(self.tr("Training log"))
+        self.log.setMaximumBlockCount(LOG_LINES)
+        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # never hide a number
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(max(10.0, self.font().pointSizeF() * 0.85))
+        self.log.setFont(mono)
+        self.log.setPlaceholderText(self.tr("The training log appears here, as Keras prints it."))
+        self.log.setMinimumHeight(120)
+
+    # -- public API ------------------------------------------------------------------
+    def set_data_path(self, path: str | None) -> None:
+        self._data_path = path or None
+
+    def is_running(self) -> bool:
+        return self._busy
+
+    def log_text(self) -> str:
+        return self.log.toPlainText()
+
+    def start_training(
+        self,
+        epochs: int | None = None,
+        batch_size: int | None = None,
+        train_limit: int | None = None,
+        evaluate: bool = True,
+    ) -> bool:
+        """Train a fresh model with the tutorial's recipe; ``False`` if one is running.
+
+        ``train_limit`` uses only the first N training images (quick tests and demos).
+        """
+        if self._busy:
+            self._set_status(self.tr("Training is already running; press Stop first."))
+            return False
+        if epochs is not None:
+            self.epochs.setValue(int(epochs))
+        if batch_size is not None:
+            self.batch_size.setValue(int(batch_size))
+        if self._thread is not None:
+            self._thread.wait()  # the previous run's thread is only finishing its exit
+        self._offering = False
+        self.choice.hide()
+        recipe = TUTORIAL.with_(epochs=self.epochs.value(), batch_size=self.batch_size.value())
+        self._epochs, self._epoch, self._steps = recipe.epochs, 1, 0
+        self._recipe = recipe
+        self.log.clear()
+        self.curves.reset(recipe.epochs)
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(self.tr("Preparing…"))
+
+        worker = tw.TrainingWorker(tw.TrainingJob(recipe, self._data_path, train_limit, evaluate))
+        thread = QThread(self)
+        thread.setObjectName("digitpad-training")
+        worker.moveToThread(thread)
+        bridge = worker.bridge
+        bridge.stageChanged.connect(self._on_stage)
+        bridge.batchEnded.connect(self._on_batch)
+        bridge.epochEnded.connect(self._on_epoch)
+        bridge.finished.connect(self._on_finished)
+        bridge.failed.connect(self._on_failed)
+        bridge.done.connect(self._on_done)
+        thread.started.connect(worker.run)
+        self._thread, self._worker = thread, worker
+        self._set_busy(True)
+        thread.start()
+        self.trainingStarted.emit()
+        return True
+
+    @Slot()
+    def stop_training(self) -> None:
+        """Ask the worker to stop; it does so after the current batch."""
+        if self._busy and self._worker is not None:
+            self._worker.cancel.set()
+            self.stop_button.setEnabled(False)
+            self._set_status(self.tr("Stopping after the current batch…"))
+
+    def shutdown(self, timeout_ms: int = 120_000) -> bool:
+        """Cancel any run and wait for its thread (closing the window calls this)."""
+        if self._worker is not None:
+            self._worker.cancel.set()
+        if self._thread is None:
+            return True
+        self._thread.quit()
+        finished = self._thread.wait(timeout_ms)
+        if not finished:
+            log.error("training thread did not stop within %d ms", timeout_ms)
+        return finished
+
+    def is_offering_choice(self) -> bool:
+        return self._offering
+
+    @Slot()
+    def keep_partial(self) -> None:
+        if self._offering:
+            self._set_status(self.tr("Kept the partially trained weights."))
+        self._offering = False
+        self.choice.hide()
+
+    @Slot()
+    def restore_previous(self) -> None:
+        if self._offering:
+            self.restoreRequested.emit()
+            self._set_status(self.tr("Restored the model you had before training."))
+        self._offering = False
+        self.choice.hide()
+
+    # -- worker signals (GUI thread) ---------------------------------------------------
+    @Slot(str)
+    def _on_stage(self, stage: str) -> None:
+        if stage == tw.STAGE_DATA:
+            self._set_status(self.tr("Loading MNIST…"))
+        elif stage == tw.STAGE_TENSORFLOW:
+            self._set_status(self.tr("Starting TensorFlow (a few seconds the first time)…"))
+        elif stage == tw.STAGE_TRAINING:
+            self._set_status(self.tr("Training…"))
+            self._append(keras_log.epoch_header(1, self._epochs))
+        elif stage == tw.STAGE_EVALUATING:
+            self._set_status(self.tr("Evaluating on the 10,000 test images…"))
+            self.progress.setRange(0, 0)
+            self.progress.setFormat(self.tr("Evaluating…"))
+
+    @Slot(int, int, dict)
+    def _on_batch(self, step: int, steps: int, logs: dict) -> None:
+        if self.progress.maximum() != steps:
+            self.progress.setRange(0, steps)
+        self.progress.setValue(step)
+        self.progress.setFormat(
+            self.tr("Epoch {0}/{1} — step {2}/{3}").format(self._epoch, self._epochs, step, steps)
+        )
+        self._steps = steps
+        self.curves.add_batch(self._epoch, step, steps, logs)
+        self.batchEnded.emit(step, steps, logs)
+
+    @Slot(int, dict, object)
+    def _on_epoch(self, epoch: int, logs: dict, predictor) -> None:
+        metrics = {k: v for k, v in logs.items() if k != "seconds"}
+        steps = self._steps
+        self._append(keras_log.progress_line(steps, steps, logs.get("seconds", 0.0), metrics))
+        self.curves.add_epoch(epoch, metrics)
+        self._epoch = epoch + 1
+        if epoch < self._epochs:
+            self._append(keras_log.epoch_header(epoch + 1, self._epochs))
+        self.previewReady.emit(predictor)
+        self.epochEnded.emit(epoch, dict(logs))
+
+    @Slot(dict, object, object)
+    def _on_finished(self, result: dict, model, predictor) -> None:
+        card = {
+            **result,
+            "recipe": self._recipe.as_dict(),
+            "name": "digitpad MNIST dense (trained in the app)",
+        }
+        if result.get("diverged"):
+            self._append(self.tr("The loss stopped being a number; the previous model is back."))
+            self._set_status(self.tr("Training diverged; the previous model is back."))
+            self.previewDiscarded.emit()
+        elif result.get("stopped"):
+            done = result.get("epochs_completed", 0)
+            self._append(self.tr("Stopped after {0} complete epoch(s).").format(done))
+            if model is not None and predictor is not None and self._steps:
+                self.modelReady.emit(model, predictor, card)
+                self._offering = True
+                self.choice.show()
+                self._set_status(
+                    self.tr("Stopped. The canvas now uses the partially trained weights.")
+                )
+            else:
+                self.previewDiscarded.emit()
+                self._set_status(self.tr("Stopped before training began."))
+        else:
+            if result.get("test_acc") is not None:
+                self._append(keras_log.test_summary(result["test_loss"], result["test_acc"]))
+                self._set_status(self.tr("Done: test accuracy {0:.2%}.").format(result["test_acc"]))
+            else:
+                self._set_status(self.tr("Done."))
+            self.modelReady.emit(model, predictor, card)
+        self._finish(result)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._append(message)
+        self._set_status(message)
+        self.previewDiscarded.emit()
+        self.trainingFailed.emit(message)
+        self._finish({"stopped": True, "history": {}, "error": message})
+
+    @Slot()
+    def _on_done(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+
+    # -- helpers ---------------------------------------------------------------------
+    def _finish(self, result: dict) -> None:
+        self._set_busy(False)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0 if result.get("stopped") else 1)
+        self.progress.setFormat(self.tr("Stopped") if result.get("stopped") else self.tr("Done"))
+        self.trainingFinished.emit(result)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.train_button.setEnabled(not busy)
+        self.stop_button.setEnabled(busy)
+        self.epochs.setEnabled(not busy)
+        self.batch_size.setEnabled(not busy)
+        self.runningChanged.emit(busy)
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.statusMessage.emit(text)
+
+    def _append(self, line: str) -> None:
+        self.log.appendPlainText(line)
+        bar = self.log.verticalScrollBar()
+        bar.setValue(bar.maximum())

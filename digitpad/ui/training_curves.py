@@ -1,0 +1,106 @@
+"""Loss and accuracy while training: running per-batch values as lines, each finished
+epoch as a dot, on a shared "epochs" axis (loss on the left, accuracy on the right)."""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
+from PySide6.QtCore import QMargins, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+LOSS_COLOR = QColor(200, 60, 60)
+ACCURACY_COLOR = QColor(40, 130, 70)
+
+
+class TrainingCurves(QChartView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        chart = QChart()
+        super().__init__(chart, parent)
+        self.setObjectName("trainingCurves")
+        self.setAccessibleName(self.tr("Loss and accuracy curves"))
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.setMinimumHeight(200)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        font = QFont(self.font())
+        chart.legend().setFont(font)
+        self._loss = self._line(self.tr("loss"), LOSS_COLOR)
+        self._accuracy = self._line(self.tr("accuracy"), ACCURACY_COLOR)
+        self._loss_points = self._dots(LOSS_COLOR)
+        self._accuracy_points = self._dots(ACCURACY_COLOR)
+        for series in (self._loss, self._accuracy, self._loss_points, self._accuracy_points):
+            chart.addSeries(series)
+        for dots in (self._loss_points, self._accuracy_points):
+            for marker in chart.legend().markers(dots):
+                marker.setVisible(False)
+        self._x = QValueAxis()
+        self._x.setTitleText(self.tr("epoch"))
+        self._x.setLabelFormat("%.0f")
+        self._loss_axis = QValueAxis()
+        self._loss_axis.setTitleText(self.tr("loss"))
+        self._loss_axis.setLabelFormat("%.1f")
+        self._accuracy_axis = QValueAxis()
+        self._accuracy_axis.setTitleText(self.tr("accuracy"))
+        self._accuracy_axis.setLabelFormat("%.1f")
+        for axis in (self._x, self._loss_axis, self._accuracy_axis):
+            axis.setTitleFont(font)
+            axis.setLabelsFont(font)
+        chart.addAxis(self._x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(self._loss_axis, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(self._accuracy_axis, Qt.AlignmentFlag.AlignRight)
+        for series in (self._loss, self._loss_points):
+            series.attachAxis(self._x)
+            series.attachAxis(self._loss_axis)
+        for series in (self._accuracy, self._accuracy_points):
+            series.attachAxis(self._x)
+            series.attachAxis(self._accuracy_axis)
+        self._max_loss = 0.5
+        self.reset(5)
+
+    def reset(self, epochs: int) -> None:
+        for series in (self._loss, self._accuracy, self._loss_points, self._accuracy_points):
+            series.clear()
+        self._max_loss = 0.5
+        self._x.setRange(0, max(1, epochs))
+        self._x.setTickCount(min(max(1, epochs), 10) + 1)
+        self._loss_axis.setRange(0, self._max_loss)
+        self._loss_axis.setTickCount(6)
+        self._accuracy_axis.setRange(0, 1)
+        self._accuracy_axis.setTickCount(6)
+
+    def add_batch(self, epoch: int, step: int, steps: int, logs: dict) -> None:
+        """A running value ``step`` batches into the 1-based ``epoch``."""
+        x = (epoch - 1) + step / max(1, steps)
+        self._append(self._loss, self._accuracy, x, logs)
+
+    def add_epoch(self, epoch: int, logs: dict) -> None:
+        self._append(self._loss_points, self._accuracy_points, float(epoch), logs)
+
+    def point_count(self) -> int:
+        return self._loss.count() + self._loss_points.count()
+
+    def _append(self, loss_series, accuracy_series, x: float, logs: dict) -> None:
+        if "loss" in logs:
+            loss = float(logs["loss"])
+            loss_series.append(QPointF(x, loss))
+            if loss > self._max_loss and loss < 1e6:
+                self._max_loss = min(loss * 1.05, 1e6)
+                self._loss_axis.setRange(0, self._max_loss)
+                self._loss_axis.applyNiceNumbers()
+        if "accuracy" in logs:
+            accuracy_series.append(QPointF(x, float(logs["accuracy"])))
+
+    @staticmethod
+    def _line(name: str, color: QColor) -> QLineSeries:
+        series = QLineSeries()
+        series.setName(name)
+        series.setPen(QPen(color, 2))
+        return series
+
+    @staticmethod
+    def _dots(color: QColor) -> QScatterSeries:
+        series = QScatterSeries()
+        series.setColor(color)
+        series.setBorderColor(color)
+        series.setMarkerSize(9)
+        return series

@@ -1,0 +1,265 @@
+"""Your own digits: label the current drawing, browse and delete samples, fine-tune.
+
+Wiring (main window): connect ``labelRequested(int)`` to a slot that calls
+``view.add_current(canvas_array, label)``, or call ``set_drawing_source(callable)``
+once and the buttons add the canvas drawing themselves. For fine-tuning, call
+``set_model_source(callable returning a compiled Keras model)`` and optionally
+``set_mnist(mnist)``; ``fineTuned(object result, object model)`` carries the result
+and the tuned Keras model for the window to adopt (or ignore).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digitpad.ml.errors import DigitpadError
+from digitpad.ml.user_digits import UserDigits, fine_tune
+from digitpad.ui.teach_common import grey_qimage
+
+log = logging.getLogger(__name__)
+
+
+class _FineTuneJob(QObject):
+    """Runs :func:`fine_tune` in a QThread; signals live here, not on the thread."""
+
+    finished = Signal(object, object)  # FineTuneResult, keras model
+    failed = Signal(str)
+
+    def __init__(self, model_source, store, mnist, cancel) -> None:
+        super().__init__()
+        self._model_source, self._store, self._mnist, self._cancel = (
+            model_source,
+            store,
+            mnist,
+            cancel,
+        )
+
+    def run(self) -> None:
+        try:
+            model = self._model_source()
+            result = fine_tune(model, self._store, self._mnist, cancel=self._cancel)
+        except (DigitpadError, ValueError) as exc:
+            self.failed.emit(str(exc))
+            return
+        except Exception as exc:
+            log.exception("fine-tuning failed")
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self.finished.emit(result, model)
+
+
+class UserDigitsView(QWidget):
+    labelRequested = Signal(int)
+    sampleAdded = Signal(int, int)  # index, label
+    sampleDeleted = Signal(int)
+    fineTuned = Signal(object, object)  # FineTuneResult, tuned keras model
+
+    def __init__(self, store: UserDigits, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._drawing_source: Callable[[], np.ndarray | None] | None = None
+        self._model_source: Callable[[], object] | None = None
+        self._mnist = None
+        self._thread: QThread | None = None
+        self._job: _FineTuneJob | None = None
+        self._cancel = threading.Event()
+
+        intro = QLabel(self.tr("Draw a digit, then press its number to add it to your digits."))
+        intro.setWordWrap(True)
+        buttons = QHBoxLayout()
+        self.label_buttons = []
+        for digit in range(10):
+            button = QPushButton(str(digit))
+            button.setToolTip(self.tr("Add the current drawing as a %1").replace("%1", str(digit)))
+            button.setMinimumWidth(32)
+            button.clicked.connect(lambda _=False, d=digit: self._label_clicked(d))
+            buttons.addWidget(button)
+            self.label_buttons.append(button)
+
+        self.total_label = QLabel()
+
+        self.samples = QListWidget()
+        self.samples.setViewMode(QListWidget.ViewMode.IconMode)
+        self.samples.setIconSize(QSize(48, 48))
+        self.samples.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.samples.setMovement(QListWidget.Movement.Static)
+        self.samples.setSpacing(4)
+        self.samples.itemSelectionChanged.connect(self._update_buttons)
+        self.delete_button = QPushButton(self.tr("Delete selected"))
+        self.delete_button.clicked.connect(self.delete_selected)
+
+        self.fine_tune_button = QPushButton(self.tr("Fine-tune on my digits"))
+        self.fine_tune_button.clicked.connect(self.start_fine_tune)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.delete_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.fine_tune_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(buttons)
+        layout.addLayout(self._counts_row())
+        layout.addWidget(self.total_label)
+        layout.addWidget(self.samples, 1)
+        layout.addLayout(bottom)
+        layout.addWidget(self.result_label)
+        self.refresh()
+
+    def _counts_row(self) -> QGridLayout:
+        counts = QGridLayout()
+        self.count_labels = []
+        for digit in range(10):
+            label = QLabel()
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            counts.addWidget(label, 0, digit)
+            self.count_labels.append(label)
+        return counts
+
+    # -- wiring -------------------------------------------------------------------------
+    def set_drawing_source(self, source: Callable[[], np.ndarray | None] | None) -> None:
+        self._drawing_source = source
+
+    def set_model_source(self, source: Callable[[], object] | None) -> None:
+        """``source()`` is called on the worker thread and returns a compiled Keras model."""
+        self._model_source = source
+        self._update_buttons()
+
+    def set_mnist(self, mnist) -> None:
+        """Mixed into fine-tuning so the network keeps reading everyone else's digits."""
+        self._mnist = mnist
+
+    # -- actions ------------------------------------------------------------------------
+    def _label_clicked(self, digit: int) -> None:
+        self.labelRequested.emit(digit)
+        if self._drawing_source is not None:
+            drawing = self._drawing_source()
+            if drawing is not None:
+                self.add_current(drawing, digit)
+
+    def add_current(self, drawing: np.ndarray, label: int) -> int | None:
+        """Add a canvas drawing (or 28x28 image) with its label; returns its index."""
+        try:
+            index = self.store.add(drawing, label)
+        except ValueError as exc:
+            self.result_label.setText(self.tr("Not added: %1").replace("%1", str(exc)))
+            return None
+        except DigitpadError as exc:
+            self.result_label.setText(str(exc))
+            return None
+        self.result_label.setText(self.tr("Added a %1.").replace("%1", str(label)))
+        self.refresh()
+        self.sampleAdded.emit(index, label)
+        return index
+
+    def delete_selected(self) -> None:
+        rows = sorted(
+            (self.samples.row(item) for item in self.samples.selectedItems()), reverse=True
+        )
+        for row in rows:
+            index = self.samples.item(row).data(Qt.ItemDataRole.UserRole)
+            self.delete(index)
+
+    def delete(self, index: int) -> None:
+        try:
+            self.store.delete(index)
+        except DigitpadError as exc:
+            self.result_label.setText(str(exc))
+            return
+        self.refresh()
+        self.sampleDeleted.emit(index)
+
+    def refresh(self) -> None:
+        counts = self.store.counts()
+        for digit, label in enumerate(self.count_labels):
+            label.setText(f"{digit}\n{int(counts[digit])}")
+        self.total_label.setText(
+            self.tr("%1 digits saved in %2")
+            .replace("%1", str(len(self.store)))
+            .replace("%2", str(self.store.path))
+        )
+        self.samples.clear()
+        for index in range(len(self.store)):
+            item = QListWidgetItem(
+                QIcon(QPixmap.fromImage(grey_qimage(self.store.images[index]))),
+                str(int(self.store.labels[index])),
+            )
+            item.setData(Qt.ItemDataRole.UserRole, index)
+            self.samples.addItem(item)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        busy = self._thread is not None
+        self.delete_button.setEnabled(bool(self.samples.selectedItems()) and not busy)
+        self.fine_tune_button.setEnabled(self._model_source is not None and not busy)
+
+    # -- fine-tuning ----------------------------------------------------------------------
+    def start_fine_tune(self) -> None:
+        if self._model_source is None or self._thread is not None:
+            return
+        if len(self.store) == 0:
+            self.result_label.setText(self.tr("Add some digits first."))
+            return
+        self._cancel.clear()
+        self._thread = QThread(self)
+        self._job = _FineTuneJob(self._model_source, self.store, self._mnist, self._cancel)
+        self._job.moveToThread(self._thread)
+        self._thread.started.connect(self._job.run)
+        self._job.finished.connect(self._fine_tune_done)
+        self._job.failed.connect(self._fine_tune_failed)
+        self.result_label.setText(self.tr("Fine-tuning…"))
+        self._thread.start()
+        self._update_buttons()
+
+    def _stop_thread(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+            self._thread.deleteLater()
+            self._job.deleteLater()
+            self._thread = self._job = None
+        self._update_buttons()
+
+    def _fine_tune_done(self, result, model) -> None:
+        self._stop_thread()
+        if result.before is None:
+            text = self.tr("Fine-tuned on %1 digits. Add at least 4 of a digit to measure it.")
+            text = text.replace("%1", str(result.trained_on))
+        else:
+            text = (
+                self.tr(
+                    "Your held-back drawings: %1 before → %2 after (%3 trained on, %4 held back)."
+                )
+                .replace("%1", f"{result.before:.0%}")
+                .replace("%2", f"{result.after:.0%}")
+                .replace("%3", str(result.trained_on))
+                .replace("%4", str(result.held_back))
+            )
+        self.result_label.setText(text)
+        self.fineTuned.emit(result, model)
+
+    def _fine_tune_failed(self, message: str) -> None:
+        self._stop_thread()
+        self.result_label.setText(self.tr("Fine-tuning failed: %1").replace("%1", message))
+
+    def shutdown(self) -> None:
+        """Cancel a running fine-tune and wait for it (call before the window closes)."""
+        self._cancel.set()
+        self._stop_thread()

@@ -1,0 +1,103 @@
+"""Open the real window, draw a digit with mouse events, optionally train, save PNGs.
+
+    xvfb-run -a python3 scripts/screenshot.py docs            # idle, drawing
+    xvfb-run -a python3 scripts/screenshot.py docs --train    # + training, trained
+
+Works offscreen too (QT_QPA_PLATFORM=offscreen). Settings go to a temporary folder so
+the pictures do not depend on, or change, the user's own settings. The README picture
+is saved as ``screenshot.png`` (the trained window with --train, else the drawing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+
+def wait(app, ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", default="docs")
+    parser.add_argument("--train", action="store_true", help="also run a short training")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--limit", type=int, default=None, help="training images to use")
+    parser.add_argument("--digit", type=int, default=0, help="MNIST test image to re-draw")
+    parser.add_argument("--size", default="1280x800")
+    return parser.parse_args()
+
+
+def digit_strokes(index: int):
+    from digitpad.ui.testing import seven, strokes_from_image
+
+    try:
+        from digitpad.ml.data import load_mnist
+
+        return strokes_from_image(load_mnist().x_test[index])
+    except Exception as exc:  # noqa: BLE001 - any dataset trouble: draw a hand-made 7
+        print(f"MNIST not available ({exc}); drawing a 7", file=sys.stderr)
+        return seven()
+
+
+def main() -> int:
+    args = parse_args()
+    out = Path(args.folder)
+    out.mkdir(parents=True, exist_ok=True)
+    settings_dir = tempfile.mkdtemp(prefix="digitpad-shot-")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
+
+    from digitpad.ui.app import application
+
+    app = application(sys.argv[:1])
+    from digitpad.ui import MainWindow
+    from digitpad.ui.testing import draw_strokes
+
+    window = MainWindow()
+    width, height = (int(v) for v in args.size.split("x"))
+    window.resize(width, height)
+    window.show()
+    wait(app, 300)
+    saved = []
+
+    def shot(name: str) -> None:
+        path = out / f"{name}.png"
+        window.grab().save(str(path))
+        saved.append(path)
+        print(path, flush=True)
+
+    shot("idle")
+    draw_strokes(window.canvas, digit_strokes(args.digit))
+    wait(app, 200)
+    shot("drawing")
+    readme = out / "drawing.png"
+    if args.train:
+        panel = window.train_panel
+        done = QEventLoop()
+        panel.epochEnded.connect(lambda epoch, logs: epoch == 2 and shot("training"))
+        panel.trainingFinished.connect(lambda result: done.quit())
+        panel.start_training(epochs=args.epochs, batch_size=128, train_limit=args.limit)
+        done.exec()
+        wait(app, 300)
+        shot("trained")
+        readme = out / "trained.png"
+    shutil.copyfile(readme, out / "screenshot.png")
+    print(out / "screenshot.png")
+    window.close()
+    shutil.rmtree(settings_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

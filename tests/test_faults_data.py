@@ -1,0 +1,108 @@
+"""Broken or absent MNIST at the command line: exit 2, one clear line, no traceback.
+
+tests/test_data.py covers the loader itself; here the user runs ``digitpad train`` and
+``digitpad evaluate`` as subprocesses.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from helpers_cli import assert_one_error_line, cli_env, run_cli
+
+from digitpad.ml.data import ENV_VAR
+
+
+def _npz(path, **overrides):
+    arrays = {
+        "x_train": np.zeros((60000, 28, 28), np.uint8),
+        "y_train": np.zeros(60000, np.uint8),
+        "x_test": np.zeros((10000, 28, 28), np.uint8),
+        "y_test": np.zeros(10000, np.uint8),
+    }
+    arrays.update(overrides)
+    np.savez_compressed(path, **{k: v for k, v in arrays.items() if v is not None})
+    return path
+
+
+BAD_FILES = {
+    "missing": ("no such file", "mnist.npz"),
+    "folder": ("is a folder",),
+    "garbage": ("not a readable .npz file",),
+    "truncated": ("not a readable .npz file",),
+    "no_x_test": ("missing x_test",),
+    "shape": ("x_train has shape (100, 28, 28)",),
+    "dtype": ("x_train has dtype float32",),
+    "labels": ("labels 0..10, expected 0..9",),
+}
+
+
+@pytest.fixture(scope="module")
+def bad_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("data")
+    (folder / "folder.npz").mkdir()
+    (folder / "garbage.npz").write_bytes(b"not a zip\n" * 50)
+    good = _npz(folder / "good.npz").read_bytes()
+    (folder / "truncated.npz").write_bytes(good[: len(good) // 2])
+    _npz(folder / "no_x_test.npz", x_test=None)
+    _npz(folder / "shape.npz", x_train=np.zeros((100, 28, 28), np.uint8))
+    _npz(folder / "dtype.npz", x_train=np.zeros((60000, 28, 28), np.float32))
+    labels = np.zeros(10000, np.uint8)
+    labels[-1] = 10
+    _npz(folder / "labels.npz", y_test=labels)
+    return {name: folder / f"{name}.npz" for name in BAD_FILES}
+
+
+@pytest.mark.parametrize("name", list(BAD_FILES))
+def test_train_and_evaluate_with_a_bad_dataset(bad_files, tmp_path, name):
+    path = bad_files[name]
+    out = tmp_path / "m.keras"
+    result = run_cli("train", "--data", path, "--out", out, cwd=tmp_path)
+    assert_one_error_line(result, path.name, *BAD_FILES[name])
+    assert list(tmp_path.iterdir()) == []  # nothing written
+    result = run_cli("evaluate", "--data", path, cwd=tmp_path)
+    assert_one_error_line(result, path.name, *BAD_FILES[name])
+
+
+def test_bad_dataset_from_the_environment_variable(bad_files, tmp_path):
+    env = cli_env(**{ENV_VAR: str(bad_files["labels"])})
+    result = run_cli("evaluate", cwd=tmp_path, env=env)
+    assert_one_error_line(result, "labels.npz", "expected 0..9")
+
+
+def test_no_mnist_anywhere_says_how_to_get_it(tmp_path):
+    """Empty HOME and KERAS_HOME, no $DIGITPAD_MNIST, and no network (a dead proxy)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    dead = "http://127.0.0.1:9"
+    env = cli_env(
+        HOME=str(home),
+        KERAS_HOME=str(home / ".keras"),
+        **{ENV_VAR: None, "NO_PROXY": None, "no_proxy": None},
+        HTTP_PROXY=dead,
+        HTTPS_PROXY=dead,
+        http_proxy=dead,
+        https_proxy=dead,
+    )
+    # train and evaluate both import TensorFlow (~6 s): run them side by side
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "digitpad", *args],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in (["train", "--out", str(tmp_path / "m.keras")], ["evaluate"])
+    ]
+    for proc in procs:
+        stdout, stderr = proc.communicate(timeout=180)
+        result = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+        line = assert_one_error_line(result, "MNIST not found", "mnist.npz", "--data", ENV_VAR)
+        assert "download" in line
+    assert not (tmp_path / "m.keras").exists()
+    assert not list((home / ".keras").rglob("mnist.npz"))  # no half download left as real

@@ -1,0 +1,246 @@
+"""Korean and English: complete translations, language choice, live switching, no clipping."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QTranslator
+from PySide6.QtWidgets import QWidget
+
+from digitpad.ml import errors as E
+from digitpad.ml.data import load_mnist
+from digitpad.ml.model import check_model_file, check_shapes
+from digitpad.ui import i18n, messages
+from digitpad.ui.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+TS = ROOT / "resources" / "translations" / "digitpad_ko.ts"
+HANGUL = re.compile("[\uac00-\ud7a3]")
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%n|%L?\d")
+
+
+def _messages():
+    for context in ET.parse(TS).getroot().iter("context"):
+        name = context.findtext("name", "")
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            forms = [f.text or "" for f in translation.iter("numerusform")]
+            yield name, message.findtext("source", ""), translation, forms or [translation.text]
+
+
+@pytest.fixture
+def english(qapp):
+    """Leave every test in English, whatever it switched to."""
+    i18n.install(qapp, i18n.ENGLISH)
+    yield qapp
+    i18n.install(qapp, i18n.ENGLISH)
+
+
+# --- the .ts / .qm files ---------------------------------------------------------------
+
+
+def test_every_ts_entry_is_translated():
+    entries = list(_messages())
+    assert len(entries) > 20
+    unfinished = [
+        (ctx, src)
+        for ctx, src, translation, texts in entries
+        if translation.get("type") is not None or not all((t or "").strip() for t in texts)
+    ]
+    assert unfinished == []
+
+
+def test_translations_keep_placeholders_and_are_korean():
+    for ctx, source, _, texts in _messages():
+        for text in texts:
+            wanted = sorted(set(PLACEHOLDER.findall(source)))
+            assert sorted(set(PLACEHOLDER.findall(text))) == wanted, (ctx, source, text)
+        # A translation may keep a technical word (Keras, MNIST, .keras) but not be English.
+        if re.search("[A-Za-z]{3}", re.sub(PLACEHOLDER, "", source)):
+            assert any(HANGUL.search(t) for t in texts) or source == texts[0], (ctx, source)
+
+
+def test_ts_matches_the_sources_and_qm_is_compiled_from_it():
+    """New or changed user-visible text must be run through scripts/update_translations.py."""
+    if shutil.which("pyside6-lupdate") is None or shutil.which("pyside6-lrelease") is None:
+        pytest.skip("pyside6-lupdate/lrelease not on PATH")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "update_translations.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_qm_loads_and_translates():
+    translator = QTranslator()
+    assert translator.load(str(i18n.qm_path("ko")))
+    assert translator.translate("ErrorMessages", "The model could not be opened.") == (
+        "모델 파일을 열 수 없습니다."
+    )
+
+
+def test_translated_texts_are_literals():
+    """lupdate only sees literal strings: tr(f"...") or tr(a + b) would never be translated."""
+    offenders = []
+    for path in sorted((ROOT / "digitpad").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not isinstance(
+                node.func, ast.Attribute | ast.Name
+            ):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+            index = {"tr": 0, "translate": 1, "QT_TRANSLATE_NOOP": 1, "QT_TR_NOOP": 0}.get(name)
+            if index is None or len(node.args) <= index:
+                continue
+            arg = node.args[index]
+            if isinstance(arg, ast.JoinedStr | ast.BinOp) or (
+                isinstance(arg, ast.Call) and getattr(arg.func, "attr", "") == "format"
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+# --- choosing and switching ----------------------------------------------------------
+
+
+def test_normalize_language_codes():
+    assert i18n.normalize("ko_KR.UTF-8") == "ko"
+    assert i18n.normalize("ko-KR") == "ko"
+    assert i18n.normalize("EN") == "en"
+    assert i18n.normalize("de") is None
+    assert i18n.normalize("") is None
+
+
+def test_choice_order_explicit_then_saved_then_system_then_english(qapp):
+    settings = Settings()
+    korean = QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea)
+    german = QLocale(QLocale.Language.German, QLocale.Country.Germany)
+    assert i18n.choose_language(None, settings, german) == "en"
+    assert i18n.choose_language(None, settings, korean) == "ko"
+    i18n.remember_language("en", settings)
+    assert i18n.choose_language(None, settings, korean) == "en"
+    assert i18n.choose_language("ko", settings, german) == "ko"
+    settings.set_value(i18n.LANGUAGE_KEY, "klingon")  # corrupt: ignored
+    assert i18n.choose_language(None, settings, korean) == "ko"
+
+
+class _Probe(QWidget):
+    def __init__(self):
+        super().__init__()
+        self.changes = 0
+
+    def changeEvent(self, event):
+        if event.type() == QEvent.Type.LanguageChange:
+            self.changes += 1
+        super().changeEvent(event)
+
+
+def test_set_language_swaps_translators_notifies_widgets_and_remembers(english, qtbot):
+    probe = _Probe()
+    qtbot.addWidget(probe)
+    lead = "The model could not be opened."
+    assert i18n.set_language(english, "ko") == "ko"
+    qtbot.waitUntil(lambda: probe.changes >= 1, timeout=2000)
+    assert QCoreApplication.translate("ErrorMessages", lead) == "모델 파일을 열 수 없습니다."
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "취소"  # Qt's own buttons
+    assert i18n.current_language() == "ko"
+    assert i18n.saved_language() == "ko"
+    assert i18n.set_language(english, "en") == "en"
+    assert QCoreApplication.translate("ErrorMessages", lead) == lead
+    assert i18n.saved_language() == "en"
+
+
+def test_setup_prefers_explicit_and_remembers_it(english):
+    assert i18n.setup(english, "ko") == "ko"
+    assert i18n.saved_language() == "ko"
+    assert i18n.setup(english, None) == "ko"  # the remembered choice
+    assert i18n.setup(english, "en") == "en"
+
+
+def test_missing_translation_falls_back_to_english(english, monkeypatch, tmp_path):
+    monkeypatch.setattr(i18n, "qm_path", lambda code: tmp_path / "nothing.qm")
+    assert i18n.install(english, "ko") == "en"
+
+
+# --- ML errors in the user's language ------------------------------------------------
+
+
+def _raised(call, *args) -> BaseException:
+    with pytest.raises(E.DigitpadError) as info:
+        call(*args)
+    return info.value
+
+
+class _Shaped:
+    def __init__(self, input_shape, output_shape):
+        self.input_shape, self.output_shape = input_shape, output_shape
+
+
+def _common_errors(tmp_path):
+    empty = tmp_path / "empty.keras"
+    empty.write_bytes(b"")
+    text = tmp_path / "text.keras"
+    text.write_text("not a zip")
+    truncated = tmp_path / "truncated.keras"
+    truncated.write_bytes(Path(ROOT / "resources" / "mnist_dense.keras").read_bytes()[:5000])
+    return {
+        "no_such_file": _raised(check_model_file, tmp_path / "missing.keras"),
+        "folder": _raised(check_model_file, tmp_path),
+        "empty": _raised(check_model_file, empty),
+        "not_keras": _raised(check_model_file, text),
+        "truncated": _raised(check_model_file, truncated),
+        "input_shape": _raised(check_shapes, _Shaped((None, 32, 32, 3), (None, 10)), "m.keras"),
+        "output_shape": _raised(check_shapes, _Shaped((None, 784), (None, 2)), "m.keras"),
+        "dataset_missing": _raised(load_mnist, tmp_path / "mnist.npz"),
+        "lambda": E.ModelError(
+            "m.keras: cannot be loaded (Lambda)", code=E.UNSAFE_CODE, path="m.keras"
+        ),
+    }
+
+
+def test_common_ml_errors_read_in_korean(english, tmp_path):
+    errors = _common_errors(tmp_path)
+    i18n.install(english, "ko")
+    for name, error in errors.items():
+        text = messages.error_text(error)
+        assert error.code in messages.translatable_codes(), name
+        first, second = text.splitlines()[:2]
+        assert HANGUL.search(first) and HANGUL.search(second), (name, text)
+        assert error.path and error.path in text, name
+    assert "파일이 없습니다" in messages.error_text(errors["no_such_file"])
+    assert "잘려" in messages.error_text(errors["truncated"])
+
+
+def test_ml_errors_in_english_and_unknown_codes_keep_the_original(english, tmp_path):
+    error = _common_errors(tmp_path)["no_such_file"]
+    assert messages.error_text(error).splitlines() == [
+        "The model could not be opened.",
+        f"The file does not exist: {error.path}",
+    ]
+    i18n.install(english, "ko")
+    odd = E.DatasetError("x.npz: something new went wrong")
+    assert (
+        messages.error_text(odd)
+        == "데이터셋을 불러올 수 없습니다.\nx.npz: something new went wrong"
+    )
+
+
+def test_every_ml_error_code_has_a_translated_sentence():
+    defined = {
+        value for name, value in vars(E).items() if name.isupper() and isinstance(value, str)
+    }
+    used = set()
+    for path in (ROOT / "digitpad" / "ml").glob("*.py"):
+        used |= set(re.findall(r"\bE\.([A-Z_]+)\b", path.read_text(encoding="utf-8")))
+    assert {getattr(E, name) for name in used} <= defined
+    assert defined == messages.translatable_codes()

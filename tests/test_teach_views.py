@@ -1,0 +1,155 @@
+"""Teaching widgets, offscreen, with real MNIST and the bundled model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from digitpad.ml.model import bundled_model_path, load_model
+from digitpad.ml.predictor import Predictor
+from digitpad.ml.preprocess import to_mnist
+from digitpad.ml.render import draw_digit
+from digitpad.ml.user_digits import UserDigits
+from digitpad.ui.evaluation_view import EvaluationView
+from digitpad.ui.network_view import NetworkView
+from digitpad.ui.preprocess_lesson import PreprocessLesson
+from digitpad.ui.user_digits_view import UserDigitsView
+
+pytestmark = pytest.mark.mnist
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Predictor:
+    return Predictor.from_file(bundled_model_path())
+
+
+# -- evaluation ------------------------------------------------------------------------------
+
+
+def test_browser_reads_test_image_0_as_7(qtbot, mnist, bundled):
+    view = EvaluationView(bundled, mnist)
+    qtbot.addWidget(view)
+    assert view.index_box.value() == 0
+    assert view.browser_prediction() == 7 == int(mnist.y_test[0])  # predictions[0]
+    assert "label 7" in view.browser_text.text() and "reads 7" in view.browser_text.text()
+    view.index_box.setValue(1)
+    assert view.browser_prediction() == int(mnist.y_test[1]) == 2
+    assert "98.0" in view.accuracy_label.text() or "98.1" in view.accuracy_label.text()
+
+
+def test_confusion_rows_sum_to_class_counts_and_cells_open(qtbot, mnist, bundled):
+    view = EvaluationView(bundled, mnist)
+    qtbot.addWidget(view)
+    view.resize(900, 520)
+    view.show()
+    qtbot.waitExposed(view)
+    matrix = view.matrix.matrix()
+    assert (matrix.sum(axis=1) == np.bincount(mnist.y_test, minlength=10)).all()
+    # Click the 4-read-as-9 cell with the mouse, as a teacher would.
+    centre = view.matrix.cell_rect(4, 9).center()
+    with qtbot.waitSignal(view.cellSelected, timeout=2000) as blocker:
+        QTest.mouseClick(view.matrix, Qt.MouseButton.LeftButton, pos=centre.toPoint())
+    assert blocker.args == [4, 9]
+    shown = view.gallery_indices()
+    assert len(shown) == min(matrix[4, 9], 60) > 0
+    assert all(int(mnist.y_test[i]) == 4 for i in shown)
+    assert all(int(np.argmax(bundled.predict(mnist.x_test[i] / 255.0))) == 9 for i in shown)
+    assert f"{matrix[4, 9]} test images" in view.cell_title.text()
+    assert view.matrix.cell_at(1, 1) is None  # the axis labels are not a cell
+
+
+# -- personal digits -------------------------------------------------------------------------
+
+
+def test_label_buttons_add_the_current_drawing_and_delete_persists(qtbot, tmp_path, mnist):
+    store = UserDigits(tmp_path)
+    view = UserDigitsView(store)
+    qtbot.addWidget(view)
+    drawing = draw_digit(mnist.x_test[0], width=18)
+    view.set_drawing_source(lambda: drawing)
+    with qtbot.waitSignal(view.labelRequested) as blocker:
+        qtbot.mouseClick(view.label_buttons[7], Qt.MouseButton.LeftButton)
+    assert blocker.args == [7]
+    view.add_current(draw_digit(mnist.x_test[1], width=18), 2)
+    assert view.count_labels[7].text().split() == ["7", "1"]
+    assert view.samples.count() == 2
+    assert UserDigits(tmp_path).counts()[7] == 1
+    view.samples.item(0).setSelected(True)
+    assert view.delete_button.isEnabled()
+    qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
+    assert view.samples.count() == 1 and view.count_labels[7].text().split() == ["7", "0"]
+    reloaded = UserDigits(tmp_path)
+    assert list(reloaded.labels) == [2]
+    view.add_current(np.zeros((280, 280), np.uint8), 3)
+    assert "empty" in view.result_label.text() and len(store) == 1
+
+
+def test_fine_tune_button_reports_before_and_after(qtbot, tmp_path, mnist):
+    store = UserDigits(tmp_path)
+    for digit in range(10):
+        for i in np.flatnonzero(mnist.y_test == digit)[:4]:
+            store.add(draw_digit(mnist.x_test[i], height=160, width=34), digit)
+    view = UserDigitsView(store)
+    qtbot.addWidget(view)
+    assert not view.fine_tune_button.isEnabled()  # nothing to tune yet
+    view.set_model_source(lambda: load_model(bundled_model_path()))
+    view.set_mnist(mnist)
+    with qtbot.waitSignal(view.fineTuned, timeout=180_000) as blocker:
+        qtbot.mouseClick(view.fine_tune_button, Qt.MouseButton.LeftButton)
+        assert not view.fine_tune_button.isEnabled()
+    result, model = blocker.args
+    assert result.held_back == 10 and result.trained_on == 30
+    assert "before" in view.result_label.text() and "after" in view.result_label.text()
+    assert model.predict(np.zeros((1, 784), np.float32), verbose=0).shape == (1, 10)
+    assert view.fine_tune_button.isEnabled()
+    view.shutdown()
+
+
+# -- inside the network ---------------------------------------------------------------------
+
+
+def test_network_view_sorts_units_by_firing_and_lists_the_numbers(qtbot, mnist, bundled):
+    view = NetworkView(bundled)
+    qtbot.addWidget(view)
+    assert list(view.grid.order()[:3]) == [0, 1, 2]  # no drawing: unit order
+    text = view.ideas_text()
+    for fact in (
+        "784×512 + 512 = 401,920",
+        "512×10 + 10 = 5,130",
+        "407,050",
+        "rmsprop",
+        "5 epochs × 469 steps",
+        "2,345",
+    ):
+        assert fact in text, fact
+    x = mnist.x_test[0] / 255.0
+    view.set_input(x)
+    hidden = view.hidden_activations()
+    assert hidden.shape == (512,)
+    order = view.grid.order()
+    assert (np.diff(hidden[order]) <= 0).all()  # strongest first
+    assert int(order[0]) == int(np.argmax(hidden))
+    assert "says 7" in view.ideas_text()
+    view.set_input(None)
+    assert view.hidden_activations() is None
+
+
+# -- preprocessing lesson --------------------------------------------------------------------
+
+
+def test_lesson_shows_naive_and_mnist_style_predictions(qtbot, mnist, bundled):
+    lesson = PreprocessLesson(bundled)
+    qtbot.addWidget(lesson)
+    assert lesson.predictions() == (None, None)
+    # A small 7 in the corner of the canvas: squashing loses it, MNIST-style finds it.
+    drawing = draw_digit(mnist.x_test[0], (280, 280), height=110, centre=(80, 190), width=14)
+    lesson.set_drawing(drawing)
+    naive, proper = lesson.predictions()
+    assert int(np.argmax(proper)) == 7
+    assert int(np.argmax(naive)) != 7
+    assert "reads 7" in lesson.verdicts[1].text()
+    np.testing.assert_allclose(proper, bundled.predict(to_mnist(drawing)), atol=1e-6)
+    lesson.set_drawing(None)
+    assert lesson.predictions() == (None, None)

@@ -1,0 +1,157 @@
+"""The drawing pad and live prediction, driven by real mouse events."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings
+
+from digitpad.ui import MainWindow
+from digitpad.ui.canvas import DEFAULT_BRUSH
+from digitpad.ui.settings import Settings
+from digitpad.ui.testing import drag, draw_strokes, seven
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def draw(qtbot, win, strokes):
+    with qtbot.waitSignal(win.predictionChanged, timeout=5000) as blocker:
+        draw_strokes(win.canvas, strokes)
+    return blocker.args[0]
+
+
+def test_opens_with_bundled_model_and_empty_prediction(window):
+    assert window.models.predictor is not None
+    assert "bundled" in window.model_label.text()
+    assert window.current_probabilities() is None
+    assert window.chart.predicted_digit() is None
+
+
+def test_drag_gives_probabilities(qtbot, window):
+    probabilities = draw(qtbot, window, seven())
+    assert probabilities is not None
+    assert probabilities.shape == (10,)
+    assert probabilities.sum() == pytest.approx(1.0, abs=1e-5)
+    assert np.array_equal(probabilities, window.current_probabilities())
+    assert int(probabilities.argmax()) == 7
+    assert window.input_view.image().max() == pytest.approx(1.0)
+
+
+def test_image_array_is_white_on_black(qtbot, window):
+    area = window.canvas.drawing_rect()
+    drag(window.canvas, [(area.left() + 20, area.top() + 20), (area.right() - 20, area.top() + 20)])
+    image = window.canvas.image_array()
+    assert image.dtype == np.uint8 and image.ndim == 2
+    assert image.shape[0] == image.shape[1]
+    assert image.max() == 255 and np.median(image) == 0
+    assert area.width() == area.height()
+
+
+def test_clear_gives_none(qtbot, window):
+    draw(qtbot, window, seven())
+    with qtbot.waitSignal(window.predictionChanged, timeout=5000) as blocker:
+        window.canvas.clear()
+    assert blocker.args[0] is None
+    assert window.current_probabilities() is None
+    assert window.canvas.is_empty()
+
+
+def test_clear_shortcut_action(qtbot, window):
+    draw(qtbot, window, seven())
+    window.clear_action.trigger()
+    qtbot.waitUntil(lambda: window.current_probabilities() is None, timeout=5000)
+
+
+def test_undo_restores_previous_prediction_and_redo(qtbot, window):
+    first = draw(qtbot, window, seven())
+    second = draw(qtbot, window, [[(6, 16), (22, 16)]])  # a crossbar changes the reading
+    assert not np.allclose(first, second)
+    with qtbot.waitSignal(window.predictionChanged, timeout=5000) as blocker:
+        window.undo_action.trigger()
+    np.testing.assert_allclose(blocker.args[0], first)
+    with qtbot.waitSignal(window.predictionChanged, timeout=5000) as blocker:
+        window.redo_action.trigger()
+    np.testing.assert_allclose(blocker.args[0], second)
+    window.canvas.clear()
+    window.canvas.undo()
+    window.refresh_prediction()
+    np.testing.assert_allclose(window.current_probabilities(), second)
+
+
+def test_eraser_removes_ink(qtbot, window):
+    draw(qtbot, window, [[(14, 4), (14, 24)]])
+    window.eraser_action.setChecked(True)
+    draw(qtbot, window, [[(14, 2), (14, 26)]])
+    assert window.canvas.is_empty()
+    assert window.current_probabilities() is None
+
+
+def test_canvas_stays_square_when_resized(qtbot, window):
+    draw(qtbot, window, seven())
+    window.resize(900, 700)
+    qtbot.wait(50)
+    area = window.canvas.drawing_rect()
+    assert area.width() == area.height()
+    assert not window.canvas.is_empty()
+    window.refresh_prediction()
+    assert int(window.current_probabilities().argmax()) == 7
+
+
+def test_corrupt_settings_fall_back_to_defaults(qtbot):
+    q = QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, "digitpad", "digitpad")
+    q.setValue("canvas/brush_size", "fat")
+    q.setValue("train/epochs", -3)
+    q.setValue("train/batch_size", 10**9)
+    q.setValue("window/geometry", "not bytes")
+    q.sync()
+    win = MainWindow(settings=Settings(q))
+    qtbot.addWidget(win)
+    assert win.canvas.brush_size() == DEFAULT_BRUSH
+    assert win.train_panel.epochs.value() == 5
+    assert win.train_panel.batch_size.value() == 128
+
+
+def test_settings_round_trip(qtbot):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.brush.setValue(12)
+    win.train_panel.epochs.setValue(3)
+    win.close()
+    again = MainWindow()
+    qtbot.addWidget(again)
+    assert again.canvas.brush_size() == 12
+    assert again.train_panel.epochs.value() == 3
+
+
+def test_bad_model_file_keeps_current_model(qtbot, window, tmp_path, monkeypatch):
+    bad = tmp_path / "broken.keras"
+    bad.write_bytes(b"not a zip")
+    shown = []
+    monkeypatch.setattr(
+        "digitpad.ui.main_window.QFileDialog.getOpenFileName", lambda *a, **k: (str(bad), "")
+    )
+    monkeypatch.setattr(
+        "digitpad.ui.main_window.QMessageBox.warning", lambda *a: shown.append(a[2])
+    )
+    before = window.models.predictor
+    window.open_action.trigger()
+    assert shown and "broken.keras" in shown[0]
+    assert window.models.predictor is before
+
+
+def test_save_bundled_model_copies_file(qtbot, window, tmp_path, monkeypatch):
+    target = tmp_path / "copy.keras"
+    monkeypatch.setattr(
+        "digitpad.ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
+    )
+    window.save_action.trigger()
+    assert target.is_file()
+    window.models.load_file(target)
+    assert window.models.test_acc is not None  # the model card came along
