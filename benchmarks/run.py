@@ -124,15 +124,16 @@ def section_train_variants(args) -> str:
         first = med([r["epoch_seconds"][0] for r in runs])
         steady = med([med(r["epoch_seconds"][1:]) for r in runs])
         fit = med([r["fit_seconds"] for r in runs])
+        cpu = med([r["cpu_seconds"] for r in runs])
         rows.append([
-            f"`{name}`", f"{first:.2f}", f"{steady:.2f}", f"{steady / bare_steady:.2f}",
-            f"{fit:.2f}", f"{med([r['train_acc_check'] for r in runs]):.4f}",
+            f"`{name}`", f"{first:.2f}", f"{steady:.2f}", f"**{steady / bare_steady:.2f}**",
+            f"{fit:.2f}", f"{cpu:.1f}", f"{med([r['train_acc_check'] for r in runs]):.4f}",
         ])
     return (
         f"### Training knobs ({args.epochs} epochs, full MNIST, batch 128, "
         f"{args.runs} alternating runs per variant, fresh process each)\n\n"
         + table(["variant", "epoch 1 s (tracing)", "epochs 2+ s (median)",
-                 "vs bare", "whole fit s", "acc on 10k train (sanity)"], rows)
+                 "vs bare", "whole fit s", "fit CPU s", "train acc (first 10k)"], rows)
     )
 
 

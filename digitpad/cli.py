@@ -146,6 +146,8 @@ def _train(args: argparse.Namespace) -> int:
     data = TrainData.from_mnist(mnist, args.limit)
     model = build_model(recipe)
     # Keras prints its own per-epoch lines: a live bar on a terminal, one line otherwise.
+    if recipe.epochs == 1:  # ...but skips "Epoch 1/1" when there is only one epoch
+        print(keras_log.epoch_header(1, 1), flush=True)
     result = train(model, data, recipe, verbose=1 if sys.stdout.isatty() else 2)
     if result.diverged:
         raise DigitpadError(

@@ -50,13 +50,13 @@ def test_python_dash_m_help_and_version(tmp_path):
     ],
 )
 def test_bad_arguments(tmp_path, args, expected):
-    """argparse's usage line, then exactly one ``error:`` line; exit 2, no traceback."""
+    """Exactly one line (no usage dump) naming the problem; exit 2, no traceback."""
     result = run_cli(*args, cwd=tmp_path)
     assert result.returncode == 2 and result.stdout == ""
-    assert "Traceback" not in result.stderr
-    errors = [line for line in result.stderr.splitlines() if "error:" in line]
-    assert len(errors) == 1 and expected in errors[0], result.stderr
-    assert result.stderr.startswith("usage: digitpad")
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert lines[0].startswith("digitpad") and "error: " in lines[0] and expected in lines[0]
+    assert "--help" in lines[0]
 
 
 def test_train_refuses_a_bad_output_path_before_training(tmp_path):
@@ -94,7 +94,9 @@ def test_predict_mnist_test_image_zero(mnist, tmp_path):
     assert "blank.png: no digit found" in out
     assert out.count("PROBABILITY | NUMBER") == 3
     rows = re.findall(r"^ *(\d+)% \| \[(\d)\]$", out, flags=re.MULTILINE)
-    assert len(rows) == 30 and ("99", "7") in rows or ("100", "7") in rows
+    assert len(rows) == 30 and [d for _, d in rows] == [str(d) for d in range(10)] * 3
+    sevens = [int(p) for p, d in rows if d == "7"]
+    assert min(sevens) >= 90, out  # confidently 7, however the image was drawn
 
 
 @pytest.mark.mnist

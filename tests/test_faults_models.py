@@ -51,9 +51,10 @@ def files(tmp_path_factory) -> dict[str, Path]:
     with zipfile.ZipFile(folder / "other.keras", "w") as archive:
         archive.writestr("readme.txt", "a zip, but no model in it")
     out["other.keras"] = folder / "other.keras"
-    with zipfile.ZipFile(bundled_model_path()) as src, zipfile.ZipFile(
-        folder / "bad_config.keras", "w"
-    ) as dst:
+    with (
+        zipfile.ZipFile(bundled_model_path()) as src,
+        zipfile.ZipFile(folder / "bad_config.keras", "w") as dst,
+    ):
         for name in src.namelist():
             dst.writestr(name, b"{not json" if name == "config.json" else src.read(name))
     out["bad_config.keras"] = folder / "bad_config.keras"

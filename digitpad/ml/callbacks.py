@@ -60,7 +60,9 @@ class ProgressCallback(keras.callbacks.Callback):
         if self.cancel.is_set():
             self.cancelled = True
             self.model.stop_training = True
-        step = batch + 1
+        # With steps_per_execution > 1 Keras reports the window's nominal last step,
+        # which overshoots the epoch's end in the last, partial window.
+        step = min(batch + 1, self.steps)
         if self.on_batch and (step % self.batch_every == 0 or step == self.steps):
             self.on_batch(step, self.steps, {k: float(v) for k, v in logs.items()})
 

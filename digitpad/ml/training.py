@@ -10,6 +10,7 @@ import logging
 import math
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,6 +81,12 @@ def train(
 
     If the loss diverges (NaN/inf) the weights are put back as they were before the
     call, so a bad learning rate never leaves a broken model behind.
+
+    ``batch_every=N`` reports every N-th batch and also runs N batches per call into
+    TensorFlow (Keras' ``steps_per_execution``): the per-step Python dispatch is most of
+    an epoch's overhead for a model this small (BENCHMARKS.md, "Training knobs").
+    Cancel and the divergence check then act every N batches. The maths, batches and
+    reported steps are the same as with ``steps_per_execution=1``.
     """
     from digitpad.ml.callbacks import ProgressCallback
 
@@ -92,14 +99,15 @@ def train(
     if cancel.is_set():
         result.stopped = True
         return result
-    history = model.fit(
-        data.x_train,
-        data.y_train,
-        epochs=recipe.epochs,
-        batch_size=recipe.batch_size,
-        callbacks=[callback],
-        verbose=verbose,
-    )
+    with _steps_per_execution(model, callback.batch_every):
+        history = model.fit(
+            data.x_train,
+            data.y_train,
+            epochs=recipe.epochs,
+            batch_size=recipe.batch_size,
+            callbacks=[callback],
+            verbose=verbose,
+        )
     # Keras records an interrupted epoch in history too; keep only the finished ones.
     done = callback.completed_epochs
     result.history = {key: [float(v) for v in vals[:done]] for key, vals in history.history.items()}
@@ -123,6 +131,32 @@ def train(
             return result
         result.test_loss, result.test_acc = float(test_loss), float(test_acc)
     return result
+
+
+@contextmanager
+def _steps_per_execution(model, steps: int):
+    """Run ``steps`` batches per TensorFlow call inside the block, then put it back.
+
+    Keras bakes the value into the traced train/test functions, so those are dropped
+    whenever it changes (they are traced again on the next fit/evaluate).
+    """
+    previous = getattr(model, "steps_per_execution", 1)
+    if steps == previous:
+        yield
+        return
+    model.steps_per_execution = steps
+    _drop_traced_functions(model)
+    try:
+        yield
+    finally:
+        model.steps_per_execution = previous
+        _drop_traced_functions(model)
+
+
+def _drop_traced_functions(model) -> None:
+    for name in ("train_function", "test_function", "predict_function"):
+        if hasattr(model, name):
+            setattr(model, name, None)
 
 
 def evaluate(model, data: TrainData, verbose: int | str = 0) -> tuple[float, float]:

@@ -163,7 +163,9 @@ class EvaluationView(QWidget):
 
     cellSelected = Signal(int, int)
 
-    def __init__(self, predictor, mnist=None, *, images=None, labels=None, parent=None) -> None:
+    def __init__(
+        self, predictor, mnist=None, *, images=None, labels=None, evaluation=None, parent=None
+    ) -> None:
         super().__init__(parent)
         if mnist is not None:
             images, labels = mnist.x_test, mnist.y_test
@@ -192,7 +194,10 @@ class EvaluationView(QWidget):
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addWidget(self.tabs, 2)
-        self.set_predictor(predictor)
+        if evaluation is not None:
+            self.set_evaluation(evaluation)
+        else:
+            self.set_predictor(predictor)
 
     def _cell_page(self) -> QWidget:
         self.cell_title = QLabel(self.tr("Click a cell of the matrix to see its test images."))
@@ -230,7 +235,11 @@ class EvaluationView(QWidget):
     def set_predictor(self, predictor) -> None:
         """Re-evaluate with new weights (after training); ~0.1 s for the dense model."""
         self._predictor = predictor
-        self.evaluation = evaluate_predictor(predictor, self._images, self._labels)
+        self.set_evaluation(evaluate_predictor(predictor, self._images, self._labels))
+
+    def set_evaluation(self, evaluation: Evaluation) -> None:
+        """Show a ready evaluation (compute it off the GUI thread for slow CNN models)."""
+        self.evaluation = evaluation
         ev = self.evaluation
         self.accuracy_label.setText(
             self.tr("Test accuracy: %1 (%2 of %3 test images)")

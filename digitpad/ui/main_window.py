@@ -38,6 +38,7 @@ from digitpad.ui.train_panel import MAX_BATCH, MAX_EPOCHS, TrainPanel
 
 log = logging.getLogger(__name__)
 
+SIDE_WIDTH = 220  # the column beside the pad: 28x28 view and tools; the pad gets the rest
 PREDICT_DELAY_MS = 16  # coalesce mouse moves: at most one prediction per frame
 
 
@@ -148,7 +149,7 @@ class MainWindow(QMainWindow):
         side.addLayout(tools)
         hints = QLabel(
             self.tr(
-                "Esc: clear\nCtrl+Z / Ctrl+Shift+Z: undo / redo\nE: eraser\n"
+                "Esc: clear\nCtrl+Z: undo\nCtrl+Shift+Z: redo\nE: eraser\n"
                 "Ctrl+T: train\nCtrl+.: stop"
             )
         )
@@ -160,12 +161,19 @@ class MainWindow(QMainWindow):
         side.addStretch(1)
         return side
 
+    def _side_panel(self, side: QVBoxLayout) -> QWidget:
+        holder = QWidget()
+        holder.setLayout(side)
+        side.setContentsMargins(0, 0, 0, 0)
+        holder.setMaximumWidth(SIDE_WIDTH)
+        return holder
+
     def _build_layout(self) -> None:
         side = self._build_side_column()
 
         top = QHBoxLayout()
         top.addWidget(self.canvas, 1)
-        top.addLayout(side)
+        top.addWidget(self._side_panel(side))
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -179,7 +187,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.train_panel)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([660, 600])
+        splitter.setSizes([650, 630])
         self.splitter = splitter
         central = QWidget()
         layout = QVBoxLayout(central)

@@ -185,7 +185,14 @@ class NetworkView(QWidget):
         hidden = self.hidden_activations()
         self.grid.set_activations(hidden)
         self.strip.set_values(None if hidden is None else hidden[self.grid.order()])
-        if hidden is None:
+        if self.grid.order().size == 0:
+            self.caption.setText(
+                self.tr(
+                    "The weight pictures need the tutorial's dense network; this model "
+                    "starts with convolutions."
+                )
+            )
+        elif hidden is None:
             self.caption.setText(
                 self.tr(
                     "Each tile is one hidden unit's 784 weights drawn as a 28×28 image "
@@ -205,18 +212,29 @@ class NetworkView(QWidget):
             )
         self.ideas.setText(self._ideas(hidden))
 
+    def _forward_text(self, layers) -> str:
+        kinds = [layer.kind for layer in layers if layer.kind != "InputLayer"]
+        if kinds == ["Dense", "Dense"]:
+            units = layers[-1].weights[0].shape[0]
+            return self.tr(
+                "784 pixels → relu(x·W1 + b1): %1 numbers → softmax(h·W2 + b2): "
+                "10 probabilities that sum to 1"
+            ).replace("%1", str(units))
+        return self.tr("784 pixels → %1 → 10 probabilities that sum to 1").replace(
+            "%1", " → ".join(kinds)
+        )
+
     def _ideas(self, hidden: np.ndarray | None) -> str:
-        dense = self._predictor.dense_layers() if self._predictor is not None else []
+        layers = self._predictor.layers if self._predictor is not None else ()
         lines = []
-        total = 0
-        for layer in dense:
+        for layer in layers:
+            if not layer.weights:
+                continue
             kernel = layer.weights[0]
             bias = layer.weights[1].size if len(layer.weights) > 1 else 0
-            count = kernel.size + bias
-            total += count
-            lines.append(f"{kernel.shape[0]}×{kernel.shape[1]} + {bias} = {count:,}")
-        if self._predictor is not None:
-            total = sum(w.size for layer in self._predictor.layers for w in layer.weights)
+            shape = "×".join(str(d) for d in kernel.shape)
+            lines.append(f"{shape} + {bias} = {kernel.size + bias:,}")
+        total = sum(w.size for layer in layers for w in layer.weights)
         recipe = TUTORIAL
         steps = steps_per_epoch(TRAIN_SAMPLES, recipe.batch_size)
         parts = [
@@ -226,23 +244,17 @@ class NetworkView(QWidget):
             + "<br>".join(lines)
             + "<br>"
             + self.tr("%1 parameters in all").replace("%1", f"{total:,}"),
-            "<b>"
-            + self.tr("Forward pass")
-            + "</b><br>"
-            + self.tr(
-                "784 pixels → relu(x·W1 + b1): 512 numbers → softmax(h·W2 + b2): "
-                "10 probabilities that sum to 1"
-            ),
+            "<b>" + self.tr("Forward pass") + "</b><br>" + self._forward_text(layers),
         ]
         if hidden is not None:
             probabilities = self._predictor.predict(self._input.reshape(28, 28))
             guess = int(np.argmax(probabilities))
             loss = -math.log(max(float(probabilities[guess]), 1e-12))
             parts[-1] += "<br>" + self.tr(
-                "Now: %1 of 512 hidden units fire; the output says %2 (%3)."
+                "Now: %1 of %4 hidden units fire; the output says %2 (%3)."
             ).replace("%1", str(int((hidden > 0).sum()))).replace("%2", str(guess)).replace(
                 "%3", f"{probabilities[guess]:.1%}"
-            )
+            ).replace("%4", str(len(hidden)))
             loss_now = "<br>" + self.tr("If %1 is right, the loss is −log %2 = %3.").replace(
                 "%1", str(guess)
             ).replace("%2", f"{probabilities[guess]:.3f}").replace("%3", f"{loss:.4f}")

@@ -164,7 +164,7 @@ class TrainPanel(QWidget):
         self.log.setMaximumBlockCount(LOG_LINES)
         self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # never hide a number
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSizeF(max(10.0, self.font().pointSizeF() * 0.85))
+        mono.setPointSizeF(max(9.5, self.font().pointSizeF() * 0.8))
         self.log.setFont(mono)
         self.log.setPlaceholderText(self.tr("The training log appears here, as Keras prints it."))
         self.log.setMinimumHeight(120)
