@@ -214,6 +214,8 @@ def _train_window(epochs: int, responsive: bool):
     finished: list[dict] = []
     panel.epochEnded.connect(lambda e, logs: epoch_times.append((e, time.perf_counter(), logs)))
     panel.trainingFinished.connect(lambda r: finished.append(r))
+    stages: list[tuple[float, str]] = []
+    bridge_hook(panel, stages)
     draw_stroke(window, waiter, pad_points(window.canvas, 30))
     ticks: list[float] = []
     timer = None
@@ -222,11 +224,25 @@ def _train_window(epochs: int, responsive: bool):
         timer.setTimerType(Qt.TimerType.PreciseTimer)
         timer.setInterval(10)
         timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    return app, window, waiter, panel, epoch_times, finished, ticks, timer
+    return app, window, waiter, panel, epoch_times, finished, ticks, timer, stages
+
+
+def bridge_hook(panel, stages):
+    """Time-stamp the worker's stage signals (data, tensorflow, training, evaluating)."""
+    original = panel.start_training
+
+    def start_training(*a, **kw):
+        ok = original(*a, **kw)
+        worker = getattr(panel, "_worker", None)
+        if worker is not None:
+            worker.bridge.stageChanged.connect(lambda s: stages.append((time.perf_counter(), s)))
+        return ok
+
+    panel.start_training = start_training
 
 
 def mode_train(epochs: int, responsive: bool = False) -> dict:
-    app, window, waiter, panel, epoch_times, finished, ticks, timer = _train_window(
+    app, window, waiter, panel, epoch_times, finished, ticks, timer, stages = _train_window(
         epochs, responsive)
     canvas = window.canvas
     draw_lat: list[tuple[float, float]] = []  # (time since click, latency)
@@ -260,6 +276,7 @@ def mode_train(epochs: int, responsive: bool = False) -> dict:
         "click": click,
         "end_s": end - click,
         "epochs": [(e, t - click, logs.get("seconds")) for e, t, logs in epoch_times],
+        "stages": [(name, t - click) for t, name in stages],
         "test_acc": result.get("test_acc"),
         "stopped": result.get("stopped"),
         "error": result.get("error"),

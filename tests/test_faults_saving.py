@@ -80,7 +80,7 @@ def test_normal_save_over_an_existing_file_leaves_no_temp(tmp_path, previous):
 
 
 @pytest.mark.parametrize(
-    ("where", "error", "expected"),
+    "fault",
     [
         ("os.replace", OSError(errno.ENOSPC, "No space left on device"), "No space left"),
         ("save", OSError(errno.ENOSPC, "No space left on device"), "No space left"),
@@ -88,9 +88,8 @@ def test_normal_save_over_an_existing_file_leaves_no_temp(tmp_path, previous):
         ("os.fsync", OSError(errno.EIO, "Input/output error"), "Input/output error"),
     ],
 )
-def test_failed_save_is_a_model_error_and_changes_nothing(
-    tmp_path, previous, monkeypatch, where, error, expected
-):
+def test_failed_save_is_a_model_error_and_changes_nothing(tmp_path, previous, monkeypatch, fault):
+    where, error, expected = fault
     model = build_model(TUTORIAL.with_(hidden_units=16, seed=0))
     before = previous.read_bytes()
     if where == "save":
@@ -167,7 +166,7 @@ def test_model_card_write_failure_is_a_model_error(tmp_path, monkeypatch):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "replace", no_space)
-    with pytest.raises(ModelError, match="m.json: could not save the model card"):
+    with pytest.raises(ModelError, match=r"m\.json: could not save the model card"):
         model_card.write_card({"name": "x"}, target)
     monkeypatch.undo()
     assert target.read_text() == "{}"
