@@ -8,12 +8,14 @@ module connects them to the model controller.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.ml.errors import ModelError
+from digitpad.ui import i18n, messages
 from digitpad.ui import settings as keys
 from digitpad.ui.canvas import DEFAULT_BRUSH, MAX_BRUSH, MIN_BRUSH, Canvas
 from digitpad.ui.model_controller import ModelController
@@ -53,7 +56,6 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.setWindowTitle(self.tr("digitpad — draw a digit"))
         self.settings = settings or Settings()
         self.models = ModelController(self)
         self.canvas = Canvas()
@@ -68,6 +70,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_layout()
         self._build_menus()
+        self.retranslate_ui()
         self._connect()
         self._restore_settings()
         self._load_initial_model(model_path)
@@ -92,32 +95,41 @@ class MainWindow(QMainWindow):
         action.setShortcuts([QKeySequence(s) for s in shortcuts])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setCheckable(checkable)
-        if shortcuts:
-            action.setToolTip(f"{text} ({QKeySequence(shortcuts[0]).toString()})")
+        self._set_action_text(action, text)
         if slot is not None:
             (action.toggled if checkable else action.triggered).connect(slot)
         self.addAction(action)
         return action
 
     def _build_actions(self) -> None:
-        tr = self.tr
-        self.open_action = self._action(tr("&Open model…"), ["Ctrl+O"], self.open_model)
-        self.save_action = self._action(tr("&Save model as…"), ["Ctrl+Shift+S"], self.save_model)
-        self.reset_action = self._action(tr("&Reset to bundled model"), [], self.reset_model)
-        self.quit_action = self._action(tr("&Quit"), ["Ctrl+Q"], self.close)
-        self.undo_action = self._action(tr("&Undo"), ["Ctrl+Z"], self.canvas.undo)
-        self.redo_action = self._action(tr("&Redo"), ["Ctrl+Shift+Z", "Ctrl+Y"], self.canvas.redo)
-        self.clear_action = self._action(tr("&Clear"), ["Esc", "Delete"], self.canvas.clear)
-        self.eraser_action = self._action(tr("&Eraser"), ["E"], self.canvas.set_eraser, True)
+        # Texts and tooltips are set in retranslate_ui (again on every language change).
+        self.open_action = self._action("", ["Ctrl+O"], self.open_model)
+        self.save_action = self._action("", ["Ctrl+Shift+S"], self.save_model)
+        self.reset_action = self._action("", [], self.reset_model)
+        self.quit_action = self._action("", ["Ctrl+Q"], self.close)
+        self.undo_action = self._action("", ["Ctrl+Z"], self.canvas.undo)
+        self.redo_action = self._action("", ["Ctrl+Shift+Z", "Ctrl+Y"], self.canvas.redo)
+        self.clear_action = self._action("", ["Esc", "Delete"], self.canvas.clear)
+        self.eraser_action = self._action("", ["E"], self.canvas.set_eraser, True)
         self.train_action = self._action(
-            tr("&Train"),
+            "",
             ["Ctrl+T", "Ctrl+Return"],
             lambda: self.train_panel.start_training(),  # noqa: PLW0108 - triggered(bool)
         )
-        self.stop_action = self._action(tr("S&top"), ["Ctrl+."], self.train_panel.stop_training)
+        self.stop_action = self._action("", ["Ctrl+."], self.train_panel.stop_training)
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
         self.stop_action.setEnabled(False)
+
+    @staticmethod
+    def _set_action_text(action: QAction, text: str) -> None:
+        action.setText(text)
+        shortcuts = action.shortcuts()
+        if text and shortcuts:
+            plain = re.sub(r"\(&\w\)", "", text)  # Korean style: "열기(&O)"
+            plain = plain.replace("&&", "\0").replace("&", "").replace("\0", "&")
+            shortcut = shortcuts[0].toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{plain} ({shortcut})")
 
     def _build_side_column(self) -> QVBoxLayout:
         """Beside the pad: the 28x28 input, brush, drawing tools, shortcut hints."""
@@ -133,26 +145,19 @@ class MainWindow(QMainWindow):
         self.brush = QSpinBox()
         self.brush.setRange(MIN_BRUSH, MAX_BRUSH)
         self.brush.setValue(DEFAULT_BRUSH)
-        self.brush.setSuffix(self.tr(" %"))
-        self.brush.setAccessibleName(self.tr("Brush size"))
-        self.brush.setToolTip(self.tr("Pen width, in percent of the drawing pad's width."))
+        self._brush_label = QLabel()
         brush_row = QHBoxLayout()
-        brush_row.addWidget(QLabel(self.tr("Brush")))
+        brush_row.addWidget(self._brush_label)
         brush_row.addWidget(self.brush, 1)
 
-        sees = QLabel(self.tr("What the model sees (28×28)"))
+        self._sees_label = sees = QLabel()
         sees.setWordWrap(True)
         side = QVBoxLayout()
         side.addWidget(sees)
         side.addWidget(self.input_view)
         side.addLayout(brush_row)
         side.addLayout(tools)
-        hints = QLabel(
-            self.tr(
-                "Esc: clear\nCtrl+Z: undo\nCtrl+Shift+Z: redo\nE: eraser\n"
-                "Ctrl+T: train\nCtrl+.: stop"
-            )
-        )
+        self._hints_label = hints = QLabel()
         hints.setObjectName("shortcutHints")
         hints.setStyleSheet("color: palette(dark);")
         hints.setWordWrap(True)
@@ -200,14 +205,75 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
     def _build_menus(self) -> None:
-        menu = self.menuBar().addMenu(self.tr("&Model"))
+        menu = self.model_menu = self.menuBar().addMenu("")
         menu.addActions([self.open_action, self.save_action, self.reset_action])
         menu.addSeparator()
         menu.addAction(self.quit_action)
-        menu = self.menuBar().addMenu(self.tr("&Drawing"))
+        menu = self.drawing_menu = self.menuBar().addMenu("")
         menu.addActions([self.undo_action, self.redo_action, self.eraser_action, self.clear_action])
-        menu = self.menuBar().addMenu(self.tr("&Training"))
+        menu = self.training_menu = self.menuBar().addMenu("")
         menu.addActions([self.train_action, self.stop_action])
+        self._build_language_menu()
+
+    def _build_language_menu(self) -> None:
+        """English / 한국어, each named in its own language (never translated)."""
+        self.language_menu = self.menuBar().addMenu("")
+        self.language_menu.setObjectName("languageMenu")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.language_actions: dict[str, QAction] = {}
+        for code in i18n.SUPPORTED:
+            action = QAction(i18n.NATIVE_NAMES[code], self, checkable=True)
+            action.setData(code)
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+        group.triggered.connect(lambda action: self.set_language(action.data()))
+
+    def set_language(self, code: str) -> None:
+        """Switch the whole application; widgets retranslate on the LanguageChange event."""
+        app = QApplication.instance()
+        if app is not None and code != i18n.current_language():
+            i18n.set_language(app, code)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        """Every text the window sets itself; children retranslate on their own."""
+        self.setWindowTitle(self.tr("digitpad — draw a digit"))
+        for action, text in (
+            (self.open_action, self.tr("&Open model…")),
+            (self.save_action, self.tr("&Save model as…")),
+            (self.reset_action, self.tr("&Reset to bundled model")),
+            (self.quit_action, self.tr("&Quit")),
+            (self.undo_action, self.tr("&Undo")),
+            (self.redo_action, self.tr("&Redo")),
+            (self.clear_action, self.tr("&Clear")),
+            (self.eraser_action, self.tr("&Eraser")),
+            (self.train_action, self.tr("&Train")),
+            (self.stop_action, self.tr("S&top")),
+        ):
+            self._set_action_text(action, text)
+        self.model_menu.setTitle(self.tr("&Model"))
+        self.drawing_menu.setTitle(self.tr("&Drawing"))
+        self.training_menu.setTitle(self.tr("&Training"))
+        self.language_menu.setTitle(self.tr("&Language"))
+        self.language_actions[i18n.current_language()].setChecked(True)
+        self.brush.setSuffix(self.tr(" %"))
+        self.brush.setAccessibleName(self.tr("Brush size"))
+        self.brush.setToolTip(self.tr("Pen width, in percent of the drawing pad's width."))
+        self._brush_label.setText(self.tr("Brush"))
+        self._sees_label.setText(self.tr("What the model sees (28×28)"))
+        self._hints_label.setText(
+            self.tr(
+                "Esc: clear\nCtrl+Z: undo\nCtrl+Shift+Z: redo\nE: eraser\n"
+                "Ctrl+T: train\nCtrl+.: stop"
+            )
+        )
+        self._update_model_label()
 
     def _connect(self) -> None:
         """Every signal-slot connection of the window, in one place."""
@@ -233,6 +299,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_model_changed(self) -> None:
+        self._update_model_label()
+        self.refresh_prediction()
+
+    def _update_model_label(self) -> None:
         models = self.models
         if models.predictor is None:
             text = self.tr("No model loaded")
@@ -244,7 +314,6 @@ class MainWindow(QMainWindow):
         else:
             text = self.tr("Model: {0} — not evaluated").format(models.label)
         self.model_label.setText(text)
-        self.refresh_prediction()
 
     @Slot(bool)
     def _on_training_running(self, running: bool) -> None:
@@ -260,7 +329,7 @@ class MainWindow(QMainWindow):
                 self.models.load_file(model_path)
                 return
             except ModelError as exc:
-                self._warn_later(self.tr("Cannot open model"), str(exc))
+                self._warn_later(self.tr("Cannot open model"), messages.error_text(exc))
         try:
             self.models.load_bundled()
         except ModelError as exc:
@@ -290,7 +359,7 @@ class MainWindow(QMainWindow):
         try:
             self.models.load_file(path)
         except ModelError as exc:
-            QMessageBox.warning(self, self.tr("Cannot open model"), str(exc))
+            QMessageBox.warning(self, self.tr("Cannot open model"), messages.error_text(exc))
             return
         self.settings.set_value(keys.LAST_MODEL, path)
 
@@ -305,7 +374,8 @@ class MainWindow(QMainWindow):
         try:
             saved = self.models.save(path)
         except ModelError as exc:
-            QMessageBox.warning(self, self.tr("Cannot save model"), str(exc))
+            lead = self.tr("The model could not be saved.")
+            QMessageBox.warning(self, self.tr("Cannot save model"), messages.error_text(exc, lead))
             return
         self.settings.set_value(keys.LAST_MODEL, str(saved))
         self.statusBar().showMessage(self.tr("Model saved to {0}").format(saved), 8000)
@@ -315,7 +385,7 @@ class MainWindow(QMainWindow):
         try:
             self.models.load_bundled()
         except ModelError as exc:
-            QMessageBox.warning(self, self.tr("Cannot open model"), str(exc))
+            QMessageBox.warning(self, self.tr("Cannot open model"), messages.error_text(exc))
 
     # -- settings and shutdown -------------------------------------------------------
     def _restore_settings(self) -> None:
