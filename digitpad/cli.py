@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from digitpad import __version__
@@ -63,7 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train the tutorial's model: "
         "Dense(512, relu) -> Dense(10, softmax), rmsprop, then evaluate it on the test set.",
     )
-    train.add_argument("--epochs", type=_positive_int, default=TUTORIAL.epochs)
+    train.add_argument(
+        "--preset",
+        default="tutorial",
+        choices=["tutorial", "dense-augmented", "robust"],
+        help="tutorial: the exact recipe (default); dense-augmented: same network trained on "
+        "shifted/rotated/thicker digits; robust: a small CNN with augmentation",
+    )
+    train.add_argument(
+        "--epochs", type=_positive_int, default=None, help="default: 5 (the preset's own)"
+    )
     train.add_argument("--batch-size", type=_positive_int, default=TUTORIAL.batch_size)
     train.add_argument("--learning-rate", type=_positive_float, default=TUTORIAL.learning_rate)
     train.add_argument("--hidden-units", type=_positive_int, default=TUTORIAL.hidden_units)
@@ -131,24 +141,30 @@ def _gui(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     from digitpad.ml import keras_log, model_card
     from digitpad.ml.data import load_mnist
-    from digitpad.ml.model import build_model, check_output_path, save_model
-    from digitpad.ml.training import TrainData, train
+    from digitpad.ml.model import check_output_path, save_model
+    from digitpad.ml.presets import get_preset, train_preset
 
-    recipe = TUTORIAL.with_(
+    preset = get_preset(args.preset)
+    recipe = preset.recipe.with_(
         epochs=args.epochs,
         batch_size=args.batch_size,
         learning_rate=args.learning_rate,
         hidden_units=args.hidden_units,
         seed=args.seed,
     )
+    preset = replace(preset, recipe=recipe)
     out = check_output_path(args.out)  # fail before minutes of training, not after
     mnist = load_mnist(args.data)
-    data = TrainData.from_mnist(mnist, args.limit)
-    model = build_model(recipe)
     # Keras prints its own per-epoch lines: a live bar on a terminal, one line otherwise.
-    if recipe.epochs == 1:  # ...but skips "Epoch 1/1" when there is only one epoch
+    if recipe.epochs == 1 and preset.augment is None:  # Keras skips "Epoch 1/1"
         print(keras_log.epoch_header(1, 1), flush=True)
-    result = train(model, data, recipe, verbose=1 if sys.stdout.isatty() else 2)
+    model, result = train_preset(
+        preset,
+        mnist,
+        seed=recipe.seed,
+        train_limit=args.limit,
+        verbose=1 if sys.stdout.isatty() else 2,
+    )
     if result.diverged:
         raise DigitpadError(
             "training diverged (the loss exploded or became NaN); lower --learning-rate"
@@ -156,7 +172,7 @@ def _train(args: argparse.Namespace) -> int:
     print(keras_log.test_summary(result.test_loss, result.test_acc), flush=True)
     save_model(model, out)
     card = model_card.write_card(
-        model_card.make_card(recipe, result, mnist), model_card.card_path_for(out)
+        model_card.make_card(recipe, result, mnist, preset, model), model_card.card_path_for(out)
     )
     print(f"saved {out} (model card: {card.name})")
     return 0

@@ -21,18 +21,44 @@ def card_path_for(model_path: str | os.PathLike) -> Path:
     return Path(model_path).with_suffix(".json")
 
 
-def make_card(recipe: Recipe, result: TrainResult, mnist: Mnist) -> dict:
+def describe_layers(model) -> list[str]:
+    """``Dense(512, activation='relu')``-style lines, as the tutorial writes them."""
+    lines = []
+    for layer in model.layers:
+        config = layer.get_config()
+        kind = type(layer).__name__
+        if kind == "Dense":
+            lines.append(f"Dense({config['units']}, activation='{config['activation']}')")
+        elif kind == "Conv2D":
+            size = "x".join(str(k) for k in config["kernel_size"])
+            lines.append(
+                f"Conv2D({config['filters']}, {size}, activation='{config['activation']}')"
+            )
+        else:
+            lines.append(kind)
+    return lines
+
+
+def make_card(recipe: Recipe, result: TrainResult, mnist: Mnist, preset=None, model=None) -> dict:
     source = Path(mnist.source)
+    layers = (
+        describe_layers(model)
+        if model is not None
+        else [
+            f"Dense({recipe.hidden_units}, activation='relu')",
+            "Dense(10, activation='softmax')",
+        ]
+    )
     return {
-        "name": "digitpad MNIST dense",
+        "name": f"digitpad MNIST {preset.key if preset else 'tutorial'}",
+        "preset": preset.key if preset else "tutorial",
+        "description": preset.description if preset else "",
         "recipe": {
-            "layers": [
-                f"Dense({recipe.hidden_units}, activation='relu')",
-                "Dense(10, activation='softmax')",
-            ],
+            "layers": layers,
             **recipe.as_dict(),
             "metrics": ["accuracy"],
             "preprocessing": "reshape (n, 784), astype float32, / 255",
+            "augmentation": bool(preset and preset.augment),
         },
         "seed": recipe.seed,
         "epochs": recipe.epochs,

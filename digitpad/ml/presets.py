@@ -200,7 +200,10 @@ def train_preset(
     train_limit: int | None = None,
     cancel: threading.Event | None = None,
     on_epoch: Callable[[int, dict], None] | None = None,
+    on_batch: Callable[[int, int, dict], None] | None = None,
     model=None,
+    verbose: int | str = 0,
+    evaluate: bool = True,
 ) -> tuple[object, TrainResult]:
     """Build (or continue) and train a preset's model; evaluate on the MNIST test set.
 
@@ -213,7 +216,16 @@ def train_preset(
     x_raw, y = mnist.x_train[:n], mnist.y_train[:n].astype(np.int64)
     if preset.augment is None:
         data = TrainData(flatten(x_raw), y, mnist.flat_test(), mnist.y_test.astype(np.int64))
-        return model, train(model, data, recipe, cancel=cancel, on_epoch=on_epoch)
+        return model, train(
+            model,
+            data,
+            recipe,
+            cancel=cancel,
+            on_epoch=on_epoch,
+            on_batch=on_batch,
+            verbose=verbose,
+            evaluate=evaluate,
+        )
     rng = np.random.default_rng(seed)
     total = TrainResult()
     for epoch in range(1, recipe.epochs + 1):
@@ -227,8 +239,17 @@ def train_preset(
             if on_epoch:
                 on_epoch(epoch, logs)
 
+        if verbose:
+            print(f"Epoch {epoch}/{recipe.epochs}", flush=True)  # Keras prints 1/1 otherwise
         result = train(
-            model, data, recipe.with_(epochs=1), cancel=cancel, on_epoch=report, evaluate=last
+            model,
+            data,
+            recipe.with_(epochs=1),
+            cancel=cancel,
+            on_epoch=report,
+            on_batch=on_batch,
+            evaluate=last and evaluate,
+            verbose=verbose,
         )
         for key, values in result.history.items():
             total.history.setdefault(key, []).extend(values)

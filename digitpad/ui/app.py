@@ -7,12 +7,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from digitpad import __version__
-from digitpad.ml.resources import resource_path
+from digitpad.ui import i18n
 from digitpad.ui.settings import APPLICATION, ORGANIZATION
 
 log = logging.getLogger(__name__)
@@ -36,21 +35,9 @@ def application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
-def install_translation(app: QApplication, lang: str | None) -> None:
-    """Load ``digitpad_<lang>.qm`` (and Qt's own strings) when a translation exists."""
-    locale = QLocale(lang) if lang else QLocale.system()
-    if locale.language() == QLocale.Language.English:
-        return
-    translators = []
-    qt = QTranslator(app)
-    if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        translators.append(qt)
-    ours = QTranslator(app)
-    folder = str(resource_path(""))
-    if ours.load(locale, "digitpad", "_", folder):
-        translators.append(ours)
-    for translator in translators:
-        app.installTranslator(translator)
+def install_translation(app: QApplication, lang: str | None) -> str:
+    """Explicit ``lang`` > the Language menu's saved choice > system locale > English."""
+    return i18n.setup(app, lang)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

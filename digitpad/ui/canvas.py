@@ -37,10 +37,7 @@ class Canvas(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("canvas")
-        self.setAccessibleName(self.tr("Drawing pad"))
-        self.setAccessibleDescription(
-            self.tr("Draw a digit with the left mouse button, a pen or a finger.")
-        )
+        self.retranslate_ui()
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -55,6 +52,18 @@ class Canvas(QWidget):
         self._image = self._blank(DEFAULT_SIDE)
         self._undo: deque[QImage] = deque(maxlen=UNDO_LIMIT)
         self._redo: deque[QImage] = deque(maxlen=UNDO_LIMIT)
+
+    def retranslate_ui(self) -> None:
+        self.setAccessibleName(self.tr("Drawing pad"))
+        self.setAccessibleDescription(
+            self.tr("Draw a digit with the left mouse button, a pen or a finger.")
+        )
+        self.update()  # the "Draw a digit here" hint is painted
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     # -- public API ------------------------------------------------------------------
     def brush_size(self) -> int:

@@ -235,6 +235,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None and code != i18n.current_language():
             i18n.set_language(app, code)
+        self.language_actions[i18n.current_language()].setChecked(True)
 
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -336,7 +337,9 @@ class MainWindow(QMainWindow):
             log.error("bundled model unusable: %s", exc)
             self._on_model_changed()
             self.statusBar().showMessage(
-                self.tr("The bundled model could not be loaded ({0}). Click Train.").format(exc)
+                self.tr("The bundled model could not be loaded ({0}). Click Train.").format(
+                    messages.error_text(exc).replace("\n", " ")
+                )
             )
 
     def _warn_later(self, title: str, text: str) -> None:

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 
 from digitpad.ml import model as ml_model
 from digitpad.ml.errors import ModelError
@@ -59,7 +59,8 @@ class ModelController(QObject):
 
     @property
     def label(self) -> str:
-        return self._label
+        """In the current language: built-in labels are stored untranslated."""
+        return self.tr(self._label) if self._label else ""
 
     def is_previewing(self) -> bool:
         return self._saved is not None
@@ -78,7 +79,8 @@ class ModelController(QObject):
         path = ml_model.bundled_model_path()
         predictor = Predictor.from_file(path)
         card = read_card(ml_model.bundled_card_path()) or {}
-        self._commit(predictor, None, path, _accuracy(card), self.tr("bundled model"))
+        label = QT_TRANSLATE_NOOP("ModelController", "bundled model")
+        self._commit(predictor, None, path, _accuracy(card), label)
 
     def load_file(self, path: str | os.PathLike) -> None:
         """Raises ``ModelError``; on error the current model stays."""
@@ -95,7 +97,8 @@ class ModelController(QObject):
         previous = self._saved if self._saved is not None else self._state()
         self._card = dict(card or {})
         test_acc = _accuracy(self._card)
-        self._commit(predictor, keras_model, None, test_acc, self.tr("trained in this session"))
+        label = QT_TRANSLATE_NOOP("ModelController", "trained in this session")
+        self._commit(predictor, keras_model, None, test_acc, label)
         self._previous = previous
 
     def preview(self, predictor: Predictor) -> None:

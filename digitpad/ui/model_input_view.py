@@ -6,7 +6,7 @@ The audience sees that the network gets 784 grey numbers, not a drawing.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QLineF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QLineF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -17,6 +17,14 @@ class ModelInputView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("modelInputView")
+        self.retranslate_ui()
+        self.setMinimumSize(112, 112)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self._image = np.zeros((SIZE, SIZE), np.float32)
+
+    def retranslate_ui(self) -> None:
         self.setAccessibleName(self.tr("What the model sees"))
         self.setToolTip(
             self.tr(
@@ -24,11 +32,11 @@ class ModelInputView(QWidget):
                 "centred in 28 by 28 pixels, 784 numbers between 0 and 1."
             )
         )
-        self.setMinimumSize(112, 112)
-        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-        self._image = np.zeros((SIZE, SIZE), np.float32)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def set_image(self, image: np.ndarray | None) -> None:
         """A (28, 28) array in [0, 1], or ``None`` for an empty input."""

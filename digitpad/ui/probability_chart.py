@@ -8,7 +8,7 @@ Custom-painted: ten rectangles are simpler and faster than a QtCharts bar series
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -21,10 +21,20 @@ class ProbabilityChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("probabilityChart")
-        self.setAccessibleName(self.tr("Probability of each digit"))
         self.setMinimumSize(420, 170)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._probabilities: np.ndarray | None = None
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Names and descriptions; the painted captions are translated on every paint."""
+        self.setAccessibleName(self.tr("Probability of each digit"))
+        self.set_probabilities(self._probabilities)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def set_probabilities(self, probabilities: np.ndarray | None) -> None:
         self._probabilities = None if probabilities is None else np.asarray(probabilities, float)

@@ -4,7 +4,7 @@ epoch as a dot, on a shared "epochs" axis (loss on the left, accuracy on the rig
 from __future__ import annotations
 
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
-from PySide6.QtCore import QMargins, QPointF, Qt
+from PySide6.QtCore import QEvent, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -17,15 +17,14 @@ class TrainingCurves(QChartView):
         chart = QChart()
         super().__init__(chart, parent)
         self.setObjectName("trainingCurves")
-        self.setAccessibleName(self.tr("Loss and accuracy curves"))
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self.setMinimumHeight(200)
         chart.setMargins(QMargins(4, 4, 4, 4))
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         font = QFont(self.font())
         chart.legend().setFont(font)
-        self._loss = self._line(self.tr("loss"), LOSS_COLOR)
-        self._accuracy = self._line(self.tr("accuracy"), ACCURACY_COLOR)
+        self._loss = self._line("", LOSS_COLOR)
+        self._accuracy = self._line("", ACCURACY_COLOR)
         self._loss_points = self._dots(LOSS_COLOR)
         self._accuracy_points = self._dots(ACCURACY_COLOR)
         for series in (self._loss, self._accuracy, self._loss_points, self._accuracy_points):
@@ -34,13 +33,10 @@ class TrainingCurves(QChartView):
             for marker in chart.legend().markers(dots):
                 marker.setVisible(False)
         self._x = QValueAxis()
-        self._x.setTitleText(self.tr("epoch"))
         self._x.setLabelFormat("%.0f")
         self._loss_axis = QValueAxis()
-        self._loss_axis.setTitleText(self.tr("loss"))
         self._loss_axis.setLabelFormat("%.1f")
         self._accuracy_axis = QValueAxis()
-        self._accuracy_axis.setTitleText(self.tr("accuracy"))
         self._accuracy_axis.setLabelFormat("%.1f")
         for axis in (self._x, self._loss_axis, self._accuracy_axis):
             axis.setTitleFont(font)
@@ -56,6 +52,21 @@ class TrainingCurves(QChartView):
             series.attachAxis(self._accuracy_axis)
         self._max_loss = 0.5
         self.reset(5)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setAccessibleName(self.tr("Loss and accuracy curves"))
+        loss, accuracy = self.tr("loss"), self.tr("accuracy")
+        self._loss.setName(loss)
+        self._accuracy.setName(accuracy)
+        self._x.setTitleText(self.tr("epoch"))
+        self._loss_axis.setTitleText(loss)
+        self._accuracy_axis.setTitleText(accuracy)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def reset(self, epochs: int) -> None:
         for series in (self._loss, self._accuracy, self._loss_points, self._accuracy_points):
