@@ -26,6 +26,35 @@ def _settle(app: QApplication, ms: int = 300) -> None:
     app.exec()
 
 
+def _shoot_menus(app, window, out: Path) -> None:
+    for index, action in enumerate(window.menuBar().actions()):
+        menu = action.menu()
+        if menu is None:
+            continue
+        menu.popup(window.mapToGlobal(window.menuBar().actionGeometry(action).bottomLeft()))
+        _settle(app, 150)
+        menu.grab().save(str(out / f"menu-{index}.png"))
+        menu.hide()
+
+
+def _shoot_error(app, window, out: Path) -> None:
+    from digitpad.ml.errors import ModelError
+    from digitpad.ml.model import check_model_file
+    from digitpad.ui import messages
+
+    try:
+        check_model_file(out / "missing.keras")
+    except ModelError as exc:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "digitpad", messages.error_text(exc), parent=window
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Help)
+        box.show()
+        _settle(app, 200)
+        box.grab().save(str(out / "error.png"))
+        box.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", default="ko", choices=["en", "ko"])
@@ -36,9 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    from digitpad.ml.errors import ModelError
-    from digitpad.ml.model import check_model_file
-    from digitpad.ui import i18n, layout_check, messages
+    from digitpad.ui import i18n, layout_check
     from digitpad.ui.app import application
     from digitpad.ui.main_window import MainWindow
     from digitpad.ui.testing import draw_strokes, seven
@@ -56,26 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     window.grab().save(str(out / "window.png"))
     print(f"window {window.width()}x{window.height()} -> {out / 'window.png'}")
 
-    for index, action in enumerate(window.menuBar().actions()):
-        menu = action.menu()
-        if menu is None:
-            continue
-        menu.popup(window.mapToGlobal(window.menuBar().actionGeometry(action).bottomLeft()))
-        _settle(app, 150)
-        menu.grab().save(str(out / f"menu-{index}.png"))
-        menu.hide()
-
-    try:
-        check_model_file(out / "missing.keras")
-    except ModelError as exc:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, "digitpad", messages.error_text(exc), parent=window
-        )
-        box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Help)
-        box.show()
-        _settle(app, 200)
-        box.grab().save(str(out / "error.png"))
-        box.close()
+    _shoot_menus(app, window, out)
+    _shoot_error(app, window, out)
 
     problems = layout_check.clipped_texts(window)
     if args.train:

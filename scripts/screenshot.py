@@ -2,6 +2,7 @@
 
     xvfb-run -a python3 scripts/screenshot.py docs            # idle, drawing
     xvfb-run -a python3 scripts/screenshot.py docs --train    # + training, trained
+    xvfb-run -a python3 scripts/screenshot.py shots --teach   # + each Teach tab, presenter
 
 Works offscreen too (QT_QPA_PLATFORM=offscreen). Settings go to a temporary folder so
 the pictures do not depend on, or change, the user's own settings. The README picture
@@ -11,6 +12,7 @@ is saved as ``screenshot.png`` (the trained window with --train, else the drawin
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -35,6 +37,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--limit", type=int, default=None, help="training images to use")
     parser.add_argument("--digit", type=int, default=0, help="MNIST test image to re-draw")
     parser.add_argument("--size", default="1280x800")
+    parser.add_argument(
+        "--teach", action="store_true", help="also each teaching tab and presenter mode"
+    )
     return parser.parse_args()
 
 
@@ -50,11 +55,35 @@ def digit_strokes(index: int):
         return seven()
 
 
+def teach_shots(app, window, shot) -> None:
+    """teach-<tab>.png for every Teach tab, then presenter.png (and back)."""
+    dock = window.teach.dock
+    window.resize(1600, 900)
+    for key in ("network", "preprocess", "digits", "evaluate"):
+        dock.show_tab(key)
+        wait(app, 300)
+        if key == "evaluate":
+            for _ in range(100):  # MNIST loads and evaluates in the background
+                if not dock.evaluation.is_busy():
+                    break
+                wait(app, 100)
+            wait(app, 200)
+        shot(f"teach-{key}")
+    dock.hide()
+    window.teach.presenter.set_active(True)
+    wait(app, 500)
+    shot("presenter")
+    window.teach.presenter.set_active(False)
+    wait(app, 300)
+    shot("after-presenter")
+
+
 def main() -> int:
     args = parse_args()
     out = Path(args.folder)
     out.mkdir(parents=True, exist_ok=True)
     settings_dir = tempfile.mkdtemp(prefix="digitpad-shot-")
+    os.environ.setdefault("DIGITPAD_DATA_HOME", settings_dir)  # "My digits": not the user's
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
 
@@ -92,6 +121,8 @@ def main() -> int:
         wait(app, 300)
         shot("trained")
         readme = out / "trained.png"
+    if args.teach:
+        teach_shots(app, window, shot)
     shutil.copyfile(readme, out / "screenshot.png")
     print(out / "screenshot.png")
     window.close()

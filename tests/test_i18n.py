@@ -10,6 +10,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QTranslator
 from PySide6.QtWidgets import QWidget
@@ -78,6 +79,12 @@ def test_ts_matches_the_sources_and_qm_is_compiled_from_it():
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_text_has_a_class_context():
+    """``tr = self.tr; tr("...")`` hides the class from lupdate (context ""), so the
+    runtime lookup (context = the class) never finds the translation."""
+    assert [src for ctx, src, _, _ in _messages() if not ctx] == []
 
 
 def test_qm_loads_and_translates():
@@ -244,3 +251,120 @@ def test_every_ml_error_code_has_a_translated_sentence():
         used |= set(re.findall(r"\bE\.([A-Z_]+)\b", path.read_text(encoding="utf-8")))
     assert {getattr(E, name) for name in used} <= defined
     assert defined == messages.translatable_codes()
+
+
+# --- the window in Korean --------------------------------------------------------------
+
+
+@pytest.fixture
+def window(qtbot, english):
+    from digitpad.ui import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.train_panel.shutdown()
+
+
+def _visible_texts(win) -> dict[str, str]:
+    panel = win.train_panel
+    return {
+        "title": win.windowTitle(),
+        "menus": " ".join(a.text() for a in win.menuBar().actions()),
+        "train": panel.train_button.text(),
+        "stop": panel.stop_button.text(),
+        "status": panel.status.text(),
+        "box": panel._box.title(),
+        "undo": win.undo_action.iconText(),
+        "open": win.open_action.text(),
+        "brush": win._brush_label.text(),
+        "sees": win._sees_label.text(),
+        "model": win.model_label.text(),
+        "curves": win.train_panel.curves._x.titleText(),
+    }
+
+
+def _switch(qtbot, win, code: str) -> None:
+    win.language_actions[code].trigger()
+    qtbot.waitUntil(lambda: i18n.current_language() == code, timeout=2000)
+    QCoreApplication.processEvents()
+
+
+def test_language_menu_switches_live_and_keeps_drawing_and_model(qtbot, window):
+    from digitpad.ui.testing import draw_strokes, seven
+
+    draw_strokes(window.canvas, seven())
+    window.refresh_prediction()
+    before = window.current_probabilities()
+    predictor = window.models.predictor
+    english_texts = _visible_texts(window)
+    assert english_texts["train"] == "Train" and "Model" in english_texts["menus"]
+    names = [a.text() for a in window.language_menu.actions()]
+    assert names == ["English", "한국어"]  # each in its own language, never translated
+
+    _switch(qtbot, window, "ko")
+    korean = _visible_texts(window)
+    for key, text in korean.items():
+        assert text != english_texts[key], key
+        assert HANGUL.search(text), (key, text)
+    assert korean["train"] == "훈련" and korean["undo"] == "실행 취소"  # no "(U)" on buttons
+    assert window.language_actions["ko"].isChecked()
+    assert i18n.saved_language() == "ko"
+    assert not window.canvas.is_empty()
+    assert window.models.predictor is predictor
+    assert np.allclose(window.current_probabilities(), before)
+
+    _switch(qtbot, window, "en")
+    assert _visible_texts(window) == english_texts
+
+
+def test_korean_window_has_no_clipped_text_at_default_size(qtbot, english):
+    from digitpad.ui import MainWindow
+    from digitpad.ui.layout_check import clipped_texts
+
+    i18n.install(english, "ko")
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    QCoreApplication.processEvents()
+    assert (win.width(), win.height()) == (1280, 800)
+    assert win.minimumSizeHint().width() <= win.width()
+    assert clipped_texts(win) == []
+    bar = win.menuBar()
+    needed = sum(bar.actionGeometry(a).width() for a in bar.actions())
+    assert needed < bar.width()
+    for action in bar.actions():  # every menu item fits its (self-sizing) menu
+        menu = action.menu()
+        menu.ensurePolished()
+        widest = max(menu.fontMetrics().horizontalAdvance(a.text()) for a in menu.actions())
+        assert widest < menu.sizeHint().width(), action.text()
+    win.train_panel.shutdown()
+
+
+def test_model_errors_reach_the_user_in_korean(qtbot, window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    shown = []
+    missing = str(tmp_path / "gone.keras")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (missing, ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: shown.append((title, text)))
+    _switch(qtbot, window, "ko")
+    window.open_model()
+    ((title, text),) = shown
+    assert title == "모델을 열 수 없음"
+    assert text.splitlines() == ["모델 파일을 열 수 없습니다.", f"파일이 없습니다: {missing}"]
+
+
+def test_training_error_lines_are_in_korean(qtbot, window, tmp_path):
+    panel = window.train_panel
+    _switch(qtbot, window, "ko")
+    panel.set_data_path(str(tmp_path / "nowhere.npz"))
+    with qtbot.waitSignal(panel.trainingFinished, timeout=60_000) as blocker:
+        panel.start_training(epochs=1)
+    assert blocker.args[0]["stopped"] is True
+    assert "데이터셋을 불러올 수 없습니다." in panel.log_text()
+    assert "nowhere.npz" in panel.status.text()
+    assert panel.progress.format() == "중지됨"

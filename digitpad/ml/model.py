@@ -30,6 +30,16 @@ def bundled_card_path() -> Path:
     return resource_path(BUNDLED_CARD)
 
 
+BUNDLED_VARIANTS = {"tutorial": BUNDLED_NAME, "dense-augmented": "mnist_dense_augmented.keras"}
+
+
+def bundled_variant_path(preset: str) -> Path | None:
+    """A bundled model trained with ``preset`` (``None`` when this build lacks it)."""
+    name = BUNDLED_VARIANTS.get(preset)
+    path = resource_path(name) if name else None
+    return path if path is not None and path.is_file() else None
+
+
 def import_keras():
     """Import Keras (and TensorFlow) quietly; ~6 s the first time on a small machine."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # no C++ info/GPU-probe noise

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitpad.ml.errors import ModelError
+from digitpad.ml.errors import DatasetError, ModelError
 from digitpad.ui import i18n, messages
 from digitpad.ui import settings as keys
 from digitpad.ui.canvas import DEFAULT_BRUSH, MAX_BRUSH, MIN_BRUSH, Canvas
@@ -37,7 +37,9 @@ from digitpad.ui.model_controller import ModelController
 from digitpad.ui.model_input_view import ModelInputView
 from digitpad.ui.probability_chart import ProbabilityChart
 from digitpad.ui.settings import Settings
+from digitpad.ui.teach_wiring import TeachWiring
 from digitpad.ui.train_panel import MAX_BATCH, MAX_EPOCHS, TrainPanel
+from digitpad.ui.training_worker import load_cached_mnist
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ PREDICT_DELAY_MS = 16  # coalesce mouse moves: at most one prediction per frame
 
 class MainWindow(QMainWindow):
     predictionChanged = Signal(object)  # (10,) probabilities, or None for an empty canvas
+    warningShown = Signal(str, str)  # title, text: every warning box (see show_warning)
 
     def __init__(
         self,
@@ -62,13 +65,16 @@ class MainWindow(QMainWindow):
         self.input_view = ModelInputView()
         self.chart = ProbabilityChart()
         self.train_panel = TrainPanel()
-        self.train_panel.set_data_path(data_path)
+        # An explicit --data wins over the dataset last opened in the GUI (both beat
+        # $DIGITPAD_MNIST, which the ML layer reads when neither is set).
+        self.train_panel.set_data_path(data_path or self.settings.text_value(keys.DATA_PATH))
         self._probabilities: np.ndarray | None = None
         self._predict_timer = QTimer(self)
         self._predict_timer.setSingleShot(True)
         self._predict_timer.setInterval(PREDICT_DELAY_MS)
         self._build_actions()
         self._build_layout()
+        self.teach = TeachWiring(self)  # Teach dock, presenter mode, export, bundled models
         self._build_menus()
         self.retranslate_ui()
         self._connect()
@@ -83,7 +89,9 @@ class MainWindow(QMainWindow):
     def refresh_prediction(self) -> None:
         """Predict now (the canvas normally schedules this itself)."""
         self._predict_timer.stop()
-        image, probabilities = self.models.read(self.canvas.image_array())
+        drawing = self.canvas.image_array()
+        image, probabilities = self.models.read(drawing)
+        self.teach.dock.set_drawing(drawing, image)
         self.input_view.set_image(image)
         self.chart.set_probabilities(probabilities)
         self._probabilities = probabilities
@@ -104,6 +112,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         # Texts and tooltips are set in retranslate_ui (again on every language change).
         self.open_action = self._action("", ["Ctrl+O"], self.open_model)
+        self.open_data_action = self._action("", [], self.open_dataset)
         self.save_action = self._action("", ["Ctrl+Shift+S"], self.save_model)
         self.reset_action = self._action("", [], self.reset_model)
         self.quit_action = self._action("", ["Ctrl+Q"], self.close)
@@ -124,10 +133,13 @@ class MainWindow(QMainWindow):
     @staticmethod
     def _set_action_text(action: QAction, text: str) -> None:
         action.setText(text)
+        # Buttons and tooltips show the text without its mnemonic: "&Undo" -> "Undo",
+        # and the Korean style "실행 취소(&U)" -> "실행 취소" (Qt would leave "(U)").
+        plain = re.sub(r"\(&\w\)", "", text)
+        plain = plain.replace("&&", "\0").replace("&", "").replace("\0", "&")
+        action.setIconText(plain.removesuffix("…"))
         shortcuts = action.shortcuts()
         if text and shortcuts:
-            plain = re.sub(r"\(&\w\)", "", text)  # Korean style: "열기(&O)"
-            plain = plain.replace("&&", "\0").replace("&", "").replace("\0", "&")
             shortcut = shortcuts[0].toString(QKeySequence.SequenceFormat.NativeText)
             action.setToolTip(f"{plain} ({shortcut})")
 
@@ -208,11 +220,14 @@ class MainWindow(QMainWindow):
         menu = self.model_menu = self.menuBar().addMenu("")
         menu.addActions([self.open_action, self.save_action, self.reset_action])
         menu.addSeparator()
+        menu.addAction(self.open_data_action)
+        menu.addSeparator()
         menu.addAction(self.quit_action)
         menu = self.drawing_menu = self.menuBar().addMenu("")
         menu.addActions([self.undo_action, self.redo_action, self.eraser_action, self.clear_action])
         menu = self.training_menu = self.menuBar().addMenu("")
         menu.addActions([self.train_action, self.stop_action])
+        self.teach.build_menus()
         self._build_language_menu()
 
     def _build_language_menu(self) -> None:
@@ -247,6 +262,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("digitpad — draw a digit"))
         for action, text in (
             (self.open_action, self.tr("&Open model…")),
+            (self.open_data_action, self.tr("Open &dataset…")),
             (self.save_action, self.tr("&Save model as…")),
             (self.reset_action, self.tr("&Reset to bundled model")),
             (self.quit_action, self.tr("&Quit")),
@@ -274,6 +290,7 @@ class MainWindow(QMainWindow):
                 "Ctrl+T: train\nCtrl+.: stop"
             )
         )
+        self.teach.retranslate_ui()
         self._update_model_label()
 
     def _connect(self) -> None:
@@ -291,6 +308,7 @@ class MainWindow(QMainWindow):
         panel.restoreRequested.connect(self.models.restore_previous)
         panel.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
         panel.runningChanged.connect(self._on_training_running)
+        self.teach.connect()
 
     # -- prediction ------------------------------------------------------------------
     @Slot()
@@ -301,6 +319,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_model_changed(self) -> None:
         self._update_model_label()
+        self.teach.model_changed()
         self.refresh_prediction()
 
     def _update_model_label(self) -> None:
@@ -320,7 +339,12 @@ class MainWindow(QMainWindow):
     def _on_training_running(self, running: bool) -> None:
         self.train_action.setEnabled(not running)
         self.stop_action.setEnabled(running)
-        for action in (self.open_action, self.save_action, self.reset_action):
+        for action in (
+            self.open_action,
+            self.save_action,
+            self.reset_action,
+            self.open_data_action,
+        ):
             action.setEnabled(not running)
 
     # -- model menu ------------------------------------------------------------------
@@ -342,29 +366,69 @@ class MainWindow(QMainWindow):
                 )
             )
 
+    def show_warning(self, title: str, text: str) -> None:
+        """Every warning the window shows goes through here (tests observe ``warningShown``)."""
+        log.warning("%s: %s", title, text.replace("\n", " "))
+        self.warningShown.emit(title, text)
+        QMessageBox.warning(self, title, text)
+
     def _warn_later(self, title: str, text: str) -> None:
         ok = QMessageBox.StandardButton.Ok
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, ok, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         QTimer.singleShot(0, box.open)  # non-blocking, after the window is shown
 
-    def _dialog_folder(self) -> str:
-        last = self.settings.text_value(keys.LAST_MODEL)
-        return str(Path(last).parent) if last and Path(last).parent.is_dir() else str(Path.home())
+    def _dialog_folder(self, key: str = keys.LAST_MODEL) -> str:
+        last = self.settings.text_value(key)
+        try:
+            if last and Path(last).parent.is_dir():
+                return str(Path(last).parent)
+        except (OSError, ValueError):  # a corrupt setting: NUL bytes, a name too long...
+            log.warning("setting %s=%r is not a usable path", key, last)
+        return str(Path.home())
 
     @Slot()
     def open_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Open model"), self._dialog_folder(), self.tr("Keras models (*.keras)")
         )
-        if not path:
-            return
+        if path:
+            self.open_model_file(path)
+
+    def open_model_file(self, path: str) -> bool:
+        """Open a .keras model; on any fault a warning, and the current model stays."""
         try:
             self.models.load_file(path)
         except ModelError as exc:
-            QMessageBox.warning(self, self.tr("Cannot open model"), messages.error_text(exc))
-            return
+            self.show_warning(self.tr("Cannot open model"), messages.error_text(exc))
+            return False
         self.settings.set_value(keys.LAST_MODEL, path)
+        return True
+
+    @Slot()
+    def open_dataset(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Open dataset"),
+            self._dialog_folder(keys.DATA_PATH),
+            self.tr("MNIST in Keras' layout (*.npz);;All files (*)"),
+        )
+        if path:
+            self.open_dataset_file(path)
+
+    def open_dataset_file(self, path: str) -> bool:
+        """Check ``path`` is MNIST and train with it from now on (remembered); on a fault a
+        warning, and training keeps the dataset it had."""
+        try:
+            load_cached_mnist(path)  # validates once; the next Train reuses it
+        except DatasetError as exc:
+            self.show_warning(self.tr("Cannot open dataset"), messages.error_text(exc))
+            return False
+        self.train_panel.set_data_path(path)
+        self.settings.set_value(keys.DATA_PATH, path)
+        message = self.tr("Training will use the dataset {0}").format(path)
+        self.statusBar().showMessage(message, 8000)
+        return True
 
     @Slot()
     def save_model(self) -> None:
@@ -378,7 +442,7 @@ class MainWindow(QMainWindow):
             saved = self.models.save(path)
         except ModelError as exc:
             lead = self.tr("The model could not be saved.")
-            QMessageBox.warning(self, self.tr("Cannot save model"), messages.error_text(exc, lead))
+            self.show_warning(self.tr("Cannot save model"), messages.error_text(exc, lead))
             return
         self.settings.set_value(keys.LAST_MODEL, str(saved))
         self.statusBar().showMessage(self.tr("Model saved to {0}").format(saved), 8000)
@@ -388,7 +452,7 @@ class MainWindow(QMainWindow):
         try:
             self.models.load_bundled()
         except ModelError as exc:
-            QMessageBox.warning(self, self.tr("Cannot open model"), messages.error_text(exc))
+            self.show_warning(self.tr("Cannot open model"), messages.error_text(exc))
 
     # -- settings and shutdown -------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -420,6 +484,7 @@ class MainWindow(QMainWindow):
         if self.train_panel.is_running():
             self.hide()  # closing feels instant; the worker stops after its current batch
         self.train_panel.shutdown()
+        self.teach.shutdown()  # leaves presenter mode first: the saved geometry is the normal one
         self._predict_timer.stop()
         self._save_settings()
         super().closeEvent(event)

@@ -65,7 +65,7 @@ _REASONS = {
     E.MNIST_MISSING: QT_TRANSLATE_NOOP(
         "ErrorMessages",
         "MNIST was not found. Download mnist.npz (Keras' layout) and open it with "
-        "File > Open dataset…, or set the environment variable DIGITPAD_MNIST to its path.",
+        "Model > Open dataset…, or set the environment variable DIGITPAD_MNIST to its path.",
     ),
     E.NOT_MNIST: QT_TRANSLATE_NOOP(
         "ErrorMessages", "This is not an MNIST file in Keras' layout: {path}"

@@ -67,19 +67,32 @@ class ModelController(QObject):
 
     # -- inference -------------------------------------------------------------------
     def read(self, drawing: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """Drawing -> (the 28x28 model input, probabilities or ``None`` if empty)."""
-        image = to_mnist(drawing)
+        """Drawing -> (the 28x28 model input, probabilities or ``None`` if empty).
+
+        The canvas is always white ink on black. A one-pixel black frame keeps
+        ``to_mnist`` from taking a pad whose edges are mostly inked for a dark-on-light
+        photo and inverting it (a scribbled frame read as a blank, or as its negative).
+        """
+        image = to_mnist(np.pad(drawing, 1)) if np.ndim(drawing) == 2 else to_mnist(drawing)
         if not image.any() or self._predictor is None:
             return image, None
         return image, self._predictor.predict(image)
 
     # -- loading ---------------------------------------------------------------------
-    def load_bundled(self) -> None:
+    def load_bundled(self, preset: str = "tutorial") -> None:
         """The shipped model; raises ``ModelError`` if the installation lacks it."""
-        path = ml_model.bundled_model_path()
+        if preset == "tutorial":
+            path = ml_model.bundled_model_path()
+            card_path = ml_model.bundled_card_path()
+            label = QT_TRANSLATE_NOOP("ModelController", "bundled model")
+        else:
+            path = ml_model.bundled_variant_path(preset)
+            if path is None:
+                raise ModelError(f"this installation has no bundled {preset} model")
+            card_path = card_path_for(path)
+            label = QT_TRANSLATE_NOOP("ModelController", "bundled model, trained with augmentation")
         predictor = Predictor.from_file(path)
-        card = read_card(ml_model.bundled_card_path()) or {}
-        label = QT_TRANSLATE_NOOP("ModelController", "bundled model")
+        card = read_card(card_path) or {}
         self._commit(predictor, None, path, _accuracy(card), label)
 
     def load_file(self, path: str | os.PathLike) -> None:
@@ -89,15 +102,18 @@ class ModelController(QObject):
         card = read_card(card_path_for(target)) or {}
         self._commit(predictor, None, target, _accuracy(card), target.name)
 
-    def adopt_trained(self, keras_model, predictor: Predictor, card: dict | None = None) -> None:
+    def adopt_trained(
+        self, keras_model, predictor: Predictor, card: dict | None = None, label: str = ""
+    ) -> None:
         """Commit a model trained in this session (it exists only in memory until saved).
 
         ``card`` (test_acc, history, recipe...) is written beside the file on save.
+        ``label`` is untranslated (``QT_TRANSLATE_NOOP("ModelController", ...)``).
         """
         previous = self._saved if self._saved is not None else self._state()
         self._card = dict(card or {})
         test_acc = _accuracy(self._card)
-        label = QT_TRANSLATE_NOOP("ModelController", "trained in this session")
+        label = label or QT_TRANSLATE_NOOP("ModelController", "trained in this session")
         self._commit(predictor, keras_model, None, test_acc, label)
         self._previous = previous
 
@@ -125,6 +141,27 @@ class ModelController(QObject):
             state, self._previous = self._previous, None
             self._set_state(state)
             self.modelChanged.emit()
+
+    def keras_source(self):
+        """A callable giving a fresh compiled copy of the current Keras model.
+
+        Call it on a worker thread (it may import TensorFlow or read the file); the
+        current model is captured now, so later changes do not affect it.
+        """
+        keras_model, path = self._keras_model, self._path
+        if keras_model is None and path is None:
+            return None
+
+        def source():
+            if keras_model is None:
+                return ml_model.load_model(path)
+            keras = ml_model.import_keras()
+            copy = keras.models.clone_model(keras_model)
+            copy.set_weights(keras_model.get_weights())
+            ml_model.compile_model(copy)
+            return copy
+
+        return source
 
     # -- saving ----------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> Path:

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QThread, Signal, Slot
+from PySide6.QtCore import QEvent, QThread, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QDoubleSpinBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -36,12 +38,14 @@ from PySide6.QtWidgets import (
 from digitpad.ml import keras_log
 from digitpad.ml.recipe import TUTORIAL
 from digitpad.ui import training_worker as tw
+from digitpad.ui.preset_chooser import PresetChooser
 from digitpad.ui.training_curves import TrainingCurves
 
 log = logging.getLogger(__name__)
 
 MAX_EPOCHS = 100
 MAX_BATCH = 60000
+MIN_LEARNING_RATE, MAX_LEARNING_RATE = 0.00001, 100.0  # 10 diverges: allowed, and handled
 LOG_LINES = 5000
 
 
@@ -70,6 +74,7 @@ class TrainPanel(QWidget):
         self._steps = 0
         self._recipe = TUTORIAL
         self._offering = False  # Keep/Restore buttons shown after a Stop
+        self._preset_key = "tutorial"
         self._build()
 
     # -- layout ----------------------------------------------------------------------
@@ -77,20 +82,17 @@ class TrainPanel(QWidget):
         self.epochs = QSpinBox()
         self.epochs.setRange(1, MAX_EPOCHS)
         self.epochs.setValue(TUTORIAL.epochs)
-        self.epochs.setAccessibleName(self.tr("Epochs"))
-        self.epochs.setToolTip(self.tr("How many times the network sees all training images."))
         self.batch_size = QSpinBox()
         self.batch_size.setRange(1, MAX_BATCH)
         self.batch_size.setValue(TUTORIAL.batch_size)
-        self.batch_size.setAccessibleName(self.tr("Batch size"))
-        self.batch_size.setToolTip(self.tr("How many images the network sees per weight update."))
-        self.train_button = QPushButton(self.tr("Train"))
-        self.train_button.setAccessibleName(self.tr("Train"))
-        self.train_button.setToolTip(self.tr("Train a new network from scratch (Ctrl+T)."))
+        self.learning_rate = QDoubleSpinBox()
+        self.learning_rate.setDecimals(5)
+        self.learning_rate.setRange(MIN_LEARNING_RATE, MAX_LEARNING_RATE)
+        self.learning_rate.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
+        self.learning_rate.setValue(TUTORIAL.learning_rate)
+        self.train_button = QPushButton()
         self.train_button.setDefault(True)
-        self.stop_button = QPushButton(self.tr("Stop"))
-        self.stop_button.setAccessibleName(self.tr("Stop training"))
-        self.stop_button.setToolTip(self.tr("Stop after the current batch (Ctrl+.)."))
+        self.stop_button = QPushButton()
         self.stop_button.setEnabled(False)
         # A lambda, not the method itself: clicked(bool) would arrive as ``epochs``.
         self.train_button.clicked.connect(lambda: self.start_training())  # noqa: PLW0108
@@ -98,12 +100,15 @@ class TrainPanel(QWidget):
         return self._controls_row()
 
     def _build(self) -> None:
+        self.preset = PresetChooser()
+        self.preset.presetChanged.connect(self._on_preset_changed)
         controls = self._build_controls()
         self._build_status()
         self._build_log()
         self.curves = TrainingCurves()
-        box = QGroupBox(self.tr("Train the network"))
+        box = self._box = QGroupBox()
         inner = QVBoxLayout(box)
+        inner.addWidget(self.preset)
         inner.addLayout(controls)
         inner.addWidget(self.progress)
         inner.addWidget(self.status)
@@ -113,14 +118,62 @@ class TrainPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(box)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """The panel's fixed texts. Status and log lines already shown stay as written."""
+        self._box.setTitle(self.tr("Train the network"))
+        self._epochs_label.setText(self.tr("Epochs"))
+        self.epochs.setAccessibleName(self.tr("Epochs"))
+        self.epochs.setToolTip(self.tr("How many times the network sees all training images."))
+        self._batch_label.setText(self.tr("Batch size"))
+        self.batch_size.setAccessibleName(self.tr("Batch size"))
+        self.batch_size.setToolTip(self.tr("How many images the network sees per weight update."))
+        self._rate_label.setText(self.tr("Learning rate"))
+        self.learning_rate.setAccessibleName(self.tr("Learning rate"))
+        self.learning_rate.setToolTip(
+            self.tr("How big each weight update is (the tutorial's rmsprop uses 0.001).")
+        )
+        self.train_button.setText(self.tr("Train"))
+        self.train_button.setAccessibleName(self.tr("Train"))
+        self.train_button.setToolTip(self.tr("Train a new network from scratch (Ctrl+T)."))
+        self.stop_button.setText(self.tr("Stop"))
+        self.stop_button.setAccessibleName(self.tr("Stop training"))
+        self.stop_button.setToolTip(self.tr("Stop after the current batch (Ctrl+.)."))
+        self.progress.setAccessibleName(self.tr("Training progress"))
+        self.status.setAccessibleName(self.tr("Training status"))
+        if self._thread is None:  # nothing has run yet: the opening prompt
+            self.progress.setFormat(self.tr("Not training"))
+            self.status.setText(self.tr("Click Train to train a new network on MNIST."))
+        self.choice.setToolTip(
+            self.tr(
+                "Training was stopped early. The canvas already uses the partially trained "
+                "weights: keep them, or go back to the model you had before training."
+            )
+        )
+        self.keep_button.setText(self.tr("Keep partially trained weights"))
+        self.restore_button.setText(self.tr("Restore previous model"))
+        self.log.setAccessibleName(self.tr("Training log"))
+        self.log.setPlaceholderText(self.tr("The training log appears here, as Keras prints it."))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def _controls_row(self) -> QHBoxLayout:
         controls = QHBoxLayout()
-        controls.addWidget(QLabel(self.tr("Epochs")))
+        self._epochs_label = QLabel()
+        controls.addWidget(self._epochs_label)
         controls.addWidget(self.epochs)
         controls.addSpacing(8)
-        controls.addWidget(QLabel(self.tr("Batch size")))
+        self._batch_label = QLabel()
+        controls.addWidget(self._batch_label)
         controls.addWidget(self.batch_size)
+        controls.addSpacing(8)
+        self._rate_label = QLabel()
+        controls.addWidget(self._rate_label)
+        controls.addWidget(self.learning_rate)
         controls.addStretch(1)
         controls.addWidget(self.train_button)
         controls.addWidget(self.stop_button)
@@ -128,25 +181,16 @@ class TrainPanel(QWidget):
 
     def _build_status(self) -> None:
         self.progress = QProgressBar()
-        self.progress.setAccessibleName(self.tr("Training progress"))
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
-        self.progress.setFormat(self.tr("Not training"))
-        self.status = QLabel(self.tr("Click Train to train a new network on MNIST."))
+        self.status = QLabel()
         self.status.setObjectName("trainStatus")
         self.status.setWordWrap(True)
-        self.status.setAccessibleName(self.tr("Training status"))
 
         self.choice = QWidget()
-        self.choice.setToolTip(
-            self.tr(
-                "Training was stopped early. The canvas already uses the partially trained "
-                "weights: keep them, or go back to the model you had before training."
-            )
-        )
-        self.keep_button = QPushButton(self.tr("Keep partially trained weights"))
-        self.restore_button = QPushButton(self.tr("Restore previous model"))
+        self.keep_button = QPushButton()
+        self.restore_button = QPushButton()
         self.keep_button.clicked.connect(self.keep_partial)
         self.restore_button.clicked.connect(self.restore_previous)
         choice_layout = QHBoxLayout(self.choice)
@@ -160,18 +204,19 @@ class TrainPanel(QWidget):
         self.log = QPlainTextEdit()
         self.log.setObjectName("trainLog")
         self.log.setReadOnly(True)
-        self.log.setAccessibleName(self.tr("Training log"))
         self.log.setMaximumBlockCount(LOG_LINES)
         self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # never hide a number
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         mono.setPointSizeF(max(9.5, self.font().pointSizeF() * 0.8))
         self.log.setFont(mono)
-        self.log.setPlaceholderText(self.tr("The training log appears here, as Keras prints it."))
         self.log.setMinimumHeight(120)
 
     # -- public API ------------------------------------------------------------------
     def set_data_path(self, path: str | None) -> None:
         self._data_path = path or None
+
+    def data_path(self) -> str | None:
+        return self._data_path
 
     def is_running(self) -> bool:
         return self._busy
@@ -185,23 +230,35 @@ class TrainPanel(QWidget):
         batch_size: int | None = None,
         train_limit: int | None = None,
         evaluate: bool = True,
+        *,
+        preset: str | None = None,
+        learning_rate: float | None = None,
     ) -> bool:
-        """Train a fresh model with the tutorial's recipe; ``False`` if one is running.
+        """Train a fresh model with the chosen preset (default: the tutorial's recipe);
+        ``False`` if one is running.
 
         ``train_limit`` uses only the first N training images (quick tests and demos).
+        ``preset`` (a key of ``digitpad.ml.presets.PRESETS``) also selects it in the combo.
         """
         if self._busy:
             self._set_status(self.tr("Training is already running; press Stop first."))
             return False
+        if preset is not None:
+            self.preset.set_key(preset)
         if epochs is not None:
             self.epochs.setValue(int(epochs))
         if batch_size is not None:
             self.batch_size.setValue(int(batch_size))
-        if self._thread is not None:
-            self._thread.wait()  # the previous run's thread is only finishing its exit
+        if learning_rate is not None:
+            self.learning_rate.setValue(float(learning_rate))
+        self._release_thread()
         self._offering = False
         self.choice.hide()
-        recipe = TUTORIAL.with_(epochs=self.epochs.value(), batch_size=self.batch_size.value())
+        recipe = TUTORIAL.with_(
+            epochs=self.epochs.value(),
+            batch_size=self.batch_size.value(),
+            learning_rate=self.learning_rate.value(),
+        )
         self._epochs, self._epoch, self._steps = recipe.epochs, 1, 0
         self._recipe = recipe
         self.log.clear()
@@ -209,7 +266,9 @@ class TrainPanel(QWidget):
         self.progress.setRange(0, 0)
         self.progress.setFormat(self.tr("Preparing…"))
 
-        worker = tw.TrainingWorker(tw.TrainingJob(recipe, self._data_path, train_limit, evaluate))
+        self._preset_key = self.preset.key()
+        job = tw.TrainingJob(recipe, self._data_path, train_limit, evaluate, self._preset_key)
+        worker = tw.TrainingWorker(job)
         thread = QThread(self)
         thread.setObjectName("digitpad-training")
         worker.moveToThread(thread)
@@ -246,6 +305,20 @@ class TrainPanel(QWidget):
         if not finished:
             log.error("training thread did not stop within %d ms", timeout_ms)
         return finished
+
+    def _release_thread(self) -> None:
+        """Let go of the previous run's finished thread.
+
+        Its worker has already reported (we are not busy), but ``done`` (which quits the
+        thread) may still be queued, e.g. when Train is clicked from a
+        ``trainingFinished`` handler: quit here too, or ``wait()`` would never return.
+        The QThread is deleted so ten runs do not leave ten QThread objects behind.
+        """
+        thread, self._thread, self._worker = self._thread, None, None
+        if thread is not None:
+            thread.quit()
+            thread.wait()
+            thread.deleteLater()
 
     def is_offering_choice(self) -> bool:
         return self._offering
@@ -311,6 +384,9 @@ class TrainPanel(QWidget):
             "recipe": self._recipe.as_dict(),
             "name": "digitpad MNIST dense (trained in the app)",
         }
+        if self._preset_key != "tutorial":
+            card["preset"] = self._preset_key
+            card["name"] = f"digitpad MNIST {self._preset_key} (trained in the app)"
         if result.get("diverged"):
             self._append(self.tr("The loss stopped being a number; the previous model is back."))
             self._set_status(self.tr("Training diverged; the previous model is back."))
@@ -364,7 +440,17 @@ class TrainPanel(QWidget):
         self.stop_button.setEnabled(busy)
         self.epochs.setEnabled(not busy)
         self.batch_size.setEnabled(not busy)
+        self.learning_rate.setEnabled(not busy)
+        self.preset.setEnabled(not busy)
         self.runningChanged.emit(busy)
+
+    @Slot(str)
+    def _on_preset_changed(self, key: str) -> None:
+        """Each preset comes with its own epoch count (the tutorial: 5)."""
+        from digitpad.ml.presets import get_preset
+
+        if not self._busy:
+            self.epochs.setValue(get_preset(key).recipe.epochs)
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)

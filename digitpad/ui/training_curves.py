@@ -90,6 +90,22 @@ class TrainingCurves(QChartView):
     def point_count(self) -> int:
         return self._loss.count() + self._loss_points.count()
 
+    def data(self) -> dict[str, list[tuple[float, float | None, float | None]]]:
+        """What is plotted: ``{"epochs": [(epoch, loss, accuracy)], "batches": [(epochs
+        elapsed, running loss, running accuracy)]}`` (for exporting as CSV)."""
+
+        def rows(loss_series, accuracy_series):
+            merged: dict[float, list] = {}
+            for index, series in enumerate((loss_series, accuracy_series)):
+                for point in series.points():
+                    merged.setdefault(point.x(), [None, None])[index] = point.y()
+            return [(x, *values) for x, values in sorted(merged.items())]
+
+        return {
+            "epochs": rows(self._loss_points, self._accuracy_points),
+            "batches": rows(self._loss, self._accuracy),
+        }
+
     def _append(self, loss_series, accuracy_series, x: float, logs: dict) -> None:
         if "loss" in logs:
             loss = float(logs["loss"])

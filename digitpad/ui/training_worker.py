@@ -13,12 +13,13 @@ import threading
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from digitpad.ml.data import Mnist, load_mnist, resolve_path
 from digitpad.ml.errors import DigitpadError
 from digitpad.ml.predictor import Predictor
 from digitpad.ml.recipe import TUTORIAL, Recipe
+from digitpad.ui.messages import error_text
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class TrainingJob:
     data_path: str | None = None
     train_limit: int | None = None
     evaluate: bool = True
+    preset: str = "tutorial"  # a key of digitpad.ml.presets.PRESETS
 
 
 class TrainingBridge(QObject):
@@ -67,12 +69,13 @@ class TrainingWorker(QObject):
         try:
             self._run()
         except DigitpadError as exc:
-            self.bridge.failed.emit(str(exc))
+            self.bridge.failed.emit(error_text(exc))  # translate() is thread-safe
         except Exception as exc:  # any failure must reach the user, not end the thread silently
             log.exception("training failed")
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             name = type(exc).__name__
-            self.bridge.failed.emit(f"{name}: {reason}" if reason else name)
+            failed = QCoreApplication.translate("TrainingWorker", "Training failed: {0}")
+            self.bridge.failed.emit(failed.format(f"{name}: {reason}" if reason else name))
         finally:
             self.bridge.done.emit()
 
@@ -82,6 +85,9 @@ class TrainingWorker(QObject):
         mnist = load_cached_mnist(job.data_path)
         if self.cancel.is_set():
             self.bridge.finished.emit({"stopped": True, "history": {}}, None, None)
+            return
+        if job.preset != "tutorial":
+            self._run_preset(mnist)
             return
         from digitpad.ml.training import TrainData, train
 
@@ -99,6 +105,30 @@ class TrainingWorker(QObject):
             on_batch=self._on_batch,
             on_epoch=lambda epoch, logs: self._on_epoch(model, epoch, logs),
             evaluate=job.evaluate,
+        )
+        snapshot = None if result.diverged else Predictor.from_keras(model, "trained")
+        self.bridge.finished.emit(result.as_dict(), model, snapshot)
+
+    def _run_preset(self, mnist) -> None:
+        """A non-tutorial preset (augmentation, CNN): ``train_preset`` does the fitting."""
+        from digitpad.ml.presets import build_preset_model, get_preset, train_preset
+
+        job = self.job
+        preset = get_preset(job.preset)
+        self.bridge.stageChanged.emit(STAGE_TENSORFLOW)
+        model = build_preset_model(preset, job.recipe.seed)
+        self.bridge.stageChanged.emit(STAGE_TRAINING)
+        model, result = train_preset(
+            preset,
+            mnist,
+            seed=job.recipe.seed if job.recipe.seed is not None else 1,
+            epochs=job.recipe.epochs,
+            train_limit=job.train_limit,
+            cancel=self.cancel,
+            on_epoch=lambda epoch, logs: self._on_epoch(model, epoch, logs),
+            on_batch=self._on_batch,
+            evaluate=job.evaluate,
+            model=model,
         )
         snapshot = None if result.diverged else Predictor.from_keras(model, "trained")
         self.bridge.finished.emit(result.as_dict(), model, snapshot)

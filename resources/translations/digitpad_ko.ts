@@ -2,74 +2,50 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR" sourcelanguage="en">
 <context>
-    <name></name>
+    <name>ActivationStrip</name>
     <message>
-        <location filename="../../digitpad/ui/main_window.py" line="+103"/>
-        <source>&amp;Open model…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Save model as…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Reset to bundled model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Undo</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Redo</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Clear</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Eraser</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>&amp;Train</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>S&amp;top</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../digitpad/ui/network_view.py" line="+122"/>
+        <source>Hidden activations appear when you draw.</source>
+        <translation>숫자를 그리면 은닉 유닛의 활성화 값이 나타납니다.</translation>
     </message>
 </context>
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../digitpad/ui/canvas.py" line="+39"/>
+        <location filename="../../digitpad/ui/canvas.py" line="+57"/>
         <source>Drawing pad</source>
-        <translation type="unfinished"></translation>
+        <translation>그림판</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Draw a digit with the left mouse button, a pen or a finger.</source>
-        <translation type="unfinished"></translation>
+        <translation>마우스 왼쪽 버튼, 펜 또는 손가락으로 숫자를 그리세요.</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+90"/>
         <source>Draw a digit here</source>
-        <translation type="unfinished"></translation>
+        <translation>여기에 숫자를 그리세요</translation>
+    </message>
+</context>
+<context>
+    <name>ConfusionMatrix</name>
+    <message>
+        <location filename="../../digitpad/ui/evaluation_view.py" line="+82"/>
+        <source>predicted</source>
+        <translation>예측값</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>true digit</source>
+        <translation>실제 숫자(타깃)</translation>
+    </message>
+</context>
+<context>
+    <name>DigitCard</name>
+    <message>
+        <location line="+58"/>
+        <source>#%1 → %2</source>
+        <translation>#%1 → %2</translation>
     </message>
 </context>
 <context>
@@ -161,8 +137,8 @@
     </message>
     <message>
         <location line="+4"/>
-        <source>MNIST was not found. Download mnist.npz (Keras&apos; layout) and open it with File &gt; Open dataset…, or set the environment variable DIGITPAD_MNIST to its path.</source>
-        <translation>MNIST 데이터셋을 찾을 수 없습니다. mnist.npz(Keras 형식)를 내려받아 파일 &gt; 데이터셋 열기…로 열거나, 환경 변수 DIGITPAD_MNIST에 그 경로를 지정하세요.</translation>
+        <source>MNIST was not found. Download mnist.npz (Keras&apos; layout) and open it with Model &gt; Open dataset…, or set the environment variable DIGITPAD_MNIST to its path.</source>
+        <translation>MNIST 데이터셋을 찾을 수 없습니다. mnist.npz(Keras 형식)를 내려받아 모델 &gt; 데이터셋 열기…로 열거나, 환경 변수 DIGITPAD_MNIST에 그 경로를 지정하세요.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -186,400 +162,963 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>EvaluationPage</name>
     <message>
-        <location filename="../../digitpad/ui/main_window.py" line="-59"/>
-        <source>digitpad — draw a digit</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../digitpad/ui/evaluation_page.py" line="+94"/>
+        <source>Evaluating needs the MNIST test set.</source>
+        <translation>평가하려면 MNIST 테스트 세트가 필요합니다.</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+3"/>
+        <source>Evaluating the model on the 10,000 MNIST test images…</source>
+        <translation>MNIST 테스트 이미지 10,000개로 모델을 평가하는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationView</name>
+    <message>
+        <location filename="../../digitpad/ui/evaluation_view.py" line="+40"/>
+        <source>Browse test digits</source>
+        <translation>테스트 숫자 둘러보기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Selected cell</source>
+        <translation>선택한 칸</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Click a cell of the matrix to see its test images.</source>
+        <translation>행렬의 칸을 클릭하면 해당 테스트 이미지를 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>test image </source>
+        <translation>테스트 이미지 </translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Test accuracy: %1 (%2 of %3 test images)</source>
+        <translation>테스트 정확도: %1 (테스트 이미지 %3개 중 %2개)</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>right</source>
+        <translation>정답</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>wrong</source>
+        <translation>오답</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>label %1 · network reads %2 (%3) · %4</source>
+        <translation>레이블 %1 · 신경망의 예측값 %2 (%3) · %4</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>True %1 read as %2: %3 test images%4</source>
+        <translation>실제 %1을(를) %2(으)로 예측: 테스트 이미지 %3개%4</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source> (first %1 shown)</source>
+        <translation> (처음 %1개 표시)</translation>
+    </message>
+</context>
+<context>
+    <name>Exporter</name>
+    <message>
+        <location filename="../../digitpad/ui/export.py" line="+143"/>
+        <source>Export drawing and probabilities as PNG…</source>
+        <translation>그림과 확률을 PNG로 내보내기…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export training log, curves CSV and chart…</source>
+        <translation>훈련 로그, 곡선 CSV, 차트 내보내기…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Export drawing</source>
+        <translation>그림 내보내기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 이미지 (*.png)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The network reads {0} ({1:.0%})</source>
+        <translation>신경망의 예측값: {0} ({1:.0%})</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Export training</source>
+        <translation>훈련 내보내기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 파일 (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Export failed</source>
+        <translation>내보내기 실패</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Exported {0}</source>
+        <translation>내보냈습니다: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../digitpad/ui/main_window.py" line="+262"/>
+        <source>digitpad — draw a digit</source>
+        <translation>digitpad — 숫자를 그려 보세요</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source> %</source>
-        <translation type="unfinished"></translation>
+        <translation> %</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Brush size</source>
-        <translation type="unfinished"></translation>
+        <translation>붓 크기</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Pen width, in percent of the drawing pad&apos;s width.</source>
-        <translation type="unfinished"></translation>
+        <translation>펜 굵기(그림판 너비에 대한 백분율).</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Brush</source>
-        <translation type="unfinished"></translation>
+        <translation>붓</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>What the model sees (28×28)</source>
-        <translation type="unfinished"></translation>
+        <translation>모델이 보는 입력 (28×28)</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="-9"/>
         <source>&amp;Model</source>
-        <translation type="unfinished"></translation>
+        <translation>모델(&amp;M)</translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <source>&amp;Open model…</source>
+        <translation>모델 열기(&amp;O)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open &amp;dataset…</source>
+        <translation>데이터셋 열기(&amp;D)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Save model as…</source>
+        <translation>다른 이름으로 모델 저장(&amp;S)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Reset to bundled model</source>
+        <translation>기본 제공 모델로 되돌리기(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Quit</source>
+        <translation>끝내기(&amp;Q)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Undo</source>
+        <translation>실행 취소(&amp;U)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Redo</source>
+        <translation>다시 실행(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Clear</source>
+        <translation>지우기(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Eraser</source>
+        <translation>지우개(&amp;E)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Train</source>
+        <translation>훈련(&amp;T)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>S&amp;top</source>
+        <translation>중지(&amp;S)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>&amp;Drawing</source>
-        <translation type="unfinished"></translation>
+        <translation>그리기(&amp;D)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>&amp;Training</source>
-        <translation type="unfinished"></translation>
+        <translation>훈련(&amp;T)</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+1"/>
+        <source>&amp;Language</source>
+        <translation>언어/Language(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Esc: clear
+Ctrl+Z: undo
+Ctrl+Shift+Z: redo
+E: eraser
+Ctrl+T: train
+Ctrl+.: stop</source>
+        <translation>Esc: 지우기
+Ctrl+Z: 실행 취소
+Ctrl+Shift+Z: 다시 실행
+E: 지우개
+Ctrl+T: 훈련
+Ctrl+.: 중지</translation>
+    </message>
+    <message>
+        <location line="+39"/>
         <source>No model loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>불러온 모델 없음</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Model: training in progress</source>
-        <translation type="unfinished"></translation>
+        <translation>모델: 훈련 중</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Model: {0} — test accuracy {1:.2%}</source>
-        <translation type="unfinished"></translation>
+        <translation>모델: {0} — 테스트 정확도 {1:.2%}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Model: {0} — not evaluated</source>
+        <translation>모델: {0} — 평가 안 됨</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <location line="+46"/>
+        <location line="+51"/>
+        <source>Cannot open model</source>
+        <translation>모델을 열 수 없음</translation>
+    </message>
+    <message>
+        <location line="-90"/>
+        <source>The bundled model could not be loaded ({0}). Click Train.</source>
+        <translation>기본 제공 모델을 불러오지 못했습니다({0}). 훈련을 누르세요.</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Open model</source>
+        <translation>모델 열기</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+43"/>
+        <source>Keras models (*.keras)</source>
+        <translation>Keras 모델 (*.keras)</translation>
+    </message>
+    <message>
+        <location line="-24"/>
+        <source>Open dataset</source>
+        <translation>데이터셋 열기</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>Model: {0} — not evaluated</source>
-        <translation type="unfinished"></translation>
+        <source>MNIST in Keras&apos; layout (*.npz);;All files (*)</source>
+        <translation>Keras 형식의 MNIST (*.npz);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <location line="+29"/>
-        <location line="+25"/>
-        <source>Cannot open model</source>
-        <translation type="unfinished"></translation>
+        <location line="+11"/>
+        <source>Cannot open dataset</source>
+        <translation>데이터셋을 열 수 없음</translation>
     </message>
     <message>
-        <location line="-47"/>
-        <source>The bundled model could not be loaded ({0}). Click Train.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+15"/>
-        <source>Open model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <location line="+15"/>
-        <source>Keras models (*.keras)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Save model as</source>
-        <translation type="unfinished"></translation>
+        <location line="+4"/>
+        <source>Training will use the dataset {0}</source>
+        <translation>훈련에 이 데이터셋을 사용합니다: {0}</translation>
     </message>
     <message>
         <location line="+7"/>
+        <source>Save model as</source>
+        <translation>다른 이름으로 모델 저장</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The model could not be saved.</source>
+        <translation>모델을 저장할 수 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Cannot save model</source>
-        <translation type="unfinished"></translation>
+        <translation>모델을 저장할 수 없음</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Model saved to {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>모델을 저장했습니다: {0}</translation>
     </message>
 </context>
 <context>
     <name>ModelController</name>
     <message>
-        <location filename="../../digitpad/ui/model_controller.py" line="+81"/>
+        <location filename="../../digitpad/ui/model_controller.py" line="+82"/>
         <source>bundled model</source>
-        <translation type="unfinished"></translation>
+        <translation>기본 제공 모델</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+6"/>
+        <source>bundled model, trained with augmentation</source>
+        <translation>기본 제공 모델(데이터 증식으로 훈련)</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>trained in this session</source>
-        <translation type="unfinished"></translation>
+        <translation>이번 세션에서 훈련함</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+65"/>
         <source>There is no model to save.</source>
-        <translation type="unfinished"></translation>
+        <translation>저장할 모델이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../digitpad/ui/teach_wiring.py" line="+115"/>
+        <source>fine-tuned on your digits</source>
+        <translation>내 숫자로 미세 조정함</translation>
     </message>
 </context>
 <context>
     <name>ModelInputView</name>
     <message>
-        <location filename="../../digitpad/ui/model_input_view.py" line="+20"/>
+        <location filename="../../digitpad/ui/model_input_view.py" line="+28"/>
         <source>What the model sees</source>
-        <translation type="unfinished"></translation>
+        <translation>모델이 보는 입력</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Your drawing as the network receives it: cropped, scaled to 20 pixels, centred in 28 by 28 pixels, 784 numbers between 0 and 1.</source>
-        <translation type="unfinished"></translation>
+        <translation>신경망이 받는 모양 그대로의 그림입니다: 잉크 부분만 잘라 20픽셀로 줄이고 28×28픽셀 가운데에 놓은, 0과 1 사이의 숫자 784개.</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkView</name>
+    <message>
+        <location filename="../../digitpad/ui/network_view.py" line="+69"/>
+        <source>The weight pictures need the tutorial&apos;s dense network; this model starts with convolutions.</source>
+        <translation>가중치 그림은 튜토리얼의 Dense 신경망에서만 볼 수 있습니다. 이 모델은 합성곱 층으로 시작합니다.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Each tile is one hidden unit&apos;s 784 weights drawn as a 28×28 image (red: ink here excites it, blue: ink here inhibits it). Draw a digit to sort them by how strongly they fire.</source>
+        <translation>각 타일은 은닉 유닛 하나의 가중치 784개를 28×28 이미지로 그린 것입니다(빨강: 이곳의 잉크가 유닛을 활성화함, 파랑: 억제함). 숫자를 그리면 얼마나 강하게 활성화되는지에 따라 정렬됩니다.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Sorted by how strongly each unit fires for your drawing: %1 of %2 units fire (outlined); the strip below shows their activations.</source>
+        <translation>그린 숫자에 각 유닛이 얼마나 강하게 활성화되는지에 따라 정렬했습니다: 유닛 %2개 중 %1개가 활성화됨(테두리 표시). 아래 띠는 활성화 값을 보여 줍니다.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>784 pixels → relu(x·W1 + b1): %1 numbers → softmax(h·W2 + b2): 10 probabilities that sum to 1</source>
+        <translation>픽셀 784개 → relu(x·W1 + b1): 숫자 %1개 → softmax(h·W2 + b2): 합이 1인 확률 10개</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>784 pixels → %1 → 10 probabilities that sum to 1</source>
+        <translation>픽셀 784개 → %1 → 합이 1인 확률 10개</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Weights</source>
+        <translation>가중치</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 parameters in all</source>
+        <translation>파라미터 총 %1개</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Forward pass</source>
+        <translation>순전파</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Now: %1 of %4 hidden units fire; the output says %2 (%3).</source>
+        <translation>지금: 은닉 유닛 %4개 중 %1개가 활성화되었고, 출력(예측값)은 %2 (%3)입니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>If %1 is right, the loss is −log %2 = %3.</source>
+        <translation>정답(타깃)이 %1이라면 손실은 −log %2 = %3입니다.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Loss</source>
+        <translation>손실</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>sparse categorical cross-entropy: −log(probability of the true digit)</source>
+        <translation>손실 함수 sparse categorical cross-entropy: −log(정답 숫자의 확률)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Optimizer</source>
+        <translation>옵티마이저</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1, learning rate %2: every step nudges all weights against the gradient of the loss</source>
+        <translation>%1, 학습률 %2: 스텝마다 모든 가중치를 손실의 그레이디언트 반대 방향으로 조금씩 옮깁니다(경사하강법)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Training loop</source>
+        <translation>훈련 루프</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 epochs × %2 steps of %3 images = %4 weight updates</source>
+        <translation>에포크 %1번 × 이미지 %3개짜리 스텝 %2번 = 가중치 업데이트 %4번</translation>
+    </message>
+</context>
+<context>
+    <name>PreprocessLesson</name>
+    <message>
+        <location filename="../../digitpad/ui/preprocess_lesson.py" line="+21"/>
+        <source>Whole canvas squashed to 28×28</source>
+        <translation>그림판 전체를 28×28로 줄임</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prepared like MNIST</source>
+        <translation>MNIST처럼 전처리함</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No cropping, no centring: the digit ends up small and off-centre.</source>
+        <translation>자르지도, 가운데 맞추지도 않으면 숫자가 작고 한쪽으로 치우칩니다.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cropped to the ink, fitted into 20×20, centred by its centre of mass.</source>
+        <translation>잉크 부분만 잘라 20×20에 맞추고, 무게 중심을 기준으로 가운데에 놓았습니다.</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Draw a digit to compare.</source>
+        <translation>숫자를 그려서 비교해 보세요.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The network reads %1 (%2)</source>
+        <translation>신경망의 예측값: %1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>PreprocessPage</name>
+    <message>
+        <location filename="../../digitpad/ui/teaching_dock.py" line="+67"/>
+        <source>Show the naive resize next to the MNIST-style input</source>
+        <translation>MNIST식 입력 옆에 단순히 크기만 줄인 입력도 보기</translation>
+    </message>
+</context>
+<context>
+    <name>PresenterMode</name>
+    <message>
+        <location filename="../../digitpad/ui/presenter.py" line="+88"/>
+        <source>&amp;Presenter mode</source>
+        <translation>발표자 모드(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Full screen, large type, high contrast ({0})</source>
+        <translation>전체 화면, 큰 글씨, 높은 대비 ({0})</translation>
+    </message>
+</context>
+<context>
+    <name>PresetChooser</name>
+    <message>
+        <location filename="../../digitpad/ui/preset_chooser.py" line="+37"/>
+        <source>Tutorial</source>
+        <translation>튜토리얼</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dense 512 relu → Dense 10 softmax on plain MNIST: the tutorial, exactly.</source>
+        <translation>원본 MNIST로 훈련하는 Dense 512 relu → Dense 10 softmax: 튜토리얼 그대로입니다.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Tutorial + augmentation</source>
+        <translation>튜토리얼 + 데이터 증식</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The tutorial&apos;s network trained on shifted, rotated, thicker and thinner digits: it reads drawings better.</source>
+        <translation>튜토리얼의 신경망을 이동·회전하고 굵기를 바꾼 숫자로 훈련합니다. 손으로 그린 숫자를 더 잘 읽습니다.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Robust (small CNN)</source>
+        <translation>견고한 모델(작은 CNN)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Two convolution layers, trained with augmentation: slower, sturdier.</source>
+        <translation>합성곱 층 두 개, 데이터 증식으로 훈련: 느리지만 더 튼튼합니다.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Network</source>
+        <translation>신경망</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Network to train</source>
+        <translation>훈련할 신경망</translation>
     </message>
 </context>
 <context>
     <name>ProbabilityChart</name>
     <message>
-        <location filename="../../digitpad/ui/probability_chart.py" line="+24"/>
+        <location filename="../../digitpad/ui/probability_chart.py" line="+31"/>
         <source>Probability of each digit</source>
-        <translation type="unfinished"></translation>
+        <translation>숫자별 확률</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>Nothing drawn yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>아직 아무것도 그리지 않았습니다.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The model reads {0} ({1}% sure).</source>
-        <translation type="unfinished"></translation>
+        <translation>모델의 예측값: {0} (확신도 {1}%).</translation>
     </message>
     <message>
-        <location line="+35"/>
-        <location line="+10"/>
+        <location line="+39"/>
+        <location line="+13"/>
         <source>Prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>예측값</translation>
     </message>
     <message>
-        <location line="-4"/>
+        <location line="-5"/>
         <source>Draw a digit</source>
-        <translation type="unfinished"></translation>
+        <translation>숫자를 그리세요</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+19"/>
         <source>{0}% sure</source>
-        <translation type="unfinished"></translation>
+        <translation>확신도 {0}%</translation>
+    </message>
+</context>
+<context>
+    <name>TeachWiring</name>
+    <message>
+        <location filename="../../digitpad/ui/teach_wiring.py" line="-39"/>
+        <source>Load bundled: Tutorial</source>
+        <translation>기본 제공 모델 불러오기: 튜토리얼</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Load bundled: Tutorial + augmentation</source>
+        <translation>기본 제공 모델 불러오기: 튜토리얼 + 데이터 증식</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>T&amp;each</source>
+        <translation>배우기(&amp;E)</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Cannot open model</source>
+        <translation>모델을 열 수 없음</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Fine-tuned: your held-back drawings {0:.0%} before, {1:.0%} after.</source>
+        <translation>미세 조정 완료: 따로 떼어 둔 내 그림의 정확도 이전 {0:.0%}, 이후 {1:.0%}.</translation>
+    </message>
+</context>
+<context>
+    <name>TeachingDock</name>
+    <message>
+        <location filename="../../digitpad/ui/teaching_dock.py" line="+65"/>
+        <source>Teach</source>
+        <translation>배우기</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Evaluate</source>
+        <translation>평가</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Inside the network</source>
+        <translation>신경망 속</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Preprocessing</source>
+        <translation>전처리</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>My digits</source>
+        <translation>내 숫자</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Show teaching views</source>
+        <translation>배우기 화면 보기</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Draw a digit first, then press its number.</source>
+        <translation>먼저 숫자를 그린 다음 그 숫자 버튼을 누르세요.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Added your drawing as a {0} ({1} digits saved).</source>
+        <translation>그림을 {0}(으)로 추가했습니다(숫자 {1}개 저장됨).</translation>
     </message>
 </context>
 <context>
     <name>TrainPanel</name>
     <message>
-        <location filename="../../digitpad/ui/train_panel.py" line="+79"/>
-        <location line="+19"/>
+        <location filename="../../digitpad/ui/train_panel.py" line="+126"/>
+        <location line="+1"/>
         <source>Epochs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="-18"/>
-        <source>How many times the network sees all training images.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <location line="+17"/>
-        <source>Batch size</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="-16"/>
-        <source>How many images the network sees per weight update.</source>
-        <translation type="unfinished"></translation>
+        <translation>에포크</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>How many times the network sees all training images.</source>
+        <translation>신경망이 훈련 이미지 전체를 몇 번 볼지 정합니다.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Batch size</source>
+        <translation>배치 크기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How many images the network sees per weight update.</source>
+        <translation>가중치를 한 번 업데이트할 때 신경망이 보는 이미지 수입니다.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <location line="+1"/>
         <source>Train</source>
-        <translation type="unfinished"></translation>
+        <translation>훈련</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Train a new network from scratch (Ctrl+T).</source>
-        <translation type="unfinished"></translation>
+        <translation>새 신경망을 처음부터 훈련합니다(Ctrl+T).</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>중지</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Stop training</source>
-        <translation type="unfinished"></translation>
+        <translation>훈련 중지</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Stop after the current batch (Ctrl+.).</source>
-        <translation type="unfinished"></translation>
+        <translation>현재 배치가 끝나면 중지합니다(Ctrl+.).</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+1"/>
         <source>Training progress</source>
-        <translation type="unfinished"></translation>
+        <translation>훈련 진행률</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Not training</source>
-        <translation type="unfinished"></translation>
+        <translation>대기 중</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Click Train to train a new network on MNIST.</source>
-        <translation type="unfinished"></translation>
+        <translation>훈련을 누르면 MNIST로 새 신경망을 훈련합니다.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-3"/>
         <source>Training status</source>
-        <translation type="unfinished"></translation>
+        <translation>훈련 상태</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Training was stopped early. The canvas already uses the partially trained weights: keep them, or go back to the model you had before training.</source>
-        <translation type="unfinished"></translation>
+        <translation>훈련을 일찍 중지했습니다. 그림판은 이미 일부만 훈련된 가중치를 쓰고 있습니다. 이 가중치를 유지하거나, 훈련 전의 모델로 돌아가세요.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Keep partially trained weights</source>
-        <translation type="unfinished"></translation>
+        <translation>일부 훈련된 가중치 유지</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Restore previous model</source>
-        <translation type="unfinished"></translation>
+        <translation>이전 모델 복원</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+1"/>
         <source>Training log</source>
-        <translation type="unfinished"></translation>
+        <translation>훈련 로그</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+1"/>
         <source>The training log appears here, as Keras prints it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keras가 출력하는 그대로 훈련 로그가 여기에 나타납니다.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-32"/>
         <source>Train the network</source>
-        <translation type="unfinished"></translation>
+        <translation>신경망 훈련</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+1"/>
+        <source>Learning rate</source>
+        <translation>학습률</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>How big each weight update is (the tutorial&apos;s rmsprop uses 0.001).</source>
+        <translation>가중치를 한 번 업데이트할 때의 크기입니다(튜토리얼의 rmsprop은 0.001).</translation>
+    </message>
+    <message>
+        <location line="+108"/>
+        <source>Training is already running; press Stop first.</source>
+        <translation>이미 훈련 중입니다. 먼저 중지를 누르세요.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Preparing…</source>
+        <translation>준비 중…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Stopping after the current batch…</source>
+        <translation>현재 배치가 끝나면 중지합니다…</translation>
     </message>
     <message>
         <location line="+34"/>
-        <source>Training is already running; press Stop first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Preparing…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>Stopping after the current batch…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+20"/>
         <source>Kept the partially trained weights.</source>
-        <translation type="unfinished"></translation>
+        <translation>일부 훈련된 가중치를 유지했습니다.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Restored the model you had before training.</source>
-        <translation type="unfinished"></translation>
+        <translation>훈련 전의 모델을 복원했습니다.</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Loading MNIST…</source>
-        <translation type="unfinished"></translation>
+        <translation>MNIST 불러오는 중…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Starting TensorFlow (a few seconds the first time)…</source>
-        <translation type="unfinished"></translation>
+        <translation>TensorFlow 시작 중(처음에는 몇 초 걸립니다)…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Training…</source>
-        <translation type="unfinished"></translation>
+        <translation>훈련 중…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Evaluating on the 10,000 test images…</source>
-        <translation type="unfinished"></translation>
+        <translation>테스트 이미지 10,000개로 평가하는 중…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Evaluating…</source>
-        <translation type="unfinished"></translation>
+        <translation>평가 중…</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Epoch {0}/{1} — step {2}/{3}</source>
-        <translation type="unfinished"></translation>
+        <translation>에포크 {0}/{1} — 스텝 {2}/{3}</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+29"/>
         <source>The loss stopped being a number; the previous model is back.</source>
-        <translation type="unfinished"></translation>
+        <translation>손실이 숫자가 아니게 되었습니다(NaN). 이전 모델로 돌아갑니다.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Training diverged; the previous model is back.</source>
-        <translation type="unfinished"></translation>
+        <translation>훈련이 발산했습니다. 이전 모델로 돌아갑니다.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Stopped after {0} complete epoch(s).</source>
-        <translation type="unfinished"></translation>
+        <translation>에포크 {0}개를 마친 뒤 중지했습니다.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Stopped. The canvas now uses the partially trained weights.</source>
-        <translation type="unfinished"></translation>
+        <translation>중지했습니다. 이제 그림판은 일부 훈련된 가중치를 사용합니다.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Stopped before training began.</source>
-        <translation type="unfinished"></translation>
+        <translation>훈련을 시작하기 전에 중지했습니다.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Done: test accuracy {0:.2%}.</source>
-        <translation type="unfinished"></translation>
+        <translation>완료: 테스트 정확도 {0:.2%}.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Done.</source>
-        <translation type="unfinished"></translation>
+        <translation>완료.</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>중지됨</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>완료</translation>
     </message>
 </context>
 <context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../digitpad/ui/training_curves.py" line="+20"/>
+        <location filename="../../digitpad/ui/training_curves.py" line="+58"/>
         <source>Loss and accuracy curves</source>
-        <translation type="unfinished"></translation>
+        <translation>손실과 정확도 곡선</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+13"/>
+        <location line="+1"/>
         <source>loss</source>
-        <translation type="unfinished"></translation>
+        <translation>손실</translation>
     </message>
     <message>
-        <location line="-12"/>
-        <location line="+15"/>
+        <location line="+0"/>
         <source>accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>정확도</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="+3"/>
         <source>epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>에포크</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingWorker</name>
+    <message>
+        <location filename="../../digitpad/ui/training_worker.py" line="+77"/>
+        <source>Training failed: {0}</source>
+        <translation>훈련 실패: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>UserDigitsView</name>
+    <message>
+        <location filename="../../digitpad/ui/user_digits_view.py" line="+83"/>
+        <source>Draw a digit, then press its number to add it to your digits.</source>
+        <translation>숫자를 그린 다음 그 숫자 버튼을 누르면 내 숫자에 추가됩니다.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Add the current drawing as a %1</source>
+        <translation>지금 그림을 %1(으)로 추가</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Delete selected</source>
+        <translation>선택 항목 삭제</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Fine-tune on my digits</source>
+        <translation>내 숫자로 미세 조정</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Not added: %1</source>
+        <translation>추가하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Added a %1.</source>
+        <translation>%1을(를) 추가했습니다.</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>%1 digits saved in %2</source>
+        <translation>숫자 %1개가 저장됨: %2</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Add some digits first.</source>
+        <translation>먼저 숫자를 몇 개 추가하세요.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Fine-tuning…</source>
+        <translation>미세 조정 중…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Fine-tuned on %1 digits. Add at least 4 of a digit to measure it.</source>
+        <translation>숫자 %1개로 미세 조정했습니다. 정확도를 재려면 한 숫자당 4개 이상 추가하세요.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your held-back drawings: %1 before → %2 after (%3 trained on, %4 held back).</source>
+        <translation>따로 떼어 둔 내 그림의 정확도: 이전 %1 → 이후 %2 (훈련에 %3개, 검증용으로 %4개 사용).</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Fine-tuning failed: %1</source>
+        <translation>미세 조정 실패: %1</translation>
+    </message>
+</context>
+<context>
+    <name>WeightGrid</name>
+    <message>
+        <location filename="../../digitpad/ui/network_view.py" line="-196"/>
+        <source>This model has no 784-input Dense layer to show.</source>
+        <translation>이 모델에는 보여 줄 784-입력 Dense 층이 없습니다.</translation>
     </message>
 </context>
 </TS>

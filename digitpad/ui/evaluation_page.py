@@ -1,0 +1,102 @@
+"""The "Evaluate" tab: loads MNIST lazily (the training loader's cache), evaluates the
+current model on the 10,000 test images off the GUI thread, then shows
+:class:`EvaluationView`. Without MNIST it says how to get it instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from digitpad.ml.evaluation import evaluate_predictor
+from digitpad.ui import messages
+from digitpad.ui.background import BackgroundJob
+from digitpad.ui.evaluation_view import EvaluationView
+from digitpad.ui.training_worker import load_cached_mnist
+
+
+class EvaluationPage(QWidget):
+    mnistLoaded = Signal(object)  # the Mnist, for other views (fine-tuning mixes it in)
+
+    def __init__(self, data_path: Callable[[], str | None], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._data_path = data_path
+        self._predictor = None
+        self._pending = False  # the model changed while a job ran
+        self._error: BaseException | None = None
+        self.view: EvaluationView | None = None
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.message)
+        self._job = BackgroundJob("digitpad-evaluate", self)
+        self._job.finished.connect(self._on_done)
+        self._job.failed.connect(self._on_failed)
+        self._show_state()
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._show_state()
+        super().changeEvent(event)
+
+    def set_predictor(self, predictor) -> None:
+        self._predictor = predictor
+
+    def is_busy(self) -> bool:
+        return self._job.is_running()
+
+    def refresh(self) -> None:
+        """Evaluate the current predictor (again); cheap to call: jobs are coalesced."""
+        if self._predictor is None:
+            return
+        if self._job.is_running():
+            self._pending = True
+            return
+        self._pending = False
+        predictor, path = self._predictor, self._data_path()
+
+        def work():
+            mnist = load_cached_mnist(path)
+            return mnist, predictor, evaluate_predictor(predictor, mnist.x_test, mnist.y_test)
+
+        self._job.start(work)
+        self._show_state()
+
+    def wait(self, timeout: float = 30.0) -> None:
+        self._job.wait(timeout)
+
+    def _on_done(self, result) -> None:
+        mnist, predictor, evaluation = result
+        self._error = None
+        if self.view is None:
+            self.view = EvaluationView(
+                predictor, images=mnist.x_test, labels=mnist.y_test, evaluation=evaluation
+            )
+            self._layout.addWidget(self.view, 1)
+            self.mnistLoaded.emit(mnist)
+        else:
+            self.view.set_evaluation(evaluation)
+        self._show_state()
+        if self._pending or predictor is not self._predictor:
+            self.refresh()
+
+    def _on_failed(self, exc) -> None:
+        self._error = exc
+        self._pending = False
+        self._show_state()
+
+    def _show_state(self) -> None:
+        if self._error is not None:
+            need = self.tr("Evaluating needs the MNIST test set.")
+            self.message.setText(f"{need}\n{messages.error_text(self._error)}")
+        elif self._job.is_running():
+            self.message.setText(self.tr("Evaluating the model on the 10,000 MNIST test images…"))
+        else:
+            self.message.setText("")
+        self.message.setVisible(bool(self.message.text()))
+        if self.view is not None:
+            self.view.setVisible(self._error is None)

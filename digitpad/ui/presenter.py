@@ -1,0 +1,168 @@
+"""Presenter mode for workshops: full screen, large type, light text on black.
+
+The canvas and the probability chart get most of the screen; the training log, the
+shortcut hints and the teaching dock are hidden. Toggling back (the same key, F11)
+restores the window's geometry, docks, splitter and every hidden widget as they were.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QPalette
+from PySide6.QtWidgets import QMainWindow, QWidget
+
+FONT_SCALE = 1.6
+BACKGROUND = QColor(12, 12, 14)
+PANEL = QColor(32, 33, 38)
+TEXT = QColor(250, 250, 250)
+SHORTCUT = "F11"
+
+
+def presenter_palette(base: QPalette) -> QPalette:
+    palette = QPalette(base)
+    for role, colour in (
+        (QPalette.ColorRole.Window, BACKGROUND),
+        (QPalette.ColorRole.Base, PANEL),
+        (QPalette.ColorRole.AlternateBase, BACKGROUND),
+        (QPalette.ColorRole.Button, PANEL),
+        (QPalette.ColorRole.WindowText, TEXT),
+        (QPalette.ColorRole.Text, TEXT),
+        (QPalette.ColorRole.ButtonText, TEXT),
+        (QPalette.ColorRole.PlaceholderText, QColor(190, 190, 190)),
+        (QPalette.ColorRole.Mid, QColor(110, 110, 120)),
+        (QPalette.ColorRole.Dark, QColor(200, 200, 200)),
+        (QPalette.ColorRole.Highlight, QColor(255, 160, 40)),
+        (QPalette.ColorRole.HighlightedText, QColor(0, 0, 0)),
+        (QPalette.ColorRole.ToolTipBase, PANEL),
+        (QPalette.ColorRole.ToolTipText, TEXT),
+    ):
+        palette.setColor(role, colour)
+    return palette
+
+
+_DARK_CHART = {
+    "background": QBrush(BACKGROUND),
+    "labels": QBrush(TEXT),
+    "grid": QColor(80, 80, 90),
+    "legend": TEXT,
+}
+
+
+def _chart_colours(chart) -> dict:
+    axis = chart.axes()[0]
+    return {
+        "background": chart.backgroundBrush(),
+        "labels": axis.labelsBrush(),
+        "grid": axis.gridLineColor(),
+        "legend": chart.legend().labelColor(),
+    }
+
+
+def _set_chart_colours(chart, colours: dict) -> None:
+    chart.setBackgroundBrush(colours["background"])
+    for axis in chart.axes():
+        axis.setLabelsBrush(colours["labels"])
+        axis.setTitleBrush(colours["labels"])
+        axis.setGridLineColor(colours["grid"])
+    chart.legend().setLabelColor(colours["legend"])
+
+
+class PresenterMode(QObject):
+    """Owns the toggle action; remembers everything it changes so it can undo it."""
+
+    toggled = Signal(bool)
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._saved: dict | None = None
+        self.action = QAction(window)
+        self.action.setCheckable(True)
+        self.action.setShortcut(QKeySequence(SHORTCUT))
+        self.action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.action.toggled.connect(self.set_active)
+        window.addAction(self.action)  # works with the menu bar hidden too
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.action.setText(self.tr("&Presenter mode"))
+        self.action.setToolTip(
+            self.tr("Full screen, large type, high contrast ({0})").format(SHORTCUT)
+        )
+
+    def is_active(self) -> bool:
+        return self._saved is not None
+
+    def toggle(self) -> None:
+        self.set_active(not self.is_active())
+
+    def set_active(self, active: bool) -> None:
+        if active == self.is_active():
+            return
+        self._enter() if active else self._leave()
+        self.action.blockSignals(True)
+        self.action.setChecked(active)
+        self.action.blockSignals(False)
+        self.toggled.emit(active)
+
+    # -- internals -------------------------------------------------------------------
+    def _hideable(self) -> list[QWidget]:
+        w = self._window
+        names = ("_hints_label", "teaching")
+        widgets = [getattr(w, name) for name in names if getattr(w, name, None) is not None]
+        # The panel's settings row is wide in large type: keep only progress, status and
+        # curves (Ctrl+T and Ctrl+. still train and stop).
+        panel = w.train_panel
+        keep = {panel.progress, panel.status, panel.choice, panel.curves}
+        box = panel.progress.parentWidget()
+        direct = Qt.FindChildOption.FindDirectChildrenOnly
+        settings = [c for c in box.findChildren(QWidget, options=direct) if c not in keep]
+        return [*widgets, *settings]
+
+    def _enter(self) -> None:
+        w = self._window
+        curves = w.train_panel.curves.chart()
+        self._saved = {
+            "rect": w.geometry(),
+            "state": w.saveState(),
+            "window_state": w.windowState(),
+            "splitter": w.splitter.sizes(),
+            "palette": w.palette(),
+            "font": w.font(),
+            "font_set": w.testAttribute(Qt.WidgetAttribute.WA_SetFont),
+            "palette_set": w.testAttribute(Qt.WidgetAttribute.WA_SetPalette),
+            "visible": {widget: widget.isVisibleTo(w) for widget in self._hideable()},
+            "chart": _chart_colours(curves),
+        }
+        for widget in self._hideable():
+            widget.hide()
+        w.setPalette(presenter_palette(w.palette()))
+        font = QFont(w.font())
+        font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
+        w.setFont(font)
+        _set_chart_colours(curves, _DARK_CHART)
+        w.showFullScreen()
+        total = sum(w.splitter.sizes()) or w.width()
+        w.splitter.setSizes([int(total * 0.7), total - int(total * 0.7)])
+
+    def _leave(self) -> None:
+        w, saved = self._window, self._saved
+        self._saved = None
+        _set_chart_colours(w.train_panel.curves.chart(), saved["chart"])
+        # An empty QFont/QPalette means "inherit from the application" again.
+        w.setPalette(saved["palette"] if saved["palette_set"] else QPalette())
+        w.setFont(saved["font"] if saved["font_set"] else QFont())
+        w.setWindowState(saved["window_state"])
+        if saved["window_state"] & Qt.WindowState.WindowMaximized:
+            w.showMaximized()
+        else:
+            w.showNormal()
+            # setGeometry, not restoreGeometry: that one also squeezes the window onto
+            # the screen it thinks it is on, which is the wrong one right after full screen.
+            w.setGeometry(saved["rect"])
+            # Leaving full screen finishes asynchronously on some platforms: apply again.
+            QTimer.singleShot(0, w, lambda: w.isFullScreen() or w.setGeometry(saved["rect"]))
+        w.restoreState(saved["state"])
+        w.splitter.setSizes(saved["splitter"])
+        for widget, visible in saved["visible"].items():
+            widget.setVisible(visible)

@@ -1,0 +1,123 @@
+"""The window's teaching extras, wired in one place: the Teach dock and menu, presenter
+mode, Export, and the bundled-model choices of the Model menu.
+
+:class:`~digitpad.ui.main_window.MainWindow` creates one :class:`TeachWiring` and calls
+``build_menus``, ``connect``, ``model_changed``, ``retranslate_ui`` and ``shutdown``
+from its own methods of the same purpose, so the window module stays small.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
+
+from digitpad.ml import model as ml_model
+from digitpad.ml.errors import ModelError
+from digitpad.ml.predictor import Predictor
+from digitpad.ui import messages
+from digitpad.ui.export import Exporter
+from digitpad.ui.presenter import PresenterMode
+from digitpad.ui.teaching_dock import TeachingDock
+
+log = logging.getLogger(__name__)
+
+DOCK_WIDTH = 600
+
+
+class TeachWiring(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = w = window
+        self.dock = TeachingDock(w.canvas, w.train_panel.data_path, w)
+        w.teaching = self.dock  # presenter mode hides it
+        w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.presenter = PresenterMode(w)
+        self.exporter = Exporter(w)
+        self.bundled_actions: dict[str, QAction] = {}
+        for preset in ml_model.BUNDLED_VARIANTS:
+            if ml_model.bundled_variant_path(preset) is None:
+                continue  # e.g. a build without the augmented model
+            action = QAction(w)
+            action.triggered.connect(lambda _=False, p=preset: self.load_bundled(p))
+            self.bundled_actions[preset] = action
+        for action in self.dock.view_actions.values():
+            w.addAction(action)  # shortcuts keep working with the menu bar hidden
+
+    def build_menus(self) -> None:
+        w = self.window
+        model_menu = w.model_menu
+        actions = model_menu.actions()
+        after_reset = actions[actions.index(w.reset_action) + 1 :]
+        before = after_reset[0] if after_reset else w.quit_action
+        model_menu.insertActions(before, list(self.bundled_actions.values()))
+        model_menu.insertActions(
+            w.quit_action, [self.exporter.drawing_action, self.exporter.training_action]
+        )
+        model_menu.insertSeparator(w.quit_action)
+        menu = self.teach_menu = w.menuBar().addMenu("")
+        menu.setObjectName("teachMenu")
+        menu.addActions(list(self.dock.view_actions.values()))
+        menu.addSeparator()
+        menu.addAction(self.dock.toggleViewAction())
+        menu.addAction(self.presenter.action)
+
+    def connect(self) -> None:
+        w = self.window
+        self.dock.statusMessage.connect(lambda text: w.statusBar().showMessage(text, 8000))
+        self.dock.fineTuned.connect(self.adopt_fine_tuned)
+        w.train_panel.runningChanged.connect(self._on_training_running)
+
+    def retranslate_ui(self) -> None:
+        titles = {
+            "tutorial": self.tr("Load bundled: Tutorial"),
+            "dense-augmented": self.tr("Load bundled: Tutorial + augmentation"),
+        }
+        for preset, action in self.bundled_actions.items():
+            action.setText(titles.get(preset, preset))
+        self.teach_menu.setTitle(self.tr("T&each"))
+        self.presenter.retranslate_ui()
+        self.exporter.retranslate_ui()
+
+    def model_changed(self) -> None:
+        models = self.window.models
+        self.dock.set_predictor(models.predictor)
+        self.dock.set_model_source(models.keras_source())
+
+    def shutdown(self) -> None:
+        self.presenter.set_active(False)
+        self.dock.shutdown()
+
+    # -- slots -----------------------------------------------------------------------
+    def load_bundled(self, preset: str) -> None:
+        try:
+            self.window.models.load_bundled(preset)
+        except ModelError as exc:
+            title = self.tr("Cannot open model")
+            QMessageBox.warning(self.window, title, messages.error_text(exc))
+
+    def adopt_fine_tuned(self, result, keras_model) -> None:
+        """The fine-tuned network becomes the current model (Restore brings back the old)."""
+        predictor = Predictor.from_keras(keras_model, "fine-tuned")
+        card = {
+            "name": "digitpad MNIST (fine-tuned on the user's digits)",
+            "fine_tune": {
+                "before": result.before,
+                "after": result.after,
+                "held_back": result.held_back,
+                "trained_on": result.trained_on,
+                "epochs": result.epochs,
+            },
+        }
+        label = QT_TRANSLATE_NOOP("ModelController", "fine-tuned on your digits")
+        self.window.models.adopt_trained(keras_model, predictor, card, label)
+        if result.before is not None:
+            text = self.tr("Fine-tuned: your held-back drawings {0:.0%} before, {1:.0%} after.")
+            self.window.statusBar().showMessage(text.format(result.before, result.after), 15000)
+
+    def _on_training_running(self, running: bool) -> None:
+        for action in self.bundled_actions.values():
+            action.setEnabled(not running)

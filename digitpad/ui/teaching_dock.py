@@ -1,0 +1,239 @@
+"""The "Teach" dock: the teaching views as tabs beside the pad, hidden until asked for.
+
+Tabs: Evaluate (test-set accuracy and confusion matrix), Inside the network,
+Preprocessing, My digits. The window feeds the dock the current predictor
+(``set_predictor``, on every ``modelChanged``, including per-epoch previews) and the
+drawing (``set_drawing``, on every prediction). Only the visible tab is refreshed;
+the others catch up when they are shown, so following the pen stays cheap.
+Keys 0-9 on the canvas add the drawing to "My digits" with that label.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDockWidget,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digitpad.ml.user_digits import UserDigits, UserDigitsError
+from digitpad.ui.evaluation_page import EvaluationPage
+from digitpad.ui.network_view import NetworkView
+from digitpad.ui.preprocess_lesson import PreprocessLesson
+from digitpad.ui.user_digits_view import UserDigitsView
+
+log = logging.getLogger(__name__)
+
+TABS = ("evaluate", "network", "preprocess", "digits")
+DIGIT_KEYS = {getattr(Qt.Key, f"Key_{d}"): d for d in range(10)}
+
+
+def user_data_folder() -> str:
+    """``$DIGITPAD_DATA_HOME`` when set (tests), else the platform's app-data folder."""
+    folder = os.environ.get("DIGITPAD_DATA_HOME")
+    if folder:
+        return folder
+    location = QStandardPaths.StandardLocation.AppDataLocation
+    return QStandardPaths.writableLocation(location) or os.path.expanduser("~/.digitpad")
+
+
+def open_user_digits(folder: str) -> tuple[UserDigits, str]:
+    """The store, and a message when an unreadable file had to be set aside."""
+    try:
+        return UserDigits(folder), ""
+    except UserDigitsError as exc:  # the bad file was renamed aside: start afresh
+        log.warning("%s", exc)
+        return UserDigits(folder), str(exc)
+
+
+class PreprocessPage(QWidget):
+    """The lesson plus a switch for the naive column (off: only what the model sees)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lesson = PreprocessLesson()
+        self.compare = QCheckBox()
+        self.compare.setChecked(True)
+        self.compare.toggled.connect(self._show_naive)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.compare)
+        layout.addWidget(self.lesson, 1)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.compare.setText(self.tr("Show the naive resize next to the MNIST-style input"))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _show_naive(self, shown: bool) -> None:
+        lesson = self.lesson
+        for widgets in (lesson.titles, lesson.explanations, lesson.images, lesson.verdicts):
+            widgets[0].setVisible(shown)
+        lesson.bars[0].setVisible(shown)
+
+
+class TeachingDock(QDockWidget):
+    fineTuned = Signal(object, object)  # FineTuneResult, tuned Keras model
+    statusMessage = Signal(str)
+
+    def __init__(
+        self, canvas, data_path: Callable[[], str | None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("teachingDock")
+        self.setAllowedAreas(
+            Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self._canvas = canvas
+        self._predictor = None
+        self._drawing: np.ndarray | None = None
+        self._x28: np.ndarray | None = None
+        self._stale: set[str] = set(TABS)
+        self._shown: dict[str, object] = {}  # the predictor each tab last showed
+        self.evaluation = EvaluationPage(data_path)
+        self.network = NetworkView()
+        self.preprocess = PreprocessPage()
+        store, problem = open_user_digits(user_data_folder())
+        self.my_digits = UserDigitsView(store)
+        if problem:
+            self.my_digits.result_label.setText(problem)
+        self.my_digits.set_drawing_source(canvas.image_array)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self._pages = {
+            "evaluate": self.evaluation,
+            "network": self.network,
+            "preprocess": self.preprocess,
+            "digits": self.my_digits,
+        }
+        self._scrolls: dict[str, QScrollArea] = {}
+        for key, page in self._pages.items():
+            # Scrollable, so the dock can be narrower than a view's natural width.
+            scroll = self._scrolls[key] = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setWidget(page)
+            self.tabs.addTab(scroll, "")
+        self.setWidget(self.tabs)
+        self.tabs.currentChanged.connect(lambda _: self._refresh_current())
+        self.visibilityChanged.connect(lambda visible: visible and self._refresh_current())
+        self.evaluation.mnistLoaded.connect(self.my_digits.set_mnist)
+        self.my_digits.fineTuned.connect(self.fineTuned)
+        canvas.installEventFilter(self)
+        self.view_actions: dict[str, QAction] = {}
+        for number, key in enumerate(TABS, start=1):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _=False, key=key: self.show_tab(key))
+            self.view_actions[key] = action
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Teach"))
+        for key, text in (
+            ("evaluate", self.tr("Evaluate")),
+            ("network", self.tr("Inside the network")),
+            ("preprocess", self.tr("Preprocessing")),
+            ("digits", self.tr("My digits")),
+        ):
+            self.tabs.setTabText(self.tabs.indexOf(self._scrolls[key]), text)
+            self.view_actions[key].setText(text)
+        self.toggleViewAction().setText(self.tr("Show teaching views"))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    # -- public ----------------------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        return self._pages[key]
+
+    def current_key(self) -> str:
+        current = self.tabs.currentWidget()
+        return next(k for k, scroll in self._scrolls.items() if scroll is current)
+
+    def show_tab(self, key: str) -> None:
+        window = self.parentWidget()
+        if not self.isVisible() and not self.isFloating() and window is not None:
+            self.show()  # wide enough for the views; the window's splitter gives way
+            window.resizeDocks([self], [int(window.width() * 0.42)], Qt.Orientation.Horizontal)
+        self.show()
+        self.raise_()
+        self.tabs.setCurrentWidget(self._scrolls[key])
+        self._refresh_current()
+
+    def set_predictor(self, predictor) -> None:
+        self._predictor = predictor
+        self.evaluation.set_predictor(predictor)
+        self._stale.update(TABS)
+        self._refresh_current()
+
+    def set_drawing(self, drawing: np.ndarray | None, x28: np.ndarray | None) -> None:
+        self._drawing, self._x28 = drawing, x28
+        self._stale.update(("network", "preprocess"))
+        self._refresh_current()
+
+    def set_model_source(self, source) -> None:
+        self.my_digits.set_model_source(source)
+
+    def label_drawing(self, digit: int) -> int | None:
+        """Add the canvas drawing to "My digits" as ``digit``; its index, or ``None``."""
+        drawing = self._canvas.image_array()
+        if not drawing.any():
+            self.statusMessage.emit(self.tr("Draw a digit first, then press its number."))
+            return None
+        index = self.my_digits.add_current(drawing, digit)
+        if index is not None:
+            text = self.tr("Added your drawing as a {0} ({1} digits saved).")
+            self.statusMessage.emit(text.format(digit, len(self.my_digits.store)))
+        return index
+
+    def shutdown(self) -> None:
+        self.my_digits.shutdown()
+        self.evaluation.wait(10.0)
+
+    # -- internals -------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self._canvas
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in DIGIT_KEYS
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            self.label_drawing(DIGIT_KEYS[event.key()])
+            return True
+        return super().eventFilter(watched, event)
+
+    def _refresh_current(self) -> None:
+        if not self.isVisible():
+            return
+        key = self.current_key()
+        if key not in self._stale:
+            return
+        self._stale.discard(key)
+        if key == "evaluate":
+            self.evaluation.refresh()
+        elif key == "network":
+            if self._shown.get(key) is not self._predictor:
+                self.network.set_predictor(self._predictor)
+            self.network.set_input(self._x28)
+        elif key == "preprocess":
+            lesson = self.preprocess.lesson
+            if self._shown.get(key) is not self._predictor:
+                lesson.set_predictor(self._predictor)
+            lesson.set_drawing(self._drawing)
+        self._shown[key] = self._predictor
