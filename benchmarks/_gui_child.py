@@ -319,6 +319,23 @@ def mode_memory(epochs: int, runs: int) -> dict:
     return {"idle": idle, "after": after}
 
 
+def patch_batch_every(every: int) -> None:
+    """Make the GUI worker's ``train(...)`` call pass ``batch_every`` (a projection only).
+
+    The worker imports ``train`` from ``digitpad.ml.training`` when a run starts, so
+    replacing the module attribute is enough; nothing else in the app changes.
+    """
+    from digitpad.ml import training
+
+    original = training.train
+
+    def train(*args, **kwargs):
+        kwargs.setdefault("batch_every", every)
+        return original(*args, **kwargs)
+
+    training.train = train
+
+
 def main() -> None:
     mode = sys.argv[1]
     if mode == "startup":
@@ -326,6 +343,8 @@ def main() -> None:
     elif mode == "predict":
         out = mode_predict(int(sys.argv[2]))
     elif mode == "train":
+        if len(sys.argv) > 3:  # what the Train click would do if the worker passed batch_every
+            patch_batch_every(int(sys.argv[3]))
         out = mode_train(int(sys.argv[2]))
     elif mode == "responsive":
         out = mode_train(int(sys.argv[2]), responsive=True)

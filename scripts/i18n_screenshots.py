@@ -55,6 +55,22 @@ def _shoot_error(app, window, out: Path) -> None:
         box.close()
 
 
+def _shoot_teaching(app, window, out: Path, layout_check) -> list[str]:
+    """Each tab of the Teach dock, when the window has one (teach-<tab>.png)."""
+    dock = getattr(getattr(window, "teach", None), "dock", None)
+    if dock is None:
+        return []
+    problems = []
+    for key in list(getattr(dock, "_pages", {})):
+        dock.show_tab(key)
+        _settle(app, 600)
+        window.grab().save(str(out / f"teach-{key}.png"))
+        problems += [f"[{key}] {p}" for p in layout_check.clipped_texts(window)]
+    dock.hide()
+    _settle(app)
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", default="ko", choices=["en", "ko"])
@@ -87,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     _shoot_error(app, window, out)
 
     problems = layout_check.clipped_texts(window)
+    problems += _shoot_teaching(app, window, out, layout_check)
     if args.train:
         panel = window.train_panel
         panel.start_training(epochs=2, batch_size=128, train_limit=3000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -186,8 +186,8 @@ class EvaluationView(QWidget):
         self.matrix.cellClicked.connect(self.show_cell)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._browse_page(), self.tr("Browse test digits"))
-        self.tabs.addTab(self._cell_page(), self.tr("Selected cell"))
+        self.tabs.addTab(self._browse_page(), "")
+        self.tabs.addTab(self._cell_page(), "")
 
         left = QVBoxLayout()
         left.addWidget(self.accuracy_label)
@@ -195,13 +195,32 @@ class EvaluationView(QWidget):
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addWidget(self.tabs, 2)
+        self.retranslate_ui()
         if evaluation is not None:
             self.set_evaluation(evaluation)
         else:
             self.set_predictor(predictor)
 
+    def retranslate_ui(self) -> None:
+        self.tabs.setTabText(0, self.tr("Browse test digits"))
+        self.tabs.setTabText(1, self.tr("Selected cell"))
+        self.index_box.setPrefix(self.tr("test image "))
+        cell = self.matrix._selected
+        if cell is None or self.evaluation is None:
+            self.cell_title.setText(self.tr("Click a cell of the matrix to see its test images."))
+        else:
+            total = len(self.evaluation.cell(*cell))
+            self._set_cell_title(*cell, total, min(total, GALLERY_LIMIT))
+        if self.evaluation is not None:
+            self.set_evaluation(self.evaluation)  # accuracy and browser lines
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
     def _cell_page(self) -> QWidget:
-        self.cell_title = QLabel(self.tr("Click a cell of the matrix to see its test images."))
+        self.cell_title = QLabel()
         self.cell_title.setWordWrap(True)
         self.gallery = QWidget()
         self.gallery_layout = QGridLayout(self.gallery)
@@ -219,7 +238,6 @@ class EvaluationView(QWidget):
     def _browse_page(self) -> QWidget:
         self.index_box = QSpinBox()
         self.index_box.setRange(0, max(0, len(self._labels) - 1))
-        self.index_box.setPrefix(self.tr("test image "))
         self.index_box.valueChanged.connect(self.show_test_image)
         self.browser_image = DigitImage(168)
         self.browser_text = QLabel()
@@ -285,21 +303,22 @@ class EvaluationView(QWidget):
         for n, index in enumerate(shown):
             card = DigitCard(int(index), self._images[index], self.evaluation.probabilities[index])
             self.gallery_layout.addWidget(card, n // columns, n % columns)
+        self._set_cell_title(true, predicted, len(indices), len(shown))
+        self.matrix.set_selected((true, predicted))
+        self.tabs.setCurrentIndex(1)
+        self.cellSelected.emit(true, predicted)
+
+    def _set_cell_title(self, true: int, predicted: int, total: int, shown: int) -> None:
         self.cell_title.setText(
             self.tr("True %1 read as %2: %3 test images%4")
             .replace("%1", str(true))
             .replace("%2", str(predicted))
-            .replace("%3", str(len(indices)))
+            .replace("%3", str(total))
             .replace(
                 "%4",
-                self.tr(" (first %1 shown)").replace("%1", str(len(shown)))
-                if len(indices) > len(shown)
-                else "",
+                self.tr(" (first %1 shown)").replace("%1", str(shown)) if total > shown else "",
             )
         )
-        self.matrix.set_selected((true, predicted))
-        self.tabs.setCurrentIndex(1)
-        self.cellSelected.emit(true, predicted)
 
     def gallery_indices(self) -> list[int]:
         cards = (self.gallery_layout.itemAt(i).widget() for i in range(self.gallery_layout.count()))

@@ -17,11 +17,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QProgressBar,
+    QPushButton,
     QTabBar,
+    QToolButton,
     QWidget,
 )
 
 SLACK = 1  # pixels of rounding
+BUTTON_PADDING = 6  # the least room a push or tool button's frame leaves each side
 
 
 def _name(widget: QWidget) -> str:
@@ -46,6 +49,18 @@ def clipped_texts(root: QWidget) -> list[str]:
 
 def _check(widget: QWidget) -> list[str]:
     metrics = widget.fontMetrics()
+    if isinstance(widget.parentWidget(), QTabBar):
+        return []  # the tab bar's own scroll arrows: reported by the QTabBar check
+    if isinstance(widget, QPushButton | QToolButton) and widget.text() and widget.icon().isNull():
+        # sizeHint has the style's 80 px minimum; what matters is the text itself.
+        text = widget.text()
+        if isinstance(widget, QToolButton) and widget.defaultAction() is not None:
+            text = widget.defaultAction().iconText()
+        plain = text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+        needed = metrics.horizontalAdvance(plain) + 2 * BUTTON_PADDING
+        if needed > widget.width() + SLACK:
+            return [f"{_name(widget)} {text!r}: needs {needed}px, has {widget.width()}px"]
+        return []
     if isinstance(widget, QAbstractButton | QAbstractSpinBox | QComboBox):
         text = widget.text() if isinstance(widget, QAbstractButton) else ""
         hint = widget.sizeHint()
@@ -85,6 +100,10 @@ def _check(widget: QWidget) -> list[str]:
         return []
     if isinstance(widget, QTabBar):
         problems = []
+        arrows = [b for b in widget.findChildren(QToolButton) if b.isVisibleTo(widget)]
+        if arrows:
+            names = [widget.tabText(i) for i in range(widget.count())]
+            problems.append(f"tab bar {names!r} scrolls: not every tab is visible")
         for index in range(widget.count()):
             text = widget.tabText(index)
             needed = metrics.horizontalAdvance(text.replace("&", ""))

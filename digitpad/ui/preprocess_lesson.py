@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from digitpad.ml.preprocess import naive_resize, to_mnist
@@ -17,16 +17,8 @@ class PreprocessLesson(QWidget):
         super().__init__(parent)
         self._predictor = predictor
         self._drawing: np.ndarray | None = None
-        self.titles = [
-            QLabel(self.tr("Whole canvas squashed to 28×28")),
-            QLabel(self.tr("Prepared like MNIST")),
-        ]
-        self.explanations = [
-            QLabel(self.tr("No cropping, no centring: the digit ends up small and off-centre.")),
-            QLabel(
-                self.tr("Cropped to the ink, fitted into 20×20, centred by its centre of mass.")
-            ),
-        ]
+        self.titles = [QLabel(), QLabel()]
+        self.explanations = [QLabel(), QLabel()]
         self.images = [DigitImage(168), DigitImage(168)]
         self.verdicts = [QLabel(), QLabel()]
         self.bars = [ProbabilityBars(), ProbabilityBars()]
@@ -42,7 +34,23 @@ class PreprocessLesson(QWidget):
             layout.addWidget(self.bars[column], 4, column)
         layout.setRowStretch(2, 3)
         layout.setRowStretch(4, 1)
-        self._refresh()
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.titles[0].setText(self.tr("Whole canvas squashed to 28×28"))
+        self.titles[1].setText(self.tr("Prepared like MNIST"))
+        self.explanations[0].setText(
+            self.tr("No cropping, no centring: the digit ends up small and off-centre.")
+        )
+        self.explanations[1].setText(
+            self.tr("Cropped to the ink, fitted into 20×20, centred by its centre of mass.")
+        )
+        self._refresh()  # the verdicts
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def set_predictor(self, predictor) -> None:
         self._predictor = predictor

@@ -230,7 +230,7 @@
 <context>
     <name>Exporter</name>
     <message>
-        <location filename="../../digitpad/ui/export.py" line="+143"/>
+        <location filename="../../digitpad/ui/export.py" line="+145"/>
         <source>Export drawing and probabilities as PNG…</source>
         <translation>그림과 확률을 PNG로 내보내기…</translation>
     </message>
@@ -240,12 +240,12 @@
         <translation>훈련 로그, 곡선 CSV, 차트 내보내기…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Export drawing</source>
         <translation>그림 내보내기</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 이미지 (*.png)</translation>
     </message>
@@ -255,12 +255,12 @@
         <translation>신경망의 예측값: {0} ({1:.0%})</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Export training</source>
         <translation>훈련 내보내기</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 파일 (*.csv)</translation>
     </message>
@@ -418,14 +418,14 @@ Ctrl+.: 중지</translation>
         <translation>모델: {0} — 평가 안 됨</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+22"/>
         <location line="+46"/>
-        <location line="+51"/>
+        <location line="+52"/>
         <source>Cannot open model</source>
         <translation>모델을 열 수 없음</translation>
     </message>
     <message>
-        <location line="-90"/>
+        <location line="-91"/>
         <source>The bundled model could not be loaded ({0}). Click Train.</source>
         <translation>기본 제공 모델을 불러오지 못했습니다({0}). 훈련을 누르세요.</translation>
     </message>
@@ -436,12 +436,12 @@ Ctrl+.: 중지</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>Keras models (*.keras)</source>
         <translation>Keras 모델 (*.keras)</translation>
     </message>
     <message>
-        <location line="-24"/>
+        <location line="-25"/>
         <source>Open dataset</source>
         <translation>데이터셋 열기</translation>
     </message>
@@ -461,7 +461,7 @@ Ctrl+.: 중지</translation>
         <translation>훈련에 이 데이터셋을 사용합니다: {0}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Save model as</source>
         <translation>다른 이름으로 모델 저장</translation>
     </message>
@@ -484,7 +484,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelController</name>
     <message>
-        <location filename="../../digitpad/ui/model_controller.py" line="+82"/>
+        <location filename="../../digitpad/ui/model_controller.py" line="+87"/>
         <source>bundled model</source>
         <translation>기본 제공 모델</translation>
     </message>
@@ -641,7 +641,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PreprocessPage</name>
     <message>
-        <location filename="../../digitpad/ui/teaching_dock.py" line="+67"/>
+        <location filename="../../digitpad/ui/teaching_dock.py" line="+74"/>
         <source>Show the naive resize next to the MNIST-style input</source>
         <translation>MNIST식 입력 옆에 단순히 크기만 줄인 입력도 보기</translation>
     </message>
@@ -767,7 +767,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachingDock</name>
     <message>
-        <location filename="../../digitpad/ui/teaching_dock.py" line="+65"/>
+        <location filename="../../digitpad/ui/teaching_dock.py" line="+71"/>
         <source>Teach</source>
         <translation>배우기</translation>
     </message>
@@ -797,7 +797,7 @@ Ctrl+.: 중지</translation>
         <translation>배우기 화면 보기</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+43"/>
         <source>Draw a digit first, then press its number.</source>
         <translation>먼저 숫자를 그린 다음 그 숫자 버튼을 누르세요.</translation>
     </message>
@@ -919,7 +919,7 @@ Ctrl+.: 중지</translation>
         <translation>가중치를 한 번 업데이트할 때의 크기입니다(튜토리얼의 rmsprop은 0.001).</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+109"/>
         <source>Training is already running; press Stop first.</source>
         <translation>이미 훈련 중입니다. 먼저 중지를 누르세요.</translation>
     </message>
