@@ -200,7 +200,9 @@ def test_closing_at_any_moment_exits_cleanly(moment, tmp_path):
     proc = _run_script(
         f"""
         {CLOSE_AT[moment]}
-        panel.start_training(epochs=1, batch_size=128, train_limit=2000)
+        # Clicked inside the running event loop, as a person would.
+        start = lambda: panel.start_training(epochs=1, batch_size=128, train_limit=2000)
+        QTimer.singleShot(0, start)
         code = app.exec()
         print("exit", code, panel.is_running(), flush=True)
         raise SystemExit(code)

@@ -205,6 +205,7 @@ class EvaluationView(QWidget):
         self.tabs.setTabText(0, self.tr("Browse test digits"))
         self.tabs.setTabText(1, self.tr("Selected cell"))
         self.index_box.setPrefix(self.tr("test image "))
+        self.matrix.update()  # its axis names are painted
         cell = self.matrix._selected
         if cell is None or self.evaluation is None:
             self.cell_title.setText(self.tr("Click a cell of the matrix to see its test images."))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from digitpad.ml import errors as E
+from digitpad.ml.user_digits import UserDigitsError
 
 CONTEXT = "ErrorMessages"
 
@@ -20,6 +21,9 @@ _LEADS = {
     E.DatasetError: QT_TRANSLATE_NOOP("ErrorMessages", "The dataset could not be loaded."),
     E.ModelError: QT_TRANSLATE_NOOP("ErrorMessages", "The model could not be opened."),
     E.ImageError: QT_TRANSLATE_NOOP("ErrorMessages", "The image could not be read."),
+    UserDigitsError: QT_TRANSLATE_NOOP(
+        "ErrorMessages", "Your digits (My digits) could not be read or saved."
+    ),
 }
 _GENERIC_LEAD = QT_TRANSLATE_NOOP("ErrorMessages", "Something went wrong.")
 

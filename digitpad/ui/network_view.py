@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -179,6 +179,17 @@ class NetworkView(QWidget):
 
     def ideas_text(self) -> str:
         return self.ideas.text()
+
+    def retranslate_ui(self) -> None:
+        """Every text here follows the model and the drawing: rebuild them all."""
+        self._refresh()
+        self.grid.update()  # painted hints
+        self.strip.update()
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     # -- drawing ----------------------------------------------------------------------------
     def _refresh(self) -> None:

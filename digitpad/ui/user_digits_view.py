@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThread, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from digitpad.ml.errors import DigitpadError
 from digitpad.ml.user_digits import UserDigits, fine_tune
+from digitpad.ui.messages import error_text
 from digitpad.ui.teach_common import grey_qimage
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class _FineTuneJob(QObject):
             model = self._model_source()
             result = fine_tune(model, self._store, self._mnist, cancel=self._cancel)
         except (DigitpadError, ValueError) as exc:
-            self.failed.emit(str(exc))
+            self.failed.emit(error_text(exc) if isinstance(exc, DigitpadError) else str(exc))
             return
         except Exception as exc:
             log.exception("fine-tuning failed")
@@ -80,13 +81,12 @@ class UserDigitsView(QWidget):
         self._job: _FineTuneJob | None = None
         self._cancel = threading.Event()
 
-        intro = QLabel(self.tr("Draw a digit, then press its number to add it to your digits."))
+        intro = self._intro = QLabel()
         intro.setWordWrap(True)
         buttons = QHBoxLayout()
         self.label_buttons = []
         for digit in range(10):
             button = QPushButton(str(digit))
-            button.setToolTip(self.tr("Add the current drawing as a %1").replace("%1", str(digit)))
             button.setMinimumWidth(32)
             button.clicked.connect(lambda _=False, d=digit: self._label_clicked(d))
             buttons.addWidget(button)
@@ -101,10 +101,10 @@ class UserDigitsView(QWidget):
         self.samples.setMovement(QListWidget.Movement.Static)
         self.samples.setSpacing(4)
         self.samples.itemSelectionChanged.connect(self._update_buttons)
-        self.delete_button = QPushButton(self.tr("Delete selected"))
+        self.delete_button = QPushButton()
         self.delete_button.clicked.connect(self.delete_selected)
 
-        self.fine_tune_button = QPushButton(self.tr("Fine-tune on my digits"))
+        self.fine_tune_button = QPushButton()
         self.fine_tune_button.clicked.connect(self.start_fine_tune)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
@@ -121,7 +121,23 @@ class UserDigitsView(QWidget):
         layout.addWidget(self.samples, 1)
         layout.addLayout(bottom)
         layout.addWidget(self.result_label)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Fixed texts and the totals; the last result line stays as it was written."""
+        self._intro.setText(
+            self.tr("Draw a digit, then press its number to add it to your digits.")
+        )
+        for digit, button in enumerate(self.label_buttons):
+            button.setToolTip(self.tr("Add the current drawing as a %1").replace("%1", str(digit)))
+        self.delete_button.setText(self.tr("Delete selected"))
+        self.fine_tune_button.setText(self.tr("Fine-tune on my digits"))
         self.refresh()
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def _counts_row(self) -> QGridLayout:
         counts = QGridLayout()
@@ -162,7 +178,7 @@ class UserDigitsView(QWidget):
             self.result_label.setText(self.tr("Not added: %1").replace("%1", str(exc)))
             return None
         except DigitpadError as exc:
-            self.result_label.setText(str(exc))
+            self.result_label.setText(error_text(exc))
             return None
         self.result_label.setText(self.tr("Added a %1.").replace("%1", str(label)))
         self.refresh()
@@ -181,7 +197,7 @@ class UserDigitsView(QWidget):
         try:
             self.store.delete(index)
         except DigitpadError as exc:
-            self.result_label.setText(str(exc))
+            self.result_label.setText(error_text(exc))
             return
         self.refresh()
         self.sampleDeleted.emit(index)

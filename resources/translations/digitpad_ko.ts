@@ -51,7 +51,7 @@
 <context>
     <name>ErrorMessages</name>
     <message>
-        <location filename="../../digitpad/ui/messages.py" line="+20"/>
+        <location filename="../../digitpad/ui/messages.py" line="+21"/>
         <source>The dataset could not be loaded.</source>
         <translation>데이터셋을 불러올 수 없습니다.</translation>
     </message>
@@ -66,7 +66,12 @@
         <translation>이미지를 읽을 수 없습니다.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>Your digits (My digits) could not be read or saved.</source>
+        <translation>내 숫자를 읽거나 저장할 수 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Something went wrong.</source>
         <translation>문제가 발생했습니다.</translation>
     </message>
@@ -177,7 +182,7 @@
 <context>
     <name>EvaluationView</name>
     <message>
-        <location filename="../../digitpad/ui/evaluation_view.py" line="+40"/>
+        <location filename="../../digitpad/ui/evaluation_view.py" line="+56"/>
         <source>Browse test digits</source>
         <translation>테스트 숫자 둘러보기</translation>
     </message>
@@ -187,17 +192,17 @@
         <translation>선택한 칸</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+5"/>
         <source>Click a cell of the matrix to see its test images.</source>
         <translation>행렬의 칸을 클릭하면 해당 테스트 이미지를 볼 수 있습니다.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="-4"/>
         <source>test image </source>
         <translation>테스트 이미지 </translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+58"/>
         <source>Test accuracy: %1 (%2 of %3 test images)</source>
         <translation>테스트 정확도: %1 (테스트 이미지 %3개 중 %2개)</translation>
     </message>
@@ -217,7 +222,7 @@
         <translation>레이블 %1 · 신경망의 예측값 %2 (%3) · %4</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+30"/>
         <source>True %1 read as %2: %3 test images%4</source>
         <translation>실제 %1을(를) %2(으)로 예측: 테스트 이미지 %3개%4</translation>
     </message>
@@ -525,7 +530,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/network_view.py" line="+69"/>
+        <location filename="../../digitpad/ui/network_view.py" line="+80"/>
         <source>The weight pictures need the tutorial&apos;s dense network; this model starts with convolutions.</source>
         <translation>가중치 그림은 튜토리얼의 Dense 신경망에서만 볼 수 있습니다. 이 모델은 합성곱 층으로 시작합니다.</translation>
     </message>
@@ -608,7 +613,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PreprocessLesson</name>
     <message>
-        <location filename="../../digitpad/ui/preprocess_lesson.py" line="+21"/>
+        <location filename="../../digitpad/ui/preprocess_lesson.py" line="+40"/>
         <source>Whole canvas squashed to 28×28</source>
         <translation>그림판 전체를 28×28로 줄임</translation>
     </message>
@@ -618,17 +623,17 @@ Ctrl+.: 중지</translation>
         <translation>MNIST처럼 전처리함</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>No cropping, no centring: the digit ends up small and off-centre.</source>
         <translation>자르지도, 가운데 맞추지도 않으면 숫자가 작고 한쪽으로 치우칩니다.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Cropped to the ink, fitted into 20×20, centred by its centre of mass.</source>
         <translation>잉크 부분만 잘라 20×20에 맞추고, 무게 중심을 기준으로 가운데에 놓았습니다.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+28"/>
         <source>Draw a digit to compare.</source>
         <translation>숫자를 그려서 비교해 보세요.</translation>
     </message>
@@ -1053,27 +1058,27 @@ Ctrl+.: 중지</translation>
 <context>
     <name>UserDigitsView</name>
     <message>
-        <location filename="../../digitpad/ui/user_digits_view.py" line="+83"/>
+        <location filename="../../digitpad/ui/user_digits_view.py" line="+129"/>
         <source>Draw a digit, then press its number to add it to your digits.</source>
         <translation>숫자를 그린 다음 그 숫자 버튼을 누르면 내 숫자에 추가됩니다.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
         <source>Add the current drawing as a %1</source>
         <translation>지금 그림을 %1(으)로 추가</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+1"/>
         <source>Delete selected</source>
         <translation>선택 항목 삭제</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Fine-tune on my digits</source>
         <translation>내 숫자로 미세 조정</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+44"/>
         <source>Not added: %1</source>
         <translation>추가하지 못했습니다: %1</translation>
     </message>
@@ -1116,7 +1121,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>WeightGrid</name>
     <message>
-        <location filename="../../digitpad/ui/network_view.py" line="-196"/>
+        <location filename="../../digitpad/ui/network_view.py" line="-207"/>
         <source>This model has no 784-input Dense layer to show.</source>
         <translation>이 모델에는 보여 줄 784-입력 Dense 층이 없습니다.</translation>
     </message>
