@@ -24,6 +24,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QDoubleSpinBox,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -78,7 +79,7 @@ class TrainPanel(QWidget):
         self._build()
 
     # -- layout ----------------------------------------------------------------------
-    def _build_controls(self) -> QHBoxLayout:
+    def _build_controls(self) -> QGridLayout:
         self.epochs = QSpinBox()
         self.epochs.setRange(1, MAX_EPOCHS)
         self.epochs.setValue(TUTORIAL.epochs)
@@ -161,22 +162,21 @@ class TrainPanel(QWidget):
             self.retranslate_ui()
         super().changeEvent(event)
 
-    def _controls_row(self) -> QHBoxLayout:
-        controls = QHBoxLayout()
+    def _controls_row(self) -> QGridLayout:
+        # Two rows, so the panel stays narrow enough to share the window with the dock.
+        controls = QGridLayout()
         self._epochs_label = QLabel()
-        controls.addWidget(self._epochs_label)
-        controls.addWidget(self.epochs)
-        controls.addSpacing(8)
         self._batch_label = QLabel()
-        controls.addWidget(self._batch_label)
-        controls.addWidget(self.batch_size)
-        controls.addSpacing(8)
         self._rate_label = QLabel()
-        controls.addWidget(self._rate_label)
-        controls.addWidget(self.learning_rate)
-        controls.addStretch(1)
-        controls.addWidget(self.train_button)
-        controls.addWidget(self.stop_button)
+        controls.addWidget(self._epochs_label, 0, 0)
+        controls.addWidget(self.epochs, 0, 1)
+        controls.addWidget(self._batch_label, 0, 2)
+        controls.addWidget(self.batch_size, 0, 3)
+        controls.addWidget(self._rate_label, 1, 0)
+        controls.addWidget(self.learning_rate, 1, 1)
+        controls.setColumnStretch(4, 1)
+        controls.addWidget(self.train_button, 0, 5)
+        controls.addWidget(self.stop_button, 1, 5)
         return controls
 
     def _build_status(self) -> None:
