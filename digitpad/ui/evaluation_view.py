@@ -9,7 +9,6 @@ from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QScrollArea,
     QSpinBox,
@@ -189,11 +188,12 @@ class EvaluationView(QWidget):
         self.tabs.addTab(self._browse_page(), "")
         self.tabs.addTab(self._cell_page(), "")
 
-        left = QVBoxLayout()
-        left.addWidget(self.accuracy_label)
-        left.addWidget(self.matrix, 1)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
+        # One column: the view lives in a dock beside the canvas, where width is scarce.
+        self.accuracy_label.setWordWrap(True)
+        self.tabs.setMinimumHeight(320)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.accuracy_label)
+        layout.addWidget(self.matrix, 3)
         layout.addWidget(self.tabs, 2)
         self.retranslate_ui()
         if evaluation is not None:

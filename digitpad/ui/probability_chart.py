@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 HIGHLIGHT = QColor(230, 120, 20)
@@ -115,12 +115,12 @@ class ProbabilityChart(QWidget):
     def _paint_bars(self, painter: QPainter, rect: QRectF) -> None:
         metrics = painter.fontMetrics()
         label_height = metrics.height() + 4
-        font = QFont(self.font())
+        slot = rect.width() / 10
+        font = _fitted(QFont(self.font()), "100%", slot - 2)  # labels never overlap
         painter.setFont(font)
         digit_font = QFont(self.font())
         digit_font.setBold(True)
         digit_font.setPointSizeF(self.font().pointSizeF() * 1.3)
-        slot = rect.width() / 10
         bar_width = slot * 0.62
         plot_top = rect.top() + label_height
         plot_bottom = rect.bottom() - label_height * 1.35
@@ -154,6 +154,14 @@ class ProbabilityChart(QWidget):
                 Qt.AlignmentFlag.AlignCenter,
                 str(digit),
             )
+
+
+def _fitted(font: QFont, widest: str, width: float) -> QFont:
+    """``font``, shrunk (not below 6 pt) until ``widest`` fits in ``width`` pixels."""
+    advance = QFontMetricsF(font).horizontalAdvance(widest)
+    if advance > width > 0:
+        font.setPointSizeF(max(6.0, font.pointSizeF() * width / advance))
+    return font
 
 
 def _percent_text(percent: float) -> str:
