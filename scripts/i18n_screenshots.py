@@ -63,7 +63,7 @@ def _shoot_teaching(app, window, out: Path, layout_check) -> list[str]:
     problems = []
     for key in list(getattr(dock, "_pages", {})):
         dock.show_tab(key)
-        _settle(app, 600)
+        _settle(app, 4000 if key == "evaluate" else 600)  # evaluation runs in the background
         window.grab().save(str(out / f"teach-{key}.png"))
         problems += [f"[{key}] {p}" for p in layout_check.clipped_texts(window)]
     dock.hide()

@@ -368,3 +368,45 @@ def test_training_error_lines_are_in_korean(qtbot, window, tmp_path):
     assert "데이터셋을 불러올 수 없습니다." in panel.log_text()
     assert "nowhere.npz" in panel.status.text()
     assert panel.progress.format() == "중지됨"
+
+
+def test_teaching_views_follow_the_language(qtbot, english, tmp_path):
+    from digitpad.ml.model import bundled_model_path
+    from digitpad.ml.predictor import Predictor
+    from digitpad.ml.user_digits import UserDigits
+    from digitpad.ui.evaluation_view import EvaluationView
+    from digitpad.ui.network_view import NetworkView
+    from digitpad.ui.preprocess_lesson import PreprocessLesson
+    from digitpad.ui.user_digits_view import UserDigitsView
+
+    predictor = Predictor.from_file(bundled_model_path())
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 255, (12, 28, 28), dtype=np.uint8)
+    labels = np.arange(12) % 10
+    evaluation = EvaluationView(predictor, images=images, labels=labels)
+    network = NetworkView(predictor)
+    lesson = PreprocessLesson(predictor)
+    digits = UserDigitsView(UserDigits(tmp_path))
+    for view in (evaluation, network, lesson, digits):
+        qtbot.addWidget(view)
+    evaluation.show_cell(0, 0)
+
+    def texts():
+        return {
+            "tab": evaluation.tabs.tabText(0),
+            "accuracy": evaluation.accuracy_label.text(),
+            "cell": evaluation.cell_title.text(),
+            "browser": evaluation.browser_text.text(),
+            "network": network.caption.text() + network.ideas_text(),
+            "lesson": lesson.titles[0].text() + lesson.verdicts[0].text(),
+            "digits": digits.fine_tune_button.text() + digits.total_label.text(),
+        }
+
+    before = texts()
+    i18n.set_language(english, "ko", remember=False)
+    QCoreApplication.processEvents()
+    after = texts()
+    for key in before:
+        assert after[key] != before[key], key
+        assert HANGUL.search(after[key]), (key, after[key])
+    assert evaluation.matrix._selected == (0, 0)  # the selection survives the switch

@@ -81,7 +81,7 @@ class WeightGrid(QWidget):
         if self._image is None:
             painter.drawText(
                 self.rect(),
-                Qt.AlignmentFlag.AlignCenter,
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,  # narrow docks
                 self.tr("This model has no 784-input Dense layer to show."),
             )
             return
@@ -118,7 +118,7 @@ class ActivationStrip(QWidget):
             painter.setPen(MUTED)
             painter.drawText(
                 self.rect(),
-                Qt.AlignmentFlag.AlignCenter,
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,  # narrow docks
                 self.tr("Hidden activations appear when you draw."),
             )
             return

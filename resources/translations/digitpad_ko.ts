@@ -30,7 +30,7 @@
 <context>
     <name>ConfusionMatrix</name>
     <message>
-        <location filename="../../digitpad/ui/evaluation_view.py" line="+82"/>
+        <location filename="../../digitpad/ui/evaluation_view.py" line="+81"/>
         <source>predicted</source>
         <translation>예측값</translation>
     </message>
@@ -182,7 +182,7 @@
 <context>
     <name>EvaluationView</name>
     <message>
-        <location filename="../../digitpad/ui/evaluation_view.py" line="+56"/>
+        <location filename="../../digitpad/ui/evaluation_view.py" line="+57"/>
         <source>Browse test digits</source>
         <translation>테스트 숫자 둘러보기</translation>
     </message>
@@ -295,7 +295,7 @@
     <message>
         <location line="+1"/>
         <source>Brush size</source>
-        <translation>붓 크기</translation>
+        <translation>브러시 크기</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -305,7 +305,7 @@
     <message>
         <location line="+1"/>
         <source>Brush</source>
-        <translation>붓</translation>
+        <translation>브러시</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -355,7 +355,7 @@
     <message>
         <location line="+1"/>
         <source>&amp;Clear</source>
-        <translation>지우기(&amp;C)</translation>
+        <translation>모두 지우기(&amp;C)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -395,7 +395,7 @@ Ctrl+Shift+Z: redo
 E: eraser
 Ctrl+T: train
 Ctrl+.: stop</source>
-        <translation>Esc: 지우기
+        <translation>Esc: 모두 지우기
 Ctrl+Z: 실행 취소
 Ctrl+Shift+Z: 다시 실행
 E: 지우개
@@ -815,7 +815,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainPanel</name>
     <message>
-        <location filename="../../digitpad/ui/train_panel.py" line="+126"/>
+        <location filename="../../digitpad/ui/train_panel.py" line="+127"/>
         <location line="+1"/>
         <source>Epochs</source>
         <translation>에포크</translation>
@@ -924,7 +924,7 @@ Ctrl+.: 중지</translation>
         <translation>가중치를 한 번 업데이트할 때의 크기입니다(튜토리얼의 rmsprop은 0.001).</translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+108"/>
         <source>Training is already running; press Stop first.</source>
         <translation>이미 훈련 중입니다. 먼저 중지를 누르세요.</translation>
     </message>
