@@ -202,9 +202,10 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(self.train_panel)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([650, 630])
+        # The pad and the chart are what an audience watches: they take the extra room.
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([720, 560])
         self.splitter = splitter
         central = QWidget()
         layout = QVBoxLayout(central)

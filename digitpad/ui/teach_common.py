@@ -100,8 +100,10 @@ class ProbabilityBars(QWidget):
                     QRectF(x, base, width, label_h), Qt.AlignmentFlag.AlignCenter, str(digit)
                 )
                 if p >= 0.01:
+                    # Twice the slot, kept inside the widget, so "100%" is never clipped.
+                    left = max(0.0, min(self.width() - 2 * width, x - width / 2))
                     painter.drawText(
-                        QRectF(x - 4, base - bar_h - value_h, width + 8, value_h),
+                        QRectF(left, base - bar_h - value_h, 2 * width, value_h),
                         Qt.AlignmentFlag.AlignCenter,
                         f"{p:.0%}",
                     )

@@ -170,7 +170,7 @@ class TeachingDock(QDockWidget):
         window = self.parentWidget()
         if not self.isVisible() and not self.isFloating() and window is not None:
             self.show()  # wide enough for the views; the window's splitter gives way
-            window.resizeDocks([self], [int(window.width() * 0.42)], Qt.Orientation.Horizontal)
+            window.resizeDocks([self], [int(window.width() * 0.36)], Qt.Orientation.Horizontal)
         self.show()
         self.raise_()
         self.tabs.setCurrentWidget(self._scrolls[key])
