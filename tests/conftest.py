@@ -50,3 +50,17 @@ def isolated_settings(tmp_path, monkeypatch):
     QSettings.setPath(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
     )
+
+
+@pytest.fixture
+def window(qtbot):
+    """The real main window with the bundled model, shown; its threads stopped after."""
+    from digitpad.ui import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.train_panel.shutdown()
+    win.teach.shutdown()

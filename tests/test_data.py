@@ -7,22 +7,10 @@ import types
 
 import numpy as np
 import pytest
+from helpers_data import write_mnist_npz
 
 from digitpad.ml.data import ENV_VAR, flatten, load_mnist, resolve_path
 from digitpad.ml.errors import DatasetError
-
-
-def _write_npz(path, **overrides):
-    arrays = {
-        "x_train": np.zeros((60000, 28, 28), np.uint8),
-        "y_train": np.zeros(60000, np.uint8),
-        "x_test": np.zeros((10000, 28, 28), np.uint8),
-        "y_test": np.zeros(10000, np.uint8),
-    }
-    arrays.update(overrides)
-    arrays = {k: v for k, v in arrays.items() if v is not None}
-    np.savez(path, **arrays)
-    return path
 
 
 @pytest.mark.mnist
@@ -50,7 +38,7 @@ def test_explicit_path_wins_over_environment(tmp_path, monkeypatch):
 
 
 def test_valid_file_loads(tmp_path):
-    path = _write_npz(tmp_path / "ok.npz", y_test=np.full(10000, 9, np.uint8))
+    path = write_mnist_npz(tmp_path / "ok.npz", y_test=np.full(10000, 9, np.uint8))
     loaded = load_mnist(path)
     assert loaded.source == str(path) and int(loaded.y_test.max()) == 9
 
@@ -66,7 +54,7 @@ def test_valid_file_loads(tmp_path):
     ],
 )
 def test_wrong_files_name_the_file_and_the_problem(tmp_path, overrides, expected):
-    path = _write_npz(tmp_path / "bad.npz", **overrides)
+    path = write_mnist_npz(tmp_path / "bad.npz", **overrides)
     with pytest.raises(DatasetError) as caught:
         load_mnist(path)
     message = str(caught.value)
@@ -85,7 +73,7 @@ def test_folder_and_garbage_and_truncated_files(tmp_path):
     garbage.write_bytes(b"this is not a zip file at all")
     with pytest.raises(DatasetError, match=r"not a readable \.npz file"):
         load_mnist(garbage)
-    good = _write_npz(tmp_path / "good.npz")
+    good = write_mnist_npz(tmp_path / "good.npz")
     truncated = tmp_path / "truncated.npz"
     truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     with pytest.raises(DatasetError, match=r"truncated\.npz"):

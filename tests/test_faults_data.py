@@ -12,21 +12,9 @@ import sys
 import numpy as np
 import pytest
 from helpers_cli import assert_one_error_line, cli_env, run_cli
+from helpers_data import write_mnist_npz
 
 from digitpad.ml.data import ENV_VAR
-
-
-def _npz(path, **overrides):
-    arrays = {
-        "x_train": np.zeros((60000, 28, 28), np.uint8),
-        "y_train": np.zeros(60000, np.uint8),
-        "x_test": np.zeros((10000, 28, 28), np.uint8),
-        "y_test": np.zeros(10000, np.uint8),
-    }
-    arrays.update(overrides)
-    np.savez_compressed(path, **{k: v for k, v in arrays.items() if v is not None})
-    return path
-
 
 BAD_FILES = {
     "missing": ("no such file", "mnist.npz"),
@@ -45,14 +33,14 @@ def bad_files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("data")
     (folder / "folder.npz").mkdir()
     (folder / "garbage.npz").write_bytes(b"not a zip\n" * 50)
-    good = _npz(folder / "good.npz").read_bytes()
+    good = write_mnist_npz(folder / "good.npz").read_bytes()
     (folder / "truncated.npz").write_bytes(good[: len(good) // 2])
-    _npz(folder / "no_x_test.npz", x_test=None)
-    _npz(folder / "shape.npz", x_train=np.zeros((100, 28, 28), np.uint8))
-    _npz(folder / "dtype.npz", x_train=np.zeros((60000, 28, 28), np.float32))
+    write_mnist_npz(folder / "no_x_test.npz", x_test=None)
+    write_mnist_npz(folder / "shape.npz", x_train=np.zeros((100, 28, 28), np.uint8))
+    write_mnist_npz(folder / "dtype.npz", x_train=np.zeros((60000, 28, 28), np.float32))
     labels = np.zeros(10000, np.uint8)
     labels[-1] = 10
-    _npz(folder / "labels.npz", y_test=labels)
+    write_mnist_npz(folder / "labels.npz", y_test=labels)
     return {name: folder / f"{name}.npz" for name in BAD_FILES}
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers_data import write_mnist_npz
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -146,16 +147,6 @@ def test_a_good_model_after_bad_ones_still_opens(qtbot, window, bad_models, tmp_
 
 
 # -- dataset -------------------------------------------------------------------------
-def _npz(path, **overrides):
-    arrays = {
-        "x_train": np.zeros((60000, 28, 28), np.uint8),
-        "y_train": np.zeros(60000, np.uint8),
-        "x_test": np.zeros((10000, 28, 28), np.uint8),
-        "y_test": np.zeros(10000, np.uint8),
-    }
-    arrays.update(overrides)
-    np.savez(path, **{k: v for k, v in arrays.items() if v is not None})
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -165,12 +156,12 @@ def bad_datasets(tmp_path_factory) -> dict[str, Path]:
     out["folder"].mkdir()
     out["garbage"] = folder / "garbage.npz"
     out["garbage"].write_bytes(os.urandom(4096))
-    full = _npz(folder / "full.npz")
+    full = write_mnist_npz(folder / "full.npz")
     out["truncated"] = folder / "truncated.npz"
     out["truncated"].write_bytes(full.read_bytes()[:100_000])
-    out["no_x_test"] = _npz(folder / "no_x_test.npz", x_test=None)
-    out["shape"] = _npz(folder / "shape.npz", x_train=np.zeros((100, 28, 28), np.uint8))
-    out["labels"] = _npz(folder / "labels.npz", y_test=np.full(10000, 10, np.uint8))
+    out["no_x_test"] = write_mnist_npz(folder / "no_x_test.npz", x_test=None)
+    out["shape"] = write_mnist_npz(folder / "shape.npz", x_train=np.zeros((100, 28, 28), np.uint8))
+    out["labels"] = write_mnist_npz(folder / "labels.npz", y_test=np.full(10000, 10, np.uint8))
     return out
 
 

@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
 from digitpad.ml.user_digits import UserDigits
-from digitpad.ui import MainWindow, export
+from digitpad.ui import export
 from digitpad.ui.evaluation_view import EvaluationView
 from digitpad.ui.network_view import NetworkView
 from digitpad.ui.preprocess_lesson import PreprocessLesson
@@ -21,17 +21,6 @@ from digitpad.ui.testing import draw_strokes, seven
 from digitpad.ui.user_digits_view import UserDigitsView
 
 TRAIN_TIMEOUT = 180_000
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.train_panel.shutdown()
-    win.teach.shutdown()
 
 
 def draw_seven(window) -> None:

@@ -12,15 +12,6 @@ from digitpad.ui.settings import Settings
 from digitpad.ui.testing import drag, draw_strokes, seven
 
 
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
 def draw(qtbot, win, strokes):
     with qtbot.waitSignal(win.predictionChanged, timeout=5000) as blocker:
         draw_strokes(win.canvas, strokes)

@@ -12,21 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digitpad.ui import MainWindow
 from digitpad.ui.testing import draw_strokes, seven
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN_TIMEOUT = 120_000
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.train_panel.shutdown()
 
 
 @pytest.mark.mnist
