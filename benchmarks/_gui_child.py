@@ -35,7 +35,7 @@ def rss() -> dict:
 
 
 # -- Qt plumbing ---------------------------------------------------------------------------
-from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QPointF, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, QEventLoop, QPointF, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QMouseEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -44,9 +44,14 @@ def mouse(widget, kind, x: float, y: float) -> None:
     """A real QMouseEvent with the left button held (QTest.mouseMove cannot hold it)."""
     local = QPointF(x, y)
     glob = QPointF(widget.mapToGlobal(local.toPoint()))
-    buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else Qt.MouseButton.LeftButton
-    event = QMouseEvent(kind, local, glob, Qt.MouseButton.LeftButton, buttons,
-                        Qt.KeyboardModifier.NoModifier)
+    buttons = (
+        Qt.MouseButton.NoButton
+        if kind == QEvent.Type.MouseButtonRelease
+        else Qt.MouseButton.LeftButton
+    )
+    event = QMouseEvent(
+        kind, local, glob, Qt.MouseButton.LeftButton, buttons, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(widget, event)
 
 
@@ -86,14 +91,17 @@ class SignalWaiter:
         self.values.append(value)
 
     def wait_new(self, count_before: int, timeout: float = 5.0) -> float | None:
-        """Spin the event loop until a new non-None prediction arrives."""
+        """Run the event loop (blocking, not spinning) until a new prediction arrives."""
         app = QApplication.instance()
+        self._wake = getattr(self, "_wake", None) or QTimer()
+        self._wake.setInterval(50)  # so the timeout is noticed even with no events
+        self._wake.start()
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             for i in range(count_before, len(self.values)):
                 if self.values[i] is not None:
                     return self.times[i]
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         return None
 
 
@@ -119,7 +127,7 @@ def draw_stroke(window, waiter, points):
 
 # -- modes -----------------------------------------------------------------------------------
 def mode_startup() -> dict:
-    app, window = make_window()
+    _app, window = make_window()
     waiter = SignalWaiter(window)
     shown = time.perf_counter()
     got = draw_stroke(window, waiter, pad_points(window.canvas, 20))
@@ -134,7 +142,7 @@ def mode_startup() -> dict:
     }
 
 
-def mode_predict(n: int) -> dict:
+def mode_predict(n: int) -> dict:  # noqa: PLR0915 - one measurement script, read top-down
     import numpy as np
 
     app, window = make_window()
@@ -202,9 +210,17 @@ def mode_predict(n: int) -> dict:
     return {
         "predict_delay_ms": timer.interval() if timer is not None else None,
         "canvas_px": list(canvas.image_array().shape),
-        "e2e": e2e, "sync_fraction": sync_count / max(1, n), "missed": n - len(e2e),
-        "grab": grab, "prep": prep, "infer": infer, "compute": compute,
-        "keras_predict": kp, "keras_call": kc, "numpy_forward": npf, "max_abs_diff": agree,
+        "e2e": e2e,
+        "sync_fraction": sync_count / max(1, n),
+        "missed": n - len(e2e),
+        "grab": grab,
+        "prep": prep,
+        "infer": infer,
+        "compute": compute,
+        "keras_predict": kp,
+        "keras_call": kc,
+        "numpy_forward": npf,
+        "max_abs_diff": agree,
     }
 
 
@@ -215,7 +231,7 @@ def _train_window(epochs: int, responsive: bool):
     epoch_times: list[tuple[int, float, dict]] = []
     finished: list[dict] = []
     panel.epochEnded.connect(lambda e, logs: epoch_times.append((e, time.perf_counter(), logs)))
-    panel.trainingFinished.connect(lambda r: finished.append(r))
+    panel.trainingFinished.connect(finished.append)
     stages: list[tuple[float, str]] = []
     bridge_hook(panel, stages)
     draw_stroke(window, waiter, pad_points(window.canvas, 30))
@@ -243,40 +259,73 @@ def bridge_hook(panel, stages):
     panel.start_training = start_training
 
 
+def run_until(app, done: list, timeout_s: float = 900) -> None:
+    """Block in a real event loop until ``done`` is non-empty (no busy polling).
+
+    A polling loop (processEvents in a ``while``) would burn a core in the GUI thread and
+    slow the training it is measuring; the first version of this harness did exactly that.
+    """
+    loop = QEventLoop()
+    check = QTimer()
+    check.setInterval(20)
+    check.timeout.connect(lambda: loop.quit() if done else None)
+    check.start()
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    if not done:
+        loop.exec()
+    check.stop()
+
+
 def mode_train(epochs: int, responsive: bool = False) -> dict:
-    app, window, waiter, panel, epoch_times, finished, ticks, timer, stages = _train_window(
-        epochs, responsive)
+    app, window, _waiter, panel, epoch_times, finished, ticks, timer, stages = _train_window(
+        epochs, responsive
+    )
     canvas = window.canvas
-    draw_lat: list[tuple[float, float]] = []  # (time since click, latency)
+    draw_lat: list[tuple[float, float]] = []  # (time since click, latency or nan)
     pts = pad_points(canvas, 400)
+    pending: list[float] = []  # send time of the move still waiting for its prediction
     mem0 = rss()
-    if timer:
-        timer.start()
-    click = time.perf_counter()
-    panel.start_training(epochs=epochs, batch_size=128)
-    next_draw, k = click + 0.25, 0
+
+    def on_prediction(value):
+        if pending and value is not None:
+            t = pending.pop()
+            draw_lat.append((t - click, time.perf_counter() - t))
+
+    k = [0]
+
+    def move():
+        if pending:  # the previous move never got a prediction
+            draw_lat.append((pending.pop() - click, math.nan))
+        k[0] = (k[0] + 1) % len(pts)
+        pending.append(time.perf_counter())
+        mouse(canvas, QEvent.Type.MouseMove, *pts[k[0]])
+
+    mover = QTimer()
+    mover.setInterval(250)
+    mover.timeout.connect(move)
     if responsive:
+        window.predictionChanged.connect(on_prediction)
         mouse(canvas, QEvent.Type.MouseButtonPress, *pts[0])
-    while not finished and time.perf_counter() - click < 900:
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-        if responsive and time.perf_counter() >= next_draw:
-            k = (k + 1) % len(pts)
-            before = len(waiter.values)
-            t = time.perf_counter()
-            mouse(canvas, QEvent.Type.MouseMove, *pts[k])
-            got = waiter.wait_new(before, timeout=2)
-            draw_lat.append((t - click, (got - t) if got else math.nan))
-            next_draw = time.perf_counter() + 0.25
+        timer.start()
+        mover.start()
+    click = time.perf_counter()
+    gui_cpu0, cpu0 = time.thread_time(), time.process_time()
+    panel.start_training(epochs=epochs, batch_size=128)
+    run_until(app, finished)
     end = time.perf_counter()
-    if responsive:
-        mouse(canvas, QEvent.Type.MouseButtonRelease, *pts[k])
+    gui_cpu, cpu = time.thread_time() - gui_cpu0, time.process_time() - cpu0
+    mover.stop()
     if timer:
         timer.stop()
+    if responsive:
+        mouse(canvas, QEvent.Type.MouseButtonRelease, *pts[k[0]])
     app.processEvents()
     result = finished[0] if finished else {}
     out = {
         "click": click,
         "end_s": end - click,
+        "gui_thread_cpu_s": gui_cpu,  # CPU the GUI thread itself used during the click
+        "process_cpu_s": cpu,
         "epochs": [(e, t - click, logs.get("seconds")) for e, t, logs in epoch_times],
         "stages": [(name, t - click) for t, name in stages],
         "test_acc": result.get("test_acc"),
@@ -308,8 +357,7 @@ def mode_memory(epochs: int, runs: int) -> dict:
         finished: list[dict] = []
         conn = panel.trainingFinished.connect(lambda r, f=finished: f.append(r))
         panel.start_training(epochs=epochs, batch_size=128)
-        while not finished:
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        run_until(app, finished)
         panel.trainingFinished.disconnect(conn)
         for _ in range(20):
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)

@@ -3,6 +3,7 @@
 Kept only so benchmarks/run.py can show, in the same run, that the current to_mnist
 gives the same numbers faster. Not used by the application.
 """
+
 from __future__ import annotations
 
 import numpy as np

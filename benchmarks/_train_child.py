@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import time
+from itertools import pairwise
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -52,7 +53,7 @@ class EpochClock:
         return _Clock()
 
     def epochs(self) -> list[float]:
-        return [b - a for a, b in zip(self.marks, self.marks[1:])]
+        return [b - a for a, b in pairwise(self.marks)]
 
 
 def main() -> None:
@@ -83,12 +84,15 @@ def main() -> None:
                 layers.Dense(10, activation="softmax"),
             ]
         )
-        model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy",
-                      metrics=["accuracy"], jit_compile=knobs.get("jit", "auto"))
+        model.compile(
+            optimizer="rmsprop",
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+            jit_compile=knobs.get("jit", "auto"),
+        )
         start = time.perf_counter()
         cpu = time.process_time()
-        model.fit(x, y, epochs=epochs, batch_size=128, verbose=0,
-                  callbacks=[clock.callback(keras)])
+        model.fit(x, y, epochs=epochs, batch_size=128, verbose=0, callbacks=[clock.callback(keras)])
     else:
         from digitpad.ml import training
         from digitpad.ml.model import build_model
@@ -101,11 +105,16 @@ def main() -> None:
         data = training.TrainData(x, y)
         fit = model.fit
         if knobs.get("tfdata"):  # prototype: feed a tf.data pipeline instead of numpy
+
             def fit(x, y, batch_size=None, **kw):
-                ds = (tf.data.Dataset.from_tensor_slices((x, y))
-                      .shuffle(len(x), reshuffle_each_iteration=True)
-                      .batch(batch_size).prefetch(tf.data.AUTOTUNE))
+                ds = (
+                    tf.data.Dataset.from_tensor_slices((x, y))
+                    .shuffle(len(x), reshuffle_each_iteration=True)
+                    .batch(batch_size)
+                    .prefetch(tf.data.AUTOTUNE)
+                )
                 return type(model).fit(model, ds, **kw)
+
         callbacks_seen = []
 
         def fit_with_clock(*a, callbacks=(), **kw):
@@ -116,21 +125,32 @@ def main() -> None:
         on_batch = None if knobs.get("no_on_batch") else (lambda s, n, logs: None)
         start = time.perf_counter()
         cpu = time.process_time()
-        training.train(model, data, recipe, on_batch=on_batch, on_epoch=lambda e, l: None,
-                       evaluate=False, batch_every=knobs.get("batch_every", 1))
+        training.train(
+            model,
+            data,
+            recipe,
+            on_batch=on_batch,
+            on_epoch=lambda e, logs: None,
+            evaluate=False,
+            batch_every=knobs.get("batch_every", 1),
+        )
     fit_seconds = time.perf_counter() - start
     cpu_end = time.process_time()
     acc = float(model.evaluate(x[:10000], y[:10000], verbose=0)[1])
-    print(json.dumps({
-        "variant": name,
-        "epoch_seconds": clock.epochs(),
-        "fit_seconds": fit_seconds,
-        "cpu_seconds": cpu_end - cpu,
-        "train_acc_check": acc,
-        "intra": tf.config.threading.get_intra_op_parallelism_threads(),
-        "inter": tf.config.threading.get_inter_op_parallelism_threads(),
-        "load1": os.getloadavg()[0],
-    }))
+    print(
+        json.dumps(
+            {
+                "variant": name,
+                "epoch_seconds": clock.epochs(),
+                "fit_seconds": fit_seconds,
+                "cpu_seconds": cpu_end - cpu,
+                "train_acc_check": acc,
+                "intra": tf.config.threading.get_intra_op_parallelism_threads(),
+                "inter": tf.config.threading.get_inter_op_parallelism_threads(),
+                "load1": os.getloadavg()[0],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -81,15 +82,23 @@ def machine() -> str:
             cpu = line.split(":", 1)[1].strip()
             break
     versions = subprocess.run(
-        [PY, "-c", "import tensorflow as tf, PySide6, numpy; "
-         "print(tf.__version__, PySide6.__version__, numpy.__version__)"],
-        capture_output=True, text=True, env=child_env(),
+        [
+            PY,
+            "-c",
+            "import tensorflow as tf, PySide6, numpy; "
+            "print(tf.__version__, PySide6.__version__, numpy.__version__)",
+        ],
+        capture_output=True,
+        text=True,
+        env=child_env(),
     ).stdout.split()
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                              capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         head, dirty = "?", ""
     tf_v, qt_v, np_v = (versions + ["?"] * 3)[:3]
@@ -103,7 +112,7 @@ def machine() -> str:
 
 # -- 3. training speed: knob sweep (ML only) ---------------------------------------------
 def section_train_variants(args) -> str:
-    from _train_child import VARIANTS  # noqa: PLC0415 - sibling script
+    from _train_child import VARIANTS
 
     names = args.variants.split(",") if args.variants else list(VARIANTS)
     if "bare" not in names:
@@ -114,9 +123,12 @@ def section_train_variants(args) -> str:
         for name in order:
             res = run_json([str(HERE / "_train_child.py"), name, str(args.epochs)])
             results[name].append(res)
-            print(f"  [{round_ + 1}/{args.runs}] {name}: "
-                  f"{[round(s, 2) for s in res['epoch_seconds']]} load {res['load1']:.2f}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  [{round_ + 1}/{args.runs}] {name}: "
+                f"{[round(s, 2) for s in res['epoch_seconds']]} load {res['load1']:.2f}",
+                file=sys.stderr,
+                flush=True,
+            )
     bare_steady = med([med(r["epoch_seconds"][1:]) for r in results["bare"]])
     rows = []
     for name in names:
@@ -125,15 +137,32 @@ def section_train_variants(args) -> str:
         steady = med([med(r["epoch_seconds"][1:]) for r in runs])
         fit = med([r["fit_seconds"] for r in runs])
         cpu = med([r["cpu_seconds"] for r in runs])
-        rows.append([
-            f"`{name}`", f"{first:.2f}", f"{steady:.2f}", f"**{steady / bare_steady:.2f}**",
-            f"{fit:.2f}", f"{cpu:.1f}", f"{med([r['train_acc_check'] for r in runs]):.4f}",
-        ])
+        rows.append(
+            [
+                f"`{name}`",
+                f"{first:.2f}",
+                f"{steady:.2f}",
+                f"**{steady / bare_steady:.2f}**",
+                f"{fit:.2f}",
+                f"{cpu:.1f}",
+                f"{med([r['train_acc_check'] for r in runs]):.4f}",
+            ]
+        )
     return (
         f"### Training knobs ({args.epochs} epochs, full MNIST, batch 128, "
         f"{args.runs} alternating runs per variant, fresh process each)\n\n"
-        + table(["variant", "epoch 1 s (tracing)", "epochs 2+ s (median)",
-                 "vs bare", "whole fit s", "fit CPU s", "train acc (first 10k)"], rows)
+        + table(
+            [
+                "variant",
+                "epoch 1 s (tracing)",
+                "epochs 2+ s (median)",
+                "vs bare",
+                "whole fit s",
+                "fit CPU s",
+                "train acc (first 10k)",
+            ],
+            rows,
+        )
     )
 
 
@@ -141,8 +170,14 @@ def section_train_variants(args) -> str:
 def timed_child(args: list[str], ready: str) -> tuple[float, dict]:
     """Wall time from Popen to the child's ``ready`` line, and the child's JSON."""
     start = time.perf_counter()
-    proc = subprocess.Popen([PY, *args], cwd=ROOT, env=child_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [PY, *args],
+        cwd=ROOT,
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     elapsed, payload = math.nan, {}
     for line in proc.stdout:
         if line.startswith(ready) and math.isnan(elapsed):
@@ -164,17 +199,29 @@ def section_startup(args) -> str:
             (app if kind == "app" else tf).append(elapsed)
             if kind == "app":
                 payloads.append(payload)
-        print(f"  [{i + 1}/{args.runs}] app {app[-1]:.2f} s, import tf {tf[-1]:.2f} s",
-              file=sys.stderr, flush=True)
+        print(
+            f"  [{i + 1}/{args.runs}] app {app[-1]:.2f} s, import tf {tf[-1]:.2f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     ratio = med(app) / med(tf)
     tf_loaded = any(p.get("tf_loaded") for p in payloads)
     rows = [
-        ["process start -> window shown, stroke drawn, first prediction",
-         f"{med(app):.2f}", f"{min(app):.2f}–{max(app):.2f}"],
-        ["  of which in-process (first line of script -> prediction)",
-         f"{med([p['ready_s'] for p in payloads]):.2f}", ""],
-        ["  of which in-process to window shown",
-         f"{med([p['shown_s'] for p in payloads]):.2f}", ""],
+        [
+            "process start -> window shown, stroke drawn, first prediction",
+            f"{med(app):.2f}",
+            f"{min(app):.2f}–{max(app):.2f}",
+        ],
+        [
+            "  of which in-process (first line of script -> prediction)",
+            f"{med([p['ready_s'] for p in payloads]):.2f}",
+            "",
+        ],
+        [
+            "  of which in-process to window shown",
+            f"{med([p['shown_s'] for p in payloads]):.2f}",
+            "",
+        ],
         ['`python -c "import tensorflow"`', f"{med(tf):.2f}", f"{min(tf):.2f}–{max(tf):.2f}"],
     ]
     return (
@@ -210,19 +257,32 @@ def section_predict(args) -> str:
         ("keras_predict", "`model.predict(x)` (Keras)"),
     ]:
         values = pooled(key)
-        rows.append([label, f"{med(values) * 1e3:.3f}", f"{pct(values, 99) * 1e3:.3f}",
-                     f"{max(values) * 1e3:.3f}", len(values)])
+        rows.append(
+            [
+                label,
+                f"{med(values) * 1e3:.3f}",
+                f"{pct(values, 99) * 1e3:.3f}",
+                f"{max(values) * 1e3:.3f}",
+                len(values),
+            ]
+        )
     e2e = pooled("e2e")
     kp = med(pooled("keras_predict"))
     sync = med([r["sync_fraction"] for r in runs])
     speedup_e2e = kp / med(e2e)
     speedup_compute = kp / med(pooled("compute"))
-    prep_infer = [a + b for r in runs for a, b in zip(r["prep"], r["infer"])]
+    prep_infer = [a + b for r in runs for a, b in zip(r["prep"], r["infer"], strict=True)]
     speedup_prep = kp / med(prep_infer)
     delay = runs[0].get("predict_delay_ms")
-    throttle = (f" (the window coalesces moves with a {delay} ms single-shot QTimer, "
-                "`PREDICT_DELAY_MS` in `digitpad/ui/main_window.py`, so end to end "
-                "includes that wait; compute is the work itself)") if delay else ""
+    throttle = (
+        (
+            f" (the window coalesces moves with a {delay} ms single-shot QTimer, "
+            "`PREDICT_DELAY_MS` in `digitpad/ui/main_window.py`, so end to end "
+            "includes that wait; compute is the work itself)"
+        )
+        if delay
+        else ""
+    )
     ok = med(e2e) <= 0.002 and pct(e2e, 99) <= 0.008 and speedup_e2e >= 50
     return (
         f"### 2. Live prediction ({args.runs} processes × {n} move events, canvas "
@@ -243,12 +303,12 @@ def section_predict(args) -> str:
 
 def section_preprocess(args) -> str:
     """to_mnist on large canvases: current vs the pre-optimisation reference."""
-    import numpy as np  # noqa: PLC0415
-    from PIL import Image  # noqa: PLC0415
+    import _preprocess_reference as reference
+    import numpy as np
+    from PIL import Image
 
-    import _preprocess_reference as reference  # noqa: PLC0415
-    from digitpad.ml import preprocess  # noqa: PLC0415
-    from digitpad.ml.data import load_mnist  # noqa: PLC0415
+    from digitpad.ml import preprocess
+    from digitpad.ml.data import load_mnist
 
     digits = load_mnist().x_test
     worst = 0.0
@@ -280,13 +340,18 @@ def section_preprocess(args) -> str:
                     t = time.perf_counter()
                     fn(image)
                     times[name].append(time.perf_counter() - t)
-        rows.append([f"{side}×{side}", ms(times["ref"]), ms(times["new"]),
-                     f"{med(times['ref']) / med(times['new']):.1f}×",
-                     f"{pct(times['new'], 99) * 1e3:.3f}"])
+        rows.append(
+            [
+                f"{side}×{side}",
+                ms(times["ref"]),
+                ms(times["new"]),
+                f"{med(times['ref']) / med(times['new']):.1f}×",
+                f"{pct(times['new'], 99) * 1e3:.3f}",
+            ]
+        )
     return (
         "### 2b. `to_mnist` on large canvases (uint8 fast path)\n\n"
-        + table(["canvas px", "before median ms", "now median ms", "speed-up", "now p99 ms"],
-                rows)
+        + table(["canvas px", "before median ms", "now median ms", "speed-up", "now p99 ms"], rows)
         + f"\n\nMax |difference| before vs now on 1000 MNIST test digits enlarged 10× "
         f"(uint8 white-on-black, inverted, float): **{worst:.1e}** (allowed 1e-3). "
         "336 px is the canvas' default side; 1344 px is a maximised window at device pixel "
@@ -308,16 +373,19 @@ def section_train(args) -> str:
             else:
                 r = run_json([str(HERE / "_train_child.py"), "bare", str(args.epochs)])
             arms[kind].append(r)
-        print(f"  [{i + 1}/{args.runs}] app epochs end at "
-              f"{[round(e[1], 2) for e in arms['app'][-1]['epochs']]}, bare epochs "
-              f"{[round(s, 2) for s in arms['bare'][-1]['epoch_seconds']]}",
-              file=sys.stderr, flush=True)
+        print(
+            f"  [{i + 1}/{args.runs}] app epochs end at "
+            f"{[round(e[1], 2) for e in arms['app'][-1]['epochs']]}, bare epochs "
+            f"{[round(s, 2) for s in arms['bare'][-1]['epoch_seconds']]}",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def steady(r):
         if "epoch_seconds" in r:  # bare script: its own epoch clock
             return med(r["epoch_seconds"][1:])
         t = [e[1] for e in r["epochs"]]  # app: epochEnded arrivals in the GUI thread
-        return med([y - x for x, y in zip(t, t[1:])])
+        return med([y - x for x, y in pairwise(t)])
 
     def first(r):
         return r["epoch_seconds"][0] if "epoch_seconds" in r else r["epochs"][0][2]
@@ -334,17 +402,33 @@ def section_train(args) -> str:
         s2 = med([steady(r) for r in runs])
         f1 = med([first(r) for r in runs])
         click = med([r["epochs"][0][1] for r in runs]) if kind != "bare" else None
-        rows.append([
-            labels[kind], f"{s2:.2f}", f"**{s2 / bare_steady:.2f}**", f"{f1:.2f}",
-            f"{f1 / bare_first:.2f}", f"{click:.2f}" if click else "",
-            f"{med([r['test_acc'] for r in runs]):.4f}" if kind != "bare" else "",
-        ])
+        rows.append(
+            [
+                labels[kind],
+                f"{s2:.2f}",
+                f"**{s2 / bare_steady:.2f}**",
+                f"{f1:.2f}",
+                f"{f1 / bare_first:.2f}",
+                f"{click:.2f}" if click else "",
+                f"{med([r['test_acc'] for r in runs]):.4f}" if kind != "bare" else "",
+            ]
+        )
     ratio = med([steady(r) for r in arms["app"]]) / bare_steady
     return (
         f"### 3. Training speed: Train click vs bare `model.fit` ({args.epochs} epochs, "
         f"full MNIST, batch 128, {args.runs} alternating runs each)\n\n"
-        + table(["", "epochs 2+ s (median)", "vs bare", "epoch 1 s (tracing)", "vs bare",
-                 "click -> epoch 1 ended s", "test_acc"], rows)
+        + table(
+            [
+                "",
+                "epochs 2+ s (median)",
+                "vs bare",
+                "epoch 1 s (tracing)",
+                "vs bare",
+                "click -> epoch 1 ended s",
+                "test_acc",
+            ],
+            rows,
+        )
         + "\n\nApp epochs 2+ are intervals between `epochEnded` arrivals in the GUI thread "
         "(nothing else running in the window); epoch 1 is the worker's own clock "
         "(`logs['seconds']`); click -> epoch 1 adds reading MNIST, importing TensorFlow and "
@@ -364,7 +448,7 @@ def section_responsive(args) -> str:
 
     def phase_gaps(r, lo, hi):
         t = [x for x in r["ticks"] if lo <= x <= hi]
-        return [b - a for a, b in zip(t, t[1:])]
+        return [b - a for a, b in pairwise(t)]
 
     rows = []
     for r_index, r in enumerate(runs):
@@ -385,12 +469,19 @@ def section_responsive(args) -> str:
             g = phase_gaps(r, lo, hi)
             if len(g) < 2:
                 continue
-            rows.append([f"run {r_index + 1}: {label}", f"{hi - lo:.1f}",
-                         f"{med(g) * 1e3:.1f}", f"{pct(g, 99) * 1e3:.1f}",
-                         f"{max(g) * 1e3:.1f}", len(g)])
+            rows.append(
+                [
+                    f"run {r_index + 1}: {label}",
+                    f"{hi - lo:.1f}",
+                    f"{med(g) * 1e3:.1f}",
+                    f"{pct(g, 99) * 1e3:.1f}",
+                    f"{max(g) * 1e3:.1f}",
+                    len(g),
+                ]
+            )
     all_gaps = [g for r in runs for g in phase_gaps(r, 0, r["end_s"])]
-    draw = [lat for r in runs for _, lat in r["draw"] if lat == lat]
-    missed = sum(1 for r in runs for _, lat in r["draw"] if lat != lat)
+    draw = [lat for r in runs for _, lat in r["draw"] if not math.isnan(lat)]
+    missed = sum(1 for r in runs for _, lat in r["draw"] if math.isnan(lat))
     ok = pct(all_gaps, 99) <= 0.050 and max(all_gaps) <= 0.200
     return (
         f"### 4. Responsiveness during a Train click ({args.epochs} epochs + evaluation, "
@@ -408,11 +499,23 @@ def section_responsive(args) -> str:
 # -- 5. memory ------------------------------------------------------------------------------
 def section_memory(args) -> str:
     r = run_json([str(HERE / "_gui_child.py"), "memory", str(args.mem_epochs), "3"])
-    rows = [["idle: window open, bundled model, one digit drawn",
-             f"{r['idle']['VmRSS']:.0f}", f"{r['idle']['VmHWM']:.0f}", ""]]
+    rows = [
+        [
+            "idle: window open, bundled model, one digit drawn",
+            f"{r['idle']['VmRSS']:.0f}",
+            f"{r['idle']['VmHWM']:.0f}",
+            "",
+        ]
+    ]
     for i, a in enumerate(r["after"]):
-        rows.append([f"after training {i + 1}", f"{a['VmRSS']:.0f}", f"{a['VmHWM']:.0f}",
-                     f"{a['test_acc']:.4f}" if a.get("test_acc") else ""])
+        rows.append(
+            [
+                f"after training {i + 1}",
+                f"{a['VmRSS']:.0f}",
+                f"{a['VmHWM']:.0f}",
+                f"{a['test_acc']:.4f}" if a.get("test_acc") else "",
+            ]
+        )
     growth = r["after"][2]["VmRSS"] - r["after"][1]["VmRSS"]
     return (
         f"### 5. Memory (one process, three consecutive Train clicks of {args.mem_epochs} "
@@ -425,10 +528,14 @@ def section_memory(args) -> str:
 
 # -- main ------------------------------------------------------------------------------
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--section", default="all",
-                        help="comma-separated: " + ", ".join(SECTIONS) + " (default all)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--section",
+        default="all",
+        help="comma-separated: " + ", ".join(SECTIONS) + " (default all)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="alternating runs per measurement")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--moves", type=int, default=300, help="predict: move events per run")
@@ -442,8 +549,11 @@ def main() -> None:
         fn = globals()["section_" + name.replace("-", "_")]
         started = time.perf_counter()
         text = fn(args)
-        print(text + f"\n\n_({name}: {time.perf_counter() - started:.0f} s, "
-              f"{load_snapshot()} at end)_\n", flush=True)
+        print(
+            text + f"\n\n_({name}: {time.perf_counter() - started:.0f} s, "
+            f"{load_snapshot()} at end)_\n",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -97,7 +97,20 @@ def test_stop_mid_epoch_twice_and_train_refused_while_running(qtbot, window):
     _assert_probabilities(window)
 
 
-def test_stop_during_evaluation(qtbot, window):
+def test_stop_during_evaluation(qtbot, window, monkeypatch):
+    # The test set is read in ~1 s; slow each test batch a little so Stop surely lands
+    # inside the evaluation on a loaded machine (the cancel check itself is unchanged).
+    import time
+
+    from digitpad.ml.callbacks import ProgressCallback
+
+    original = ProgressCallback.on_test_batch_end
+
+    def slow_test_batch(self, batch, logs=None):
+        time.sleep(0.02)
+        original(self, batch, logs)
+
+    monkeypatch.setattr(ProgressCallback, "on_test_batch_end", slow_test_batch)
     panel = window.train_panel
     with qtbot.waitSignal(panel.epochEnded, timeout=TIMEOUT):
         assert panel.start_training(epochs=1, batch_size=128, train_limit=2000)
