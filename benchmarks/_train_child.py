@@ -26,6 +26,7 @@ VARIANTS = {
     "app_be16": {"path": "app", "batch_every": 16},  # -> steps_per_execution=16
     "app_be32": {"path": "app", "batch_every": 32},  # -> steps_per_execution=32
     "app_jit": {"path": "app", "jit": True},
+    "app_be16_jit": {"path": "app", "batch_every": 16, "jit": True},
     "app_intra1": {"path": "app", "intra": 1, "inter": 1},
     "app_intra2": {"path": "app", "intra": 2, "inter": 1},
     "app_nobatch": {"path": "app", "no_on_batch": True},
