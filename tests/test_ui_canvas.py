@@ -13,9 +13,13 @@ from digitpad.ui.testing import drag, draw_strokes, seven
 
 
 def draw(qtbot, win, strokes):
-    with qtbot.waitSignal(win.predictionChanged, timeout=5000) as blocker:
-        draw_strokes(win.canvas, strokes)
-    return blocker.args[0]
+    """Draw, then wait for the reading of the finished drawing (not a partial one)."""
+    seen = []
+    win.predictionChanged.connect(seen.append)
+    draw_strokes(win.canvas, strokes)
+    qtbot.waitUntil(lambda: bool(seen) and not win.prediction_pending(), timeout=5000)
+    win.predictionChanged.disconnect(seen.append)
+    return seen[-1]
 
 
 def test_opens_with_bundled_model_and_empty_prediction(window):

@@ -118,6 +118,33 @@ def test_window_opens_without_tensorflow():
     assert proc.stdout.split() == ["False", "False"]
 
 
+def test_keras_loads_in_the_background_once_the_pad_is_idle(tmp_path):
+    """Not on the way to the window, but ready before the first Train click."""
+    proc = _run_script(
+        f"""
+        import sys
+        from PySide6.QtCore import QSettings, QTimer
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})
+        from digitpad.ui.app import application
+        app = application()
+        from digitpad.ui import MainWindow
+        window = MainWindow()
+        window.show()
+        app.processEvents()
+        print("keras" in sys.modules)
+        def check():
+            if "keras" in sys.modules and not window.preloader.is_running():
+                print("loaded"); window.close()
+        timer = QTimer(); timer.timeout.connect(check); timer.start(200)
+        QTimer.singleShot(60000, window.close)
+        app.exec()
+        """
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "loaded"]
+
+
 @pytest.mark.mnist
 @pytest.mark.slow
 def test_closing_mid_training_exits_cleanly(mnist, tmp_path):

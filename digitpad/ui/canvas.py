@@ -108,10 +108,12 @@ class Canvas(QWidget):
 
     def image_array(self) -> np.ndarray:
         """The drawing as H x W uint8, white ink on black (what ``to_mnist`` expects)."""
-        grey = self._image.convertToFormat(QImage.Format.Format_Grayscale8)
-        height, width, stride = grey.height(), grey.width(), grey.bytesPerLine()
-        buffer = np.frombuffer(grey.constBits(), np.uint8, count=height * stride)
-        return buffer.reshape(height, stride)[:, :width].copy()
+        # Ink is pure grey (white pen, black eraser), so one channel of the RGB32 pixels
+        # is the grey value: no whole-image conversion on every mouse move.
+        image = self._image
+        height, width, stride = image.height(), image.width(), image.bytesPerLine()
+        buffer = np.frombuffer(image.constBits(), np.uint8, count=height * stride)
+        return buffer.reshape(height, stride // 4, 4)[:, :width, 0].copy()
 
     # -- geometry --------------------------------------------------------------------
     def sizeHint(self) -> QSize:

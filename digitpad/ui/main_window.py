@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +38,7 @@ from digitpad.ui.model_input_view import ModelInputView
 from digitpad.ui.probability_chart import ProbabilityChart
 from digitpad.ui.settings import Settings
 from digitpad.ui.teach_wiring import TeachWiring
+from digitpad.ui.tf_preload import TensorFlowPreloader
 from digitpad.ui.train_panel import MAX_BATCH, MAX_EPOCHS, TrainPanel
 from digitpad.ui.training_worker import load_cached_mnist
 
@@ -72,6 +73,8 @@ class MainWindow(QMainWindow):
         self._predict_timer = QTimer(self)
         self._predict_timer.setSingleShot(True)
         self._predict_timer.setInterval(PREDICT_DELAY_MS)
+        self._since_prediction = QElapsedTimer()
+        self.preloader = TensorFlowPreloader(self)
         self._build_actions()
         self._build_layout()
         self.teach = TeachWiring(self)  # Teach dock, presenter mode, export, bundled models
@@ -80,15 +83,21 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_settings()
         self._load_initial_model(model_path)
+        self.preloader.poke()  # Keras loads in the background once the pad is idle
 
     # -- public API ------------------------------------------------------------------
     def current_probabilities(self) -> np.ndarray | None:
         return None if self._probabilities is None else self._probabilities.copy()
 
+    def prediction_pending(self) -> bool:
+        """True while recent strokes wait (at most one frame) to be read."""
+        return self._predict_timer.isActive()
+
     @Slot()
     def refresh_prediction(self) -> None:
         """Predict now (the canvas normally schedules this itself)."""
         self._predict_timer.stop()
+        self._since_prediction.start()
         drawing = self.canvas.image_array()
         image, probabilities = self.models.read(drawing)
         self.teach.dock.set_drawing(drawing, image)
@@ -297,6 +306,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         """Every signal-slot connection of the window, in one place."""
         self.canvas.drawingChanged.connect(self._schedule_prediction)
+        self.canvas.drawingChanged.connect(self.preloader.poke)
         self.canvas.undoAvailable.connect(self.undo_action.setEnabled)
         self.canvas.redoAvailable.connect(self.redo_action.setEnabled)
         self.brush.valueChanged.connect(self.canvas.set_brush_size)
@@ -314,8 +324,17 @@ class MainWindow(QMainWindow):
     # -- prediction ------------------------------------------------------------------
     @Slot()
     def _schedule_prediction(self) -> None:
-        if not self._predict_timer.isActive():
+        # Leading edge: the first move after a quiet frame is read at once; moves that
+        # follow within the frame are coalesced into one reading when the timer fires.
+        if self._predict_timer.isActive():
+            return
+        recent = self._since_prediction.isValid() and (
+            self._since_prediction.elapsed() < PREDICT_DELAY_MS
+        )
+        if recent:
             self._predict_timer.start()
+        else:
+            self.refresh_prediction()
 
     @Slot()
     def _on_model_changed(self) -> None:
@@ -488,4 +507,7 @@ class MainWindow(QMainWindow):
         self.teach.shutdown()  # leaves presenter mode first: the saved geometry is the normal one
         self._predict_timer.stop()
         self._save_settings()
+        if self.preloader.is_running():
+            self.hide()  # the window goes at once; the process ends when Keras is loaded
+            self.preloader.wait()
         super().closeEvent(event)

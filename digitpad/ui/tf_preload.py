@@ -1,0 +1,63 @@
+"""Import TensorFlow in the background while the user is not drawing.
+
+The window opens and predicts without TensorFlow (numpy does the live reading). Keras
+is needed only to train or evaluate, and importing it holds Python's lock for a few
+hundred milliseconds: done at the Train click, that freezes the window just as the
+audience watches it. So it is imported once the pad has been idle for a moment.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+
+from PySide6.QtCore import QObject, QTimer
+
+log = logging.getLogger(__name__)
+
+IDLE_MS = 1500  # no stroke for this long: the user is looking, not drawing
+ENV_SWITCH = "DIGITPAD_PRELOAD_TF"  # "0" turns it off (start-up benchmarks, tests)
+
+
+class TensorFlowPreloader(QObject):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(IDLE_MS)
+        self._timer.timeout.connect(self._start_import)
+        self._thread: threading.Thread | None = None
+
+    def enabled(self) -> bool:
+        return os.environ.get(ENV_SWITCH, "1") != "0" and "keras" not in sys.modules
+
+    def poke(self) -> None:
+        """(Re)start the idle countdown; call on start-up and on every stroke."""
+        if self._thread is None and self.enabled():
+            self._timer.start()
+
+    def _start_import(self) -> None:
+        if self._thread is not None or not self.enabled():
+            return
+        self._thread = threading.Thread(target=_import, name="tensorflow-preload", daemon=True)
+        self._thread.start()
+
+    def is_running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def wait(self, timeout: float = 60.0) -> None:
+        """Let a running import finish: one cut off by interpreter exit fails or crashes."""
+        self._timer.stop()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+
+def _import() -> None:
+    from digitpad.ml.model import import_keras
+
+    try:
+        import_keras()
+    except Exception:  # training will report the real error when it needs Keras
+        log.warning("background TensorFlow import failed", exc_info=True)
