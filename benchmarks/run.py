@@ -479,6 +479,18 @@ def section_responsive(args) -> str:
                     len(g),
                 ]
             )
+    idle = [g for r in runs for g in phase_gaps(r, -1e9, 0)]
+    if len(idle) >= 2:
+        rows.append(
+            [
+                "all runs: idle before the click (Keras loading in the background)",
+                "",
+                f"{med(idle) * 1e3:.1f}",
+                f"{pct(idle, 99) * 1e3:.1f}",
+                f"{max(idle) * 1e3:.1f}",
+                len(idle),
+            ]
+        )
     all_gaps = [g for r in runs for g in phase_gaps(r, 0, r["end_s"])]
     draw = [lat for r in runs for _, lat in r["draw"] if not math.isnan(lat)]
     missed = sum(1 for r in runs for _, lat in r["draw"] if math.isnan(lat))
