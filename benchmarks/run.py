@@ -280,8 +280,8 @@ def section_predict(args) -> str:
             "`PREDICT_DELAY_MS` in `digitpad/ui/main_window.py`, so end to end "
             "includes that wait; compute is the work itself)"
         )
-        if delay
-        else ""
+        if delay and sync < 0.5
+        else " (the chart is updated inside the mouse-move handler itself)"
     )
     ok = med(e2e) <= 0.002 and pct(e2e, 99) <= 0.008 and speedup_e2e >= 50
     return (
