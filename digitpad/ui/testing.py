@@ -2,8 +2,8 @@
 
 ``QTest.mouseMove`` cannot hold a button down, so drags are built from ``QMouseEvent``s
 and delivered with ``QApplication.sendEvent`` (as pyqtgraph's tests do).
-:func:`strokes_from_image` turns a 28x28 MNIST digit into pen strokes (a crude
-skeleton traced into polylines), so tests can re-draw real digits by hand.
+:func:`strokes_from_image` turns a 28x28 MNIST digit into pen strokes (its skeleton
+traced into polylines by :mod:`digitpad.ml.strokes`), so tests re-draw real digits by hand.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import numpy as np
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
+
+from digitpad.ml.strokes import mnist_to_strokes
 
 Point = tuple[float, float]
 
@@ -51,63 +53,9 @@ def seven() -> list[list[Point]]:
 
 
 # -- MNIST digit -> strokes ------------------------------------------------------------
-_NEIGHBOURS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
-
-
-def thin(mask: np.ndarray) -> np.ndarray:
-    """Zhang-Suen thinning: a one-pixel-wide skeleton of a boolean image."""
-    image = np.pad(mask.astype(np.uint8), 1)
-    changed = True
-    while changed:
-        changed = False
-        for step in (0, 1):
-            p = [
-                np.roll(np.roll(image, -dy, 0), -dx, 1)
-                for dy, dx in [(-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1)]
-            ]
-            neighbours = sum(p)
-            ring = [*p, p[0]]
-            transitions = sum(((ring[i] == 0) & (ring[i + 1] == 1)).astype(int) for i in range(8))
-            if step == 0:
-                a = p[0] * p[2] * p[4]
-                b = p[2] * p[4] * p[6]
-            else:
-                a = p[0] * p[2] * p[6]
-                b = p[0] * p[4] * p[6]
-            remove = (image == 1) & (neighbours >= 2) & (neighbours <= 6) & (transitions == 1)
-            remove &= (a == 0) & (b == 0)
-            if remove.any():
-                image[remove] = 0
-                changed = True
-    return image[1:-1, 1:-1].astype(bool)
-
-
 def strokes_from_image(image: np.ndarray, threshold: float = 0.35) -> list[list[Point]]:
-    """Trace a digit's skeleton into polylines in pixel-centre coordinates (x, y)."""
-    array = np.asarray(image, np.float32)
-    if array.max() > 1:
-        array = array / 255.0
-    skeleton = thin(array > threshold)
-    nodes = {(int(y), int(x)) for y, x in zip(*np.nonzero(skeleton), strict=True)}
-    edges: dict[tuple, set] = {node: set() for node in nodes}
-    for y, x in nodes:
-        for dy, dx in _NEIGHBOURS:
-            if (y + dy, x + dx) in nodes:
-                edges[(y, x)].add((y + dy, x + dx))
-    strokes: list[list[Point]] = []
-    while nodes:
-        # Prefer ends of lines (one neighbour left) so strokes run end to end.
-        start = min(nodes, key=lambda n: (len(edges[n]) != 1, n))
-        path = [start]
-        current = start
-        while edges[current]:
-            following = min(edges[current])
-            edges[current].discard(following)
-            edges[following].discard(current)
-            path.append(following)
-            current = following
-        for node in path:
-            if not edges[node]:
-                nodes.discard(node)
-        strokes.append([(x + 0.5, y + 0.5) for y, x in path])
-    return strokes
+    """A digit's skeleton traced into pen strokes, (x, y) in its own pixel grid."""
+    return [
+        [(float(x) + 0.5, float(y) + 0.5) for x, y in line]
+        for line in mnist_to_strokes(image, threshold)
+    ]
