@@ -73,7 +73,8 @@ def test_process_killed_mid_save_leaves_previous_file(tmp_path):
         f"""
         import os, numpy as np
         import digitpad.ml.user_digits as ud
-        def dying(handle, **arrays):
+        def dying(target, **arrays):
+            handle = open(target, "wb") if isinstance(target, str) else target
             handle.write(b"PK half a zip")
             handle.flush()
             os._exit(9)  # the power goes out mid-write

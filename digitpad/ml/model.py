@@ -6,11 +6,11 @@ import contextlib
 import logging
 import os
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
 from digitpad.ml import errors as E
+from digitpad.ml.atomic import atomic_path
 from digitpad.ml.errors import ModelError
 from digitpad.ml.recipe import CLASSES, INPUT_SIZE, TUTORIAL, Recipe
 from digitpad.ml.resources import resource_path
@@ -118,40 +118,15 @@ def save_model(model, path: str | os.PathLike) -> Path:
     A crash or a full disk mid-save leaves the previous file untouched.
     """
     target = check_output_path(path)
-    folder = target.parent
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".keras", dir=folder)
-    os.close(handle)
     try:
-        os.chmod(temp_name, default_file_mode())
-        model.save(temp_name)
-        with open(temp_name, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temp_name, target)
+        with atomic_path(target) as temp:
+            model.save(temp)
     except PermissionError:
-        _remove_quietly(temp_name)
         raise ModelError(f"{target}: permission denied") from None
     except OSError as exc:
-        _remove_quietly(temp_name)
         raise ModelError(f"{target}: could not save ({exc.strerror or exc})") from None
-    except BaseException:
-        _remove_quietly(temp_name)
-        raise
     log.info("model saved to %s", target)
     return target
-
-
-def default_file_mode() -> int:
-    """What a plain ``open(..., "w")`` would give: mkstemp files are private (0600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _remove_quietly(name: str) -> None:
-    try:
-        os.unlink(name)
-    except OSError:
-        pass
 
 
 def check_model_file(path: str | os.PathLike) -> Path:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from digitpad import __version__
+from digitpad.ml.atomic import atomic_path
 from digitpad.ml.data import Mnist, sha256_of
 from digitpad.ml.errors import ModelError
-from digitpad.ml.model import default_file_mode
 from digitpad.ml.recipe import Recipe
 from digitpad.ml.training import TrainResult
 
@@ -76,20 +74,11 @@ def make_card(recipe: Recipe, result: TrainResult, mnist: Mnist, preset=None, mo
 def write_card(card: dict, path: str | os.PathLike) -> Path:
     """Atomically, like the model; a failure is a :class:`ModelError` and leaves no temp file."""
     target = Path(path)
-    temp = None
     try:
-        handle, temp = tempfile.mkstemp(
-            prefix=f".{target.stem}-", suffix=".json", dir=target.parent
-        )
-        os.chmod(temp, default_file_mode())
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        with atomic_path(target) as temp, open(temp, "w", encoding="utf-8") as out:
             json.dump(card, out, indent=2)
             out.write("\n")
-        os.replace(temp, target)
     except OSError as exc:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
         raise ModelError(
             f"{target}: could not save the model card ({exc.strerror or exc})"
         ) from None

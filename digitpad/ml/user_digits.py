@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import threading
 import time
 import zipfile
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitpad.ml.atomic import atomic_path
 from digitpad.ml.errors import DigitpadError
 from digitpad.ml.preprocess import to_mnist
 from digitpad.ml.recipe import CLASSES
@@ -95,21 +95,10 @@ class UserDigits:
     def save(self) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=".my_digits-", suffix=".npz", dir=self.folder)
+            with atomic_path(self.path) as temp:
+                np.savez_compressed(temp, images=self.images, labels=self.labels)
         except OSError as exc:
-            raise UserDigitsError(f"{self.folder}: cannot write ({exc.strerror or exc})") from None
-        try:
-            with os.fdopen(handle, "wb") as out:
-                np.savez_compressed(out, images=self.images, labels=self.labels)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, self.path)
-        except OSError as exc:
-            _unlink(temp)
             raise UserDigitsError(f"{self.path}: could not save ({exc.strerror or exc})") from None
-        except BaseException:
-            _unlink(temp)
-            raise
 
     # -- editing ------------------------------------------------------------------------
     def add(self, drawing: np.ndarray, label: int) -> int:
@@ -160,13 +149,6 @@ class UserDigits:
         held_arr = np.array(sorted(held), dtype=np.int64)
         train = np.setdiff1d(np.arange(len(self)), held_arr)
         return train, held_arr
-
-
-def _unlink(name: str) -> None:
-    try:
-        os.unlink(name)
-    except OSError:
-        pass
 
 
 @dataclass
