@@ -95,7 +95,7 @@ class TrainingWorker(QObject):
         self.bridge.stageChanged.emit(STAGE_TENSORFLOW)
         from digitpad.ml.model import build_model
 
-        model = build_model(job.recipe)
+        model = build_model(job.recipe, jit_compile=True)  # XLA: faster epochs, same recipe
         self.bridge.stageChanged.emit(STAGE_TRAINING)
         result = train(
             model,
