@@ -45,6 +45,7 @@ from digitpad.ui.training_worker import load_cached_mnist
 log = logging.getLogger(__name__)
 
 SIDE_WIDTH = 220  # the column beside the pad: 28x28 view and tools; the pad gets the rest
+DEFAULT_SIZE = (1280, 800)
 PREDICT_DELAY_MS = 16  # the teaching views follow the drawing at most once per frame
 
 
@@ -227,7 +228,12 @@ class MainWindow(QMainWindow):
         self.model_label = QLabel()
         self.model_label.setObjectName("modelLabel")
         self.statusBar().addPermanentWidget(self.model_label)
-        self.resize(1280, 800)
+        # 1280x800, but never larger than the screen (1366x768 projectors are common).
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = DEFAULT_SIZE
+        if screen is not None and screen.width() > 0 and screen.height() > 0:
+            width, height = min(width, screen.width()), min(height, screen.height())
+        self.resize(width, height)
 
     def _build_menus(self) -> None:
         menu = self.model_menu = self.menuBar().addMenu("")
