@@ -202,6 +202,31 @@ def test_pyside_refcount_regression():
     assert proc.stdout.split() == ["ok", "200000"]
 
 
+def test_quitting_while_keras_loads_in_the_background_exits_cleanly(tmp_path):
+    """An import cut off by interpreter exit fails ("can't register atexit after shutdown")."""
+    proc = _run_script(
+        f"""
+        import sys
+        from PySide6.QtCore import QSettings, QTimer
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})
+        from digitpad.ui import tf_preload
+        tf_preload.IDLE_MS = 0  # start the background import at once
+        from digitpad.ui.app import application
+        app = application()
+        from digitpad.ui import MainWindow
+        window = MainWindow()
+        window.show()
+        QTimer.singleShot(300, window.close)  # while Keras is still importing
+        app.exec()
+        print("keras" in sys.modules)
+        """
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "atexit" not in proc.stderr
+    assert proc.stdout.split() == ["True"]
+
+
 def test_ctrl_c_in_the_terminal_closes_the_window_cleanly(tmp_path):
     """`digitpad` started from a terminal: Ctrl+C closes it like the close button (exit 0)."""
     env = {
