@@ -89,10 +89,28 @@ def test_missing_dataset_is_a_message_not_a_crash(qtbot, window, tmp_path):
     assert "bundled" in window.model_label.text()
 
 
-def _run_script(script: str, timeout: int = 240) -> subprocess.CompletedProcess:
+IMPORTS = "import sys\nfrom PySide6.QtCore import QTimer\n"
+# Opens the real window in a fresh process (settings go to the test's own folder).
+WINDOW = """
+from digitpad.ui.app import application
+app = application()
+from digitpad.ui import MainWindow
+window = MainWindow()
+window.show()
+"""
+
+
+def _run_script(
+    script: str, timeout: int = 240, home: Path | None = None, before: str = ""
+) -> subprocess.CompletedProcess:
+    """Run ``before``, then the window if ``home`` is given, then ``script``."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    code = textwrap.dedent(script)
+    if home is not None:
+        env["XDG_CONFIG_HOME"] = env["DIGITPAD_DATA_HOME"] = str(home)
+        code = textwrap.dedent(before) + WINDOW + code
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -122,16 +140,9 @@ def test_window_opens_without_tensorflow():
 def test_keras_loads_in_the_background_once_the_pad_is_idle(tmp_path):
     """Not on the way to the window, but ready before the first Train click."""
     proc = _run_script(
-        f"""
-        import sys
-        from PySide6.QtCore import QSettings, QTimer
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})
-        from digitpad.ui.app import application
-        app = application()
-        from digitpad.ui import MainWindow
-        window = MainWindow()
-        window.show()
+        home=tmp_path,
+        before=IMPORTS,
+        script="""
         app.processEvents()
         print("keras" in sys.modules)
         def check():
@@ -140,7 +151,7 @@ def test_keras_loads_in_the_background_once_the_pad_is_idle(tmp_path):
         timer = QTimer(); timer.timeout.connect(check); timer.start(200)
         QTimer.singleShot(60000, window.close)
         app.exec()
-        """
+        """,
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["False", "loaded"]
@@ -150,15 +161,9 @@ def test_keras_loads_in_the_background_once_the_pad_is_idle(tmp_path):
 @pytest.mark.slow
 def test_closing_mid_training_exits_cleanly(mnist, tmp_path):
     proc = _run_script(
-        f"""
-        from PySide6.QtCore import QSettings, QTimer
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})
-        from digitpad.ui.app import application
-        app = application()
-        from digitpad.ui import MainWindow
-        window = MainWindow()
-        window.show()
+        home=tmp_path,
+        before=IMPORTS,
+        script="""
         seen = []
         def first_batch(step, steps, logs):
             if not seen:
@@ -171,7 +176,7 @@ def test_closing_mid_training_exits_cleanly(mnist, tmp_path):
         code = app.exec()
         print("exit", code, window.train_panel.is_running(), flush=True)
         raise SystemExit(code)
-        """
+        """,
     )
     assert proc.returncode == 0, proc.stderr
     assert "batch" in proc.stdout and "exit 0" in proc.stdout
@@ -205,22 +210,13 @@ def test_pyside_refcount_regression():
 def test_quitting_while_keras_loads_in_the_background_exits_cleanly(tmp_path):
     """An import cut off by interpreter exit fails ("can't register atexit after shutdown")."""
     proc = _run_script(
-        f"""
-        import sys
-        from PySide6.QtCore import QSettings, QTimer
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})
-        from digitpad.ui import tf_preload
-        tf_preload.IDLE_MS = 0  # start the background import at once
-        from digitpad.ui.app import application
-        app = application()
-        from digitpad.ui import MainWindow
-        window = MainWindow()
-        window.show()
+        home=tmp_path,
+        before=IMPORTS + "from digitpad.ui import tf_preload\ntf_preload.IDLE_MS = 0\n",
+        script="""
         QTimer.singleShot(300, window.close)  # while Keras is still importing
         app.exec()
         print("keras" in sys.modules)
-        """
+        """,
     )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr and "atexit" not in proc.stderr
