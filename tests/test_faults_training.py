@@ -202,3 +202,17 @@ def test_cli_train_that_diverges_keeps_the_previous_model(mnist, tmp_path):
     assert_one_error_line(result, "training diverged", "--learning-rate")
     assert out.read_bytes() == previous
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.keras"]  # no card, no temp
+
+
+def test_stop_between_the_last_batch_and_the_evaluation_is_a_stop(data):
+    """Found in the window: Stop landing after the last batch skipped the evaluation but
+    reported the run as finished (no test accuracy, and not "stopped" either)."""
+    model = build_model(RECIPE)
+    cancel = threading.Event()
+
+    def on_epoch(epoch, logs):
+        if epoch == RECIPE.epochs:
+            cancel.set()  # after every batch has run, before evaluate() starts
+
+    result = train(model, data, RECIPE, cancel=cancel, on_epoch=on_epoch)
+    assert result.stopped and result.epochs_completed == 2 and result.test_acc is None

@@ -119,10 +119,11 @@ def train(
         result.stopped = True
         result.epochs_completed = 0
         return result
-    if callback.cancelled:
+    # A Stop that lands after the last batch but before the evaluation is still a Stop.
+    if callback.cancelled or cancel.is_set():
         result.stopped = True
         return result
-    if evaluate and data.x_test is not None and not cancel.is_set():
+    if evaluate and data.x_test is not None:
         test_loss, test_acc = model.evaluate(
             data.x_test, data.y_test, batch_size=32, callbacks=[callback], verbose=verbose
         )
