@@ -257,15 +257,9 @@ def test_every_ml_error_code_has_a_translated_sentence():
 
 
 @pytest.fixture
-def window(qtbot, english):
-    from digitpad.ui import MainWindow
-
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.train_panel.shutdown()
+def window(english, window):
+    """conftest's window, opened in English (``english`` runs first) and left in English."""
+    return window
 
 
 def _visible_texts(win) -> dict[str, str]:
