@@ -11,6 +11,7 @@ from pathlib import Path
 
 from digitpad import __version__
 from digitpad.ml.errors import DigitpadError
+from digitpad.ml.presets import PRESETS
 from digitpad.ml.recipe import TUTORIAL
 
 EXIT_USAGE = 2
@@ -67,9 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--preset",
         default="tutorial",
-        choices=["tutorial", "dense-augmented", "robust"],
-        help="tutorial: the exact recipe (default); dense-augmented: same network trained on "
-        "shifted/rotated/thicker digits; robust: a small CNN with augmentation",
+        choices=list(PRESETS),
+        help="; ".join(f"{p.key}: {p.title}" for p in PRESETS.values()),
     )
     train.add_argument(
         "--epochs", type=_positive_int, default=None, help="default: 5 (the preset's own)"
@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--hidden-units", type=_positive_int, default=TUTORIAL.hidden_units)
     train.add_argument("--seed", type=int, default=None, help="make the run repeatable")
     train.add_argument("--data", metavar="PATH", help="mnist.npz (default: $DIGITPAD_MNIST)")
+    train.add_argument(
+        "--pen",
+        metavar="PATH",
+        help="real pen-written digits (pendigits-orig.tra or its folder; default: "
+        "$DIGITPAD_PENDIGITS) for the augmented presets; held-out writers are never used",
+    )
     train.add_argument(
         "--out",
         metavar="PATH",
@@ -155,6 +161,15 @@ def _train(args: argparse.Namespace) -> int:
     preset = replace(preset, recipe=recipe)
     out = check_output_path(args.out)  # fail before minutes of training, not after
     mnist = load_mnist(args.data)
+    pen = held_out = None
+    if preset.pen_repeat:
+        from digitpad.ml import pendigits
+
+        if args.pen or pendigits.resolve_path():
+            pen, held_out = pendigits.load_pendigits(args.pen).split()
+            print(f"pen digits: {len(pen)} from {len(set(pen.writers.tolist()))} writers")
+        else:
+            print(f"pen digits: none (set {pendigits.ENV_VAR} or --pen); MNIST only")
     # Keras prints its own per-epoch lines: a live bar on a terminal, one line otherwise.
     if recipe.epochs == 1 and preset.augment is None:  # Keras skips "Epoch 1/1"
         print(keras_log.epoch_header(1, 1), flush=True)
@@ -164,16 +179,24 @@ def _train(args: argparse.Namespace) -> int:
         seed=recipe.seed,
         train_limit=args.limit,
         verbose=1 if sys.stdout.isatty() else 2,
+        pen=pen,
     )
     if result.diverged:
         raise DigitpadError(
             "training diverged (the loss exploded or became NaN); lower --learning-rate"
         )
     print(keras_log.test_summary(result.test_loss, result.test_acc), flush=True)
+    pen_acc = None
+    if held_out is not None:
+        images = pendigits.prepare_strokes(held_out).reshape(-1, 784)
+        guesses = model.predict(images, batch_size=500, verbose=0).argmax(axis=1)
+        pen_acc = float((guesses == held_out.labels).mean())
+        print(f"held-out pen writers: {pen_acc:.4f} of {len(held_out)} digits read right")
     save_model(model, out)
-    card = model_card.write_card(
-        model_card.make_card(recipe, result, mnist, preset, model), model_card.card_path_for(out)
+    card_data = model_card.make_card(
+        recipe, result, mnist, preset, model, pen=pen, pen_test_acc=pen_acc
     )
+    card = model_card.write_card(card_data, model_card.card_path_for(out))
     print(f"saved {out} (model card: {card.name})")
     return 0
 

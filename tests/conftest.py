@@ -36,6 +36,21 @@ def mnist() -> Mnist:
     return value
 
 
+@pytest.fixture(scope="session")
+def pendigits():
+    """The real pen-written digits ($DIGITPAD_PENDIGITS); skipped when absent, failed
+    when required (DIGITPAD_REQUIRE_PENDIGITS=1, as in CI)."""
+    from digitpad.ml.pendigits import ENV_VAR, load_pendigits
+
+    try:
+        return load_pendigits()
+    except DatasetError as exc:
+        message = f"pen digits unavailable: {exc}"
+        if os.environ.get("DIGITPAD_REQUIRE_PENDIGITS") == "1":
+            pytest.fail(message + " (DIGITPAD_REQUIRE_PENDIGITS=1)")
+        pytest.skip(message + f" (set {ENV_VAR})")
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
     """Point QSettings and the user data folder at tmp_path so tests never share state."""

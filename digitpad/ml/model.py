@@ -30,7 +30,11 @@ def bundled_card_path() -> Path:
     return resource_path(BUNDLED_CARD)
 
 
-BUNDLED_VARIANTS = {"tutorial": BUNDLED_NAME, "dense-augmented": "mnist_dense_augmented.keras"}
+BUNDLED_VARIANTS = {
+    "tutorial": BUNDLED_NAME,
+    "dense-augmented": "mnist_dense_augmented.keras",
+    "robust": "mnist_robust.keras",
+}
 
 
 def bundled_variant_path(preset: str) -> Path | None:

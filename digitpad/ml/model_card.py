@@ -11,6 +11,8 @@ from digitpad import __version__
 from digitpad.ml.atomic import atomic_path
 from digitpad.ml.data import Mnist, sha256_of
 from digitpad.ml.errors import ModelError
+from digitpad.ml.pendigits import ATTRIBUTION as PEN_ATTRIBUTION
+from digitpad.ml.pendigits import HELD_OUT_WRITERS, PenDigits
 from digitpad.ml.recipe import Recipe
 from digitpad.ml.training import TrainResult
 
@@ -37,8 +39,33 @@ def describe_layers(model) -> list[str]:
     return lines
 
 
-def make_card(recipe: Recipe, result: TrainResult, mnist: Mnist, preset=None, model=None) -> dict:
+MNIST_ATTRIBUTION = (
+    "MNIST, Y. LeCun, C. Cortes and C. J. C. Burges, CC BY-SA 3.0 (Keras' mnist.npz layout)"
+)
+
+
+def make_card(
+    recipe: Recipe,
+    result: TrainResult,
+    mnist: Mnist,
+    preset=None,
+    model=None,
+    *,
+    pen: PenDigits | None = None,
+    pen_test_acc: float | None = None,
+) -> dict:
+    """Everything needed to say what a model is and where its data came from."""
     source = Path(mnist.source)
+    data = [{"name": "MNIST training set (60,000 digits)", "attribution": MNIST_ATTRIBUTION}]
+    if pen is not None and len(pen):
+        writers = sorted(set(pen.writers.tolist()))
+        data.append(
+            {
+                "name": f"pen-written digits: {len(pen)} from writers {writers}",
+                "held_out_writers": sorted(HELD_OUT_WRITERS),
+                "attribution": PEN_ATTRIBUTION,
+            }
+        )
     layers = (
         describe_layers(model)
         if model is not None
@@ -58,12 +85,14 @@ def make_card(recipe: Recipe, result: TrainResult, mnist: Mnist, preset=None, mo
             "preprocessing": "reshape (n, 784), astype float32, / 255",
             "augmentation": bool(preset and preset.augment),
         },
+        "data": data,
         "seed": recipe.seed,
         "epochs": recipe.epochs,
         "epochs_completed": result.epochs_completed,
         "history": result.history,
         "test_loss": result.test_loss,
         "test_acc": result.test_acc,
+        "pen_test_acc": pen_test_acc,
         "mnist_source": source.name if source.is_file() else mnist.source,
         "mnist_sha256": sha256_of(source) if source.is_file() else None,
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

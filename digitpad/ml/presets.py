@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from digitpad.ml import pendigits
 from digitpad.ml.data import Mnist, flatten
+from digitpad.ml.pendigits import PenDigits
 from digitpad.ml.recipe import CLASSES, INPUT_SIZE, TUTORIAL, Recipe
 from digitpad.ml.training import TrainData, TrainResult, train
 
@@ -28,6 +30,8 @@ class Augment:
     shift_px: float = 2.5
     thicken: float = 0.35  # share of images whose strokes are dilated (3x3)
     thin: float = 0.15  # share of images whose strokes are eroded (cross)
+    slant: float = 0.2  # x shifted by up to this share of y: italic either way
+    elastic_px: float = 1.0  # spread of the smooth random warp, in pixels
 
 
 @dataclass(frozen=True)
@@ -38,9 +42,7 @@ class Preset:
     architecture: str  # "dense" or "cnn"
     recipe: Recipe
     augment: Augment | None = None
-
-    def build(self):
-        return build_preset_model(self)
+    pen_repeat: int = 0  # times each training writer's pen digit is re-drawn per epoch
 
 
 TUTORIAL_PRESET = Preset(
@@ -53,18 +55,27 @@ TUTORIAL_PRESET = Preset(
 DENSE_AUGMENTED = Preset(
     "dense-augmented",
     "Tutorial + augmentation",
-    "The tutorial's network, trained on shifted, rotated, zoomed, thicker and thinner digits.",
+    "The tutorial's network and recipe, trained on MNIST plus real pen-written digits, "
+    "re-drawn each epoch warped, slanted, rotated, zoomed, thicker and thinner.",
     "dense",
     TUTORIAL.with_(epochs=8),
     Augment(),
+    pen_repeat=3,
 )
 ROBUST = Preset(
     "robust",
     "Robust (small CNN)",
-    "Conv 32 -> pool -> Conv 64 -> pool -> Dense 128 -> Dense 10, trained with augmentation.",
+    "Conv 32 -> pool -> Conv 64 -> pool -> Dense 128 -> Dense 10, trained on MNIST plus "
+    "real pen-written digits with the same augmentation.",
     "cnn",
-    TUTORIAL.with_(epochs=5),
+    TUTORIAL.with_(epochs=10),
     Augment(),
+    pen_repeat=3,
+)
+# Pen digits are already drawn with a random hand (rotation, slant, width); after
+# preparation they only get the small warps and shifts.
+PEN_AUGMENT = Augment(
+    rotation_deg=4.0, zoom=0.06, shift_px=1.5, thicken=0.0, thin=0.0, slant=0.0, elastic_px=1.0
 )
 PRESETS: dict[str, Preset] = {p.key: p for p in (TUTORIAL_PRESET, DENSE_AUGMENTED, ROBUST)}
 
@@ -98,6 +109,7 @@ def build_preset_model(preset: Preset, seed: int | None = None):
             layers.MaxPooling2D(2),
             layers.Flatten(),
             layers.Dense(128, activation="relu"),
+            layers.Dropout(0.25),
             layers.Dense(CLASSES, activation="softmax"),
         ]
     )
@@ -138,10 +150,11 @@ def stroke_width(images: np.ndarray, rng: np.random.Generator, aug: Augment) -> 
 
 
 def affine(images: np.ndarray, rng: np.random.Generator, aug: Augment) -> np.ndarray:
-    """Random rotation, zoom and shift about the centre, bilinear, zeros outside."""
+    """Random rotation, slant, zoom and shift about the centre, bilinear, zeros outside."""
     n, h, w = images.shape
     angle = np.deg2rad(rng.uniform(-aug.rotation_deg, aug.rotation_deg, n))
     scale = rng.uniform(1 - aug.zoom, 1 + aug.zoom, n)
+    shear = rng.uniform(-aug.slant, aug.slant, n)[:, None, None]
     shift = rng.uniform(-aug.shift_px, aug.shift_px, (n, 2))
     cy, cx = (h - 1) / 2, (w - 1) / 2
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
@@ -149,19 +162,49 @@ def affine(images: np.ndarray, rng: np.random.Generator, aug: Augment) -> np.nda
     xs = xs[None] - cx - shift[:, 1, None, None]
     cos = (np.cos(angle) / scale)[:, None, None]
     sin = (np.sin(angle) / scale)[:, None, None]
-    # inverse map: output pixel -> source pixel
-    src_x = cos * xs + sin * ys + cx
-    src_y = -sin * xs + cos * ys + cy
+    # inverse map: output pixel -> source pixel (rotation and zoom, then the slant)
+    src_x = cos * xs + sin * ys
+    src_y = -sin * xs + cos * ys
+    src_x = src_x - shear * src_y + cx
+    src_y = src_y + cy
+    return _bilinear(images, src_y, src_x)
+
+
+def elastic(images: np.ndarray, rng: np.random.Generator, aug: Augment) -> np.ndarray:
+    """Smooth random warps (Simard et al., 2003): a hand that wobbles differently.
+
+    Displacements drawn on a coarse 4x4 grid and interpolated bilinearly to 28x28 are
+    smooth over ~7 px, like the Gaussian-filtered fields of the paper, at a tiny cost.
+    """
+    n, h, w = images.shape
+    if aug.elastic_px <= 0:
+        return images.astype(np.float32)
+    coarse = rng.normal(0.0, aug.elastic_px, (2 * n, 4, 4)).astype(np.float32)
+    grid_y = np.linspace(0, 3, h, dtype=np.float32)
+    grid_x = np.linspace(0, 3, w, dtype=np.float32)
+    fine = _bilinear(coarse, *np.meshgrid(grid_y, grid_x, indexing="ij"), clamp=True)
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    return _bilinear(images, ys[None] + fine[:n], xs[None] + fine[n:])
+
+
+def _bilinear(images: np.ndarray, src_y, src_x, clamp: bool = False) -> np.ndarray:
+    """Sample (n, h, w) images at float source coordinates; zeros outside unless ``clamp``."""
+    n, h, w = images.shape
+    src_y = np.broadcast_to(src_y, (n, *np.shape(src_y)[-2:]))
+    src_x = np.broadcast_to(src_x, (n, *np.shape(src_x)[-2:]))
+    if clamp:
+        src_y = np.clip(src_y, 0, h - 1)
+        src_x = np.clip(src_x, 0, w - 1)
     x0 = np.floor(src_x).astype(np.int64)
     y0 = np.floor(src_y).astype(np.int64)
     fx = (src_x - x0).astype(np.float32)
     fy = (src_y - y0).astype(np.float32)
     flat = np.pad(images.astype(np.float32), ((0, 0), (1, 1), (1, 1))).ravel()
-    base = (np.arange(n, dtype=np.int32) * ((h + 2) * (w + 2)))[:, None, None]
+    base = (np.arange(n, dtype=np.int64) * ((h + 2) * (w + 2)))[:, None, None]
 
     def at(yy, xx):
-        yy = np.clip(yy + 1, 0, h + 1).astype(np.int32)
-        xx = np.clip(xx + 1, 0, w + 1).astype(np.int32)
+        yy = np.clip(yy + 1, 0, h + 1)
+        xx = np.clip(xx + 1, 0, w + 1)
         return flat.take(base + yy * (w + 2) + xx)
 
     out = (
@@ -183,7 +226,8 @@ def augment_images(
     images = np.asarray(images, np.uint8)
     out = np.empty((len(images), INPUT_SIZE), np.float32)
     for start in range(0, len(images), 4096):  # chunks stay in cache: ~5x faster
-        chunk = affine(stroke_width(images[start : start + 4096], rng, aug), rng, aug)
+        chunk = stroke_width(images[start : start + 4096], rng, aug)
+        chunk = affine(elastic(chunk, rng, aug), rng, aug)
         out[start : start + len(chunk)] = np.clip(chunk / 255.0, 0, 1).reshape(len(chunk), -1)
     return out
 
@@ -204,11 +248,14 @@ def train_preset(
     model=None,
     verbose: int | str = 0,
     evaluate: bool = True,
+    pen: PenDigits | None = None,
 ) -> tuple[object, TrainResult]:
     """Build (or continue) and train a preset's model; evaluate on the MNIST test set.
 
     Augmented presets draw a fresh random variant of every training image each epoch
-    (with half the images left as they are), so the net still sees real MNIST.
+    (with half the images left as they are), so the net still sees real MNIST. ``pen``
+    (training writers only: hold the others out) adds ``preset.pen_repeat`` freshly
+    re-drawn copies of each pen digit per epoch.
     """
     recipe = preset.recipe.with_(seed=seed, epochs=epochs)
     model = model if model is not None else build_preset_model(preset, seed)
@@ -232,8 +279,13 @@ def train_preset(
         keep = rng.random(n) < 0.5
         x = augment_images(x_raw, rng, preset.augment)
         x[keep] = flatten(x_raw[keep])
+        y_epoch = y
+        if pen is not None and len(pen) and preset.pen_repeat:
+            drawn = [pendigits.jittered(pen, rng) for _ in range(preset.pen_repeat)]
+            x = np.concatenate([x, augment_images(np.concatenate(drawn), rng, PEN_AUGMENT)])
+            y_epoch = np.concatenate([y, np.tile(pen.labels, preset.pen_repeat)])
         last = epoch == recipe.epochs
-        data = TrainData(x, y, mnist.flat_test(), mnist.y_test.astype(np.int64))
+        data = TrainData(x, y_epoch, mnist.flat_test(), mnist.y_test.astype(np.int64))
 
         def report(_e, logs, epoch=epoch):
             if on_epoch:

@@ -15,6 +15,8 @@ from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from digitpad.ml.preprocess import clip_polylines
+
 INK = QColor(255, 255, 255)
 PAPER = QColor(0, 0, 0)
 UNDO_LIMIT = 50
@@ -50,8 +52,11 @@ class Canvas(QWidget):
         self._eraser = False
         self._last: QPointF | None = None
         self._image = self._blank(DEFAULT_SIDE)
-        self._undo: deque[QImage] = deque(maxlen=UNDO_LIMIT)
-        self._redo: deque[QImage] = deque(maxlen=UNDO_LIMIT)
+        # Each stroke's geometry in fractions of the pad's side: (points, pen width, eraser).
+        # The model reads these (re-drawn at MNIST's pen width), not the brush's pixels.
+        self._strokes: list[tuple[list[tuple[float, float]], float, bool]] = []
+        self._undo: deque[tuple[QImage, tuple]] = deque(maxlen=UNDO_LIMIT)
+        self._redo: deque[tuple[QImage, tuple]] = deque(maxlen=UNDO_LIMIT)
 
     def retranslate_ui(self) -> None:
         self.setAccessibleName(self.tr("Drawing pad"))
@@ -89,6 +94,7 @@ class Canvas(QWidget):
             return
         self._remember()
         self._image.fill(PAPER)
+        self._strokes = []
         self._changed()
 
     def undo(self) -> None:
@@ -105,6 +111,21 @@ class Canvas(QWidget):
 
     def is_empty(self) -> bool:
         return not self.image_array().any()
+
+    def strokes(self) -> tuple[list[np.ndarray], list[tuple[np.ndarray, float]]]:
+        """(ink polylines, eraser (polyline, width) pairs) in fractions of the pad's side.
+
+        What :func:`digitpad.ml.preprocess.strokes_to_mnist` takes; brush and pad size
+        are left behind on purpose.
+        """
+        ink, erase = [], []
+        for points, width, eraser in self._strokes:
+            line = np.array(points, np.float32).reshape(-1, 2)
+            if eraser:
+                erase.append((line, width))
+            else:
+                ink.append(line)
+        return clip_polylines(ink), erase
 
     def image_array(self) -> np.ndarray:
         """The drawing as H x W uint8, white ink on black (what ``to_mnist`` expects)."""
@@ -211,6 +232,9 @@ class Canvas(QWidget):
         point = self._to_image(position)
         self._last = point
         radius = self.pen_width() * width_scale / 2
+        side = max(1, self._logical_side())
+        width = self.pen_width() * width_scale / side
+        self._strokes.append(([(point.x() / side, point.y() / side)], width, self._eraser))
         painter = self._painter()
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(PAPER if self._eraser else INK)
@@ -235,6 +259,9 @@ class Canvas(QWidget):
         )
         painter.drawLine(self._last, point)  # interpolate between input events
         painter.end()
+        if self._strokes:
+            side = max(1, self._logical_side())
+            self._strokes[-1][0].append((point.x() / side, point.y() / side))
         self._dirty(self._last, point, width / 2)
         self._last = point
 
@@ -257,15 +284,19 @@ class Canvas(QWidget):
 
     # -- undo / redo -----------------------------------------------------------------
     def _remember(self) -> None:
-        self._undo.append(self._image.copy())
+        self._undo.append(self._snapshot())
         self._redo.clear()
         self._announce()
 
-    def _swap(self, source: deque[QImage], target: deque[QImage]) -> None:
+    def _snapshot(self) -> tuple[QImage, tuple]:
+        return self._image.copy(), tuple((list(p), w, e) for p, w, e in self._strokes)
+
+    def _swap(self, source: deque, target: deque) -> None:
         if not source:
             return
-        target.append(self._image.copy())
-        restored = source.pop()
+        target.append(self._snapshot())
+        restored, strokes = source.pop()
+        self._strokes = [(list(p), w, e) for p, w, e in strokes]
         side = self._logical_side()
         if self._side_of(restored) != side:  # the window was resized since
             restored = self._rescaled(restored, side)

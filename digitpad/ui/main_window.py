@@ -33,6 +33,7 @@ from digitpad.ml.errors import DatasetError, ModelError
 from digitpad.ui import i18n, messages
 from digitpad.ui import settings as keys
 from digitpad.ui.canvas import DEFAULT_BRUSH, MAX_BRUSH, MIN_BRUSH, Canvas
+from digitpad.ui.comparison import Comparison, network_title
 from digitpad.ui.model_controller import ModelController
 from digitpad.ui.model_input_view import ModelInputView
 from digitpad.ui.probability_chart import ProbabilityChart
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.input_view = ModelInputView()
         self.chart = ProbabilityChart()
         self.train_panel = TrainPanel()
+        self.comparison = Comparison(self)  # a second network beside the chart
         # An explicit --data wins over the dataset last opened in the GUI (both beat
         # $DIGITPAD_MNIST, which the ML layer reads when neither is set).
         self.train_panel.set_data_path(data_path or self.settings.text_value(keys.DATA_PATH))
@@ -89,6 +91,19 @@ class MainWindow(QMainWindow):
     def current_probabilities(self) -> np.ndarray | None:
         return None if self._probabilities is None else self._probabilities.copy()
 
+    def set_comparison(self, name: str | None) -> None:
+        """Show bundled network ``name`` reading the same drawing beside the main one.
+
+        ``None`` hides it. Unknown names raise ``ValueError``; a model missing from this
+        installation raises ``ModelError``.
+        """
+        self.comparison.set_network(name)
+        self.comparison.read(self.input_view.image() if self._probabilities is not None else None)
+
+    def comparison_probabilities(self) -> np.ndarray | None:
+        """The second network's 10 probabilities as shown, or ``None`` (off or empty pad)."""
+        return self.comparison.probabilities()
+
     def prediction_pending(self) -> bool:
         """True while the teaching views wait (at most one frame) for the latest drawing."""
         return self._predict_timer.isActive()
@@ -101,12 +116,17 @@ class MainWindow(QMainWindow):
         self.teach.dock.set_drawing(drawing, image)
 
     def _read_canvas(self) -> tuple[np.ndarray, np.ndarray]:
-        # ~0.6 ms (pixels -> to_mnist -> numpy forward pass): cheap enough for every move.
+        # ~0.4 ms (strokes -> strokes_to_mnist -> numpy forward pass): every move.
         drawing = self.canvas.image_array()
-        image, probabilities = self.models.read(drawing)
+        if drawing.any():  # the pad's pixels say whether there is a drawing at all
+            ink, erase = self.canvas.strokes()
+            image, probabilities = self.models.read_strokes(ink, erase, drawing)
+        else:
+            image, probabilities = np.zeros((28, 28), np.float32), None
         self.input_view.set_image(image)
         self.chart.set_probabilities(probabilities)
         self._probabilities = probabilities
+        self.comparison.read(image if probabilities is not None else None)
         self.predictionChanged.emit(None if probabilities is None else probabilities.copy())
         return drawing, image
 
@@ -208,7 +228,14 @@ class MainWindow(QMainWindow):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(top, 3)
-        left_layout.addWidget(self.chart, 2)
+        charts = QHBoxLayout()
+        main_chart = QVBoxLayout()
+        main_chart.setSpacing(2)
+        main_chart.addWidget(self.comparison.main_title)
+        main_chart.addWidget(self.chart, 1)
+        charts.addLayout(main_chart, 1)
+        charts.addWidget(self.comparison.view, 1)
+        left_layout.addLayout(charts, 2)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("mainSplitter")
@@ -310,6 +337,7 @@ class MainWindow(QMainWindow):
             )
         )
         self.teach.retranslate_ui()
+        self.comparison.retranslate_ui()
         self._update_model_label()
 
     def _connect(self) -> None:
@@ -361,6 +389,8 @@ class MainWindow(QMainWindow):
         else:
             text = self.tr("Model: {0} — not evaluated").format(models.label)
         self.model_label.setText(text)
+        key = models.bundled_key
+        self.comparison.main_label_changed(network_title(key) if key else models.label)
 
     @Slot(bool)
     def _on_training_running(self, running: bool) -> None:

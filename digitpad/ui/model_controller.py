@@ -23,7 +23,7 @@ from digitpad.ml import model as ml_model
 from digitpad.ml.errors import ModelError
 from digitpad.ml.model_card import card_path_for, read_card, write_card
 from digitpad.ml.predictor import Predictor
-from digitpad.ml.preprocess import to_mnist
+from digitpad.ml.preprocess import strokes_to_mnist, to_mnist
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,17 @@ class ModelController(QObject):
         """In the current language: built-in labels are stored untranslated."""
         return self.tr(self._label) if self._label else ""
 
+    @property
+    def bundled_key(self) -> str | None:
+        """Which bundled network is live ("tutorial", "robust"...), else ``None``."""
+        if self._saved is not None or self._path is None:
+            return None
+        for key in ml_model.BUNDLED_VARIANTS:
+            bundled = ml_model.bundled_variant_path(key)
+            if bundled is not None and bundled.resolve() == self._path.resolve():
+                return key
+        return None
+
     def is_previewing(self) -> bool:
         return self._saved is not None
 
@@ -78,6 +89,26 @@ class ModelController(QObject):
             return image, None
         return image, self._predictor.predict(image)
 
+    def read_strokes(
+        self,
+        ink: list[np.ndarray],
+        erase: list[tuple[np.ndarray, float]] = (),
+        pixels: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """The pad's strokes -> (the 28x28 model input, probabilities or ``None``).
+
+        Prepared from the geometry at MNIST's pen width, so brush, size and place on the
+        pad do not change the reading (see ``strokes_to_mnist``). Should the geometry
+        leave nothing where the pad still shows ink (the last specks an eraser left),
+        the pad's ``pixels`` are read instead: what is visible is always read.
+        """
+        image = strokes_to_mnist(ink, erase=erase)
+        if not image.any() and pixels is not None:
+            return self.read(pixels)
+        if not image.any() or self._predictor is None:
+            return image, None
+        return image, self._predictor.predict(image)
+
     # -- loading ---------------------------------------------------------------------
     def load_bundled(self, preset: str = "tutorial") -> None:
         """The shipped model; raises ``ModelError`` if the installation lacks it."""
@@ -90,7 +121,7 @@ class ModelController(QObject):
             if path is None:
                 raise ModelError(f"this installation has no bundled {preset} model")
             card_path = card_path_for(path)
-            label = QT_TRANSLATE_NOOP("ModelController", "bundled model, trained with augmentation")
+            label = _BUNDLED_LABELS.get(preset, preset)
         predictor = Predictor.from_file(path)
         card = read_card(card_path) or {}
         self._commit(predictor, None, path, _accuracy(card), label)
@@ -198,6 +229,14 @@ class ModelController(QObject):
 
     def _set_state(self, state: tuple) -> None:
         self._predictor, self._keras_model, self._path, self._test_acc, self._label = state
+
+
+_BUNDLED_LABELS = {
+    "dense-augmented": QT_TRANSLATE_NOOP(
+        "ModelController", "bundled model, trained with augmentation"
+    ),
+    "robust": QT_TRANSLATE_NOOP("ModelController", "bundled robust model (small CNN)"),
+}
 
 
 def _accuracy(card: dict) -> float | None:

@@ -1,4 +1,8 @@
-"""Why preprocessing matters: the drawing squashed naively vs. prepared like MNIST."""
+"""Why preprocessing matters: the drawing squashed naively vs. prepared like MNIST.
+
+The right-hand column is exactly what the network reads: the pad's strokes re-drawn at
+MNIST's pen width, fitted into 20x20 and centred (the window hands it over).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,13 @@ from digitpad.ui.teach_common import DigitImage, ProbabilityBars
 
 
 class PreprocessLesson(QWidget):
-    """``set_drawing(canvas_array or None)``; ``set_predictor(predictor)``."""
+    """``set_drawing(canvas_array or None, prepared)``; ``set_predictor(predictor)``."""
 
     def __init__(self, predictor=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._predictor = predictor
         self._drawing: np.ndarray | None = None
+        self._prepared: np.ndarray | None = None
         self.titles = [QLabel(), QLabel()]
         self.explanations = [QLabel(), QLabel()]
         self.images = [DigitImage(168), DigitImage(168)]
@@ -43,7 +48,10 @@ class PreprocessLesson(QWidget):
             self.tr("No cropping, no centring: the digit ends up small and off-centre.")
         )
         self.explanations[1].setText(
-            self.tr("Cropped to the ink, fitted into 20×20, centred by its centre of mass.")
+            self.tr(
+                "Your strokes redrawn with MNIST's pen width, fitted into 20×20, centred "
+                "by their centre of mass: brush and size no longer matter."
+            )
         )
         self._refresh()  # the verdicts
 
@@ -56,8 +64,10 @@ class PreprocessLesson(QWidget):
         self._predictor = predictor
         self._refresh()
 
-    def set_drawing(self, drawing: np.ndarray | None) -> None:
+    def set_drawing(self, drawing: np.ndarray | None, prepared: np.ndarray | None = None) -> None:
+        """The pad's pixels and the network's input; without one, it is made from pixels."""
         self._drawing = None if drawing is None else np.asarray(drawing)
+        self._prepared = None if prepared is None else np.asarray(prepared)
         self._refresh()
 
     def predictions(self) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -66,7 +76,10 @@ class PreprocessLesson(QWidget):
 
     def _refresh(self) -> None:
         empty = self._drawing is None or not np.asarray(self._drawing).any()
-        inputs = [None, None] if empty else [naive_resize(self._drawing), to_mnist(self._drawing)]
+        prepared = self._prepared if self._prepared is not None else None
+        if prepared is None and not empty:
+            prepared = to_mnist(self._drawing)
+        inputs = [None, None] if empty else [naive_resize(self._drawing), prepared]
         for column, image in enumerate(inputs):
             self.images[column].set_image(image)
             if image is None or self._predictor is None:

@@ -62,6 +62,7 @@ class TeachWiring(QObject):
         menu.setObjectName("teachMenu")
         menu.addActions(list(self.dock.view_actions.values()))
         menu.addSeparator()
+        w.comparison.build_menu(menu)
         menu.addAction(self.dock.toggleViewAction())
         menu.addAction(self.presenter.action)
 
@@ -75,6 +76,7 @@ class TeachWiring(QObject):
         titles = {
             "tutorial": self.tr("Load bundled: Tutorial"),
             "dense-augmented": self.tr("Load bundled: Tutorial + augmentation"),
+            "robust": self.tr("Load bundled: Robust (small CNN)"),
         }
         for preset, action in self.bundled_actions.items():
             action.setText(titles.get(preset, preset))

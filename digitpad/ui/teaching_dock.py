@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitpad.ml.preprocess import strokes_to_mnist
 from digitpad.ml.user_digits import UserDigits, UserDigitsError
 from digitpad.ui.evaluation_page import EvaluationPage
 from digitpad.ui.network_view import NetworkView
@@ -110,7 +111,7 @@ class TeachingDock(QDockWidget):
         self.my_digits = UserDigitsView(store)
         if problem:
             self.my_digits.result_label.setText(problem)
-        self.my_digits.set_drawing_source(canvas.image_array)
+        self.my_digits.set_drawing_source(self._prepared)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self._pages = {
@@ -192,8 +193,8 @@ class TeachingDock(QDockWidget):
 
     def label_drawing(self, digit: int) -> int | None:
         """Add the canvas drawing to "My digits" as ``digit``; its index, or ``None``."""
-        drawing = self._canvas.image_array()
-        if not drawing.any():
+        drawing = self._prepared()
+        if drawing is None:
             self.statusMessage.emit(self.tr("Draw a digit first, then press its number."))
             return None
         index = self.my_digits.add_current(drawing, digit)
@@ -201,6 +202,12 @@ class TeachingDock(QDockWidget):
             text = self.tr("Added your drawing as a {0} ({1} digits saved).")
             self.statusMessage.emit(text.format(digit, len(self.my_digits.store)))
         return index
+
+    def _prepared(self) -> np.ndarray | None:
+        """The 28x28 input the network reads now (from the strokes), ``None`` if blank."""
+        ink, erase = self._canvas.strokes()
+        image = strokes_to_mnist(ink, erase=erase)
+        return image if image.any() else None
 
     def shutdown(self) -> None:
         self.my_digits.shutdown()
@@ -235,5 +242,5 @@ class TeachingDock(QDockWidget):
             lesson = self.preprocess.lesson
             if self._shown.get(key) is not self._predictor:
                 lesson.set_predictor(self._predictor)
-            lesson.set_drawing(self._drawing)
+            lesson.set_drawing(self._drawing, self._x28)
         self._shown[key] = self._predictor

@@ -12,7 +12,7 @@
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../digitpad/ui/canvas.py" line="+57"/>
+        <location filename="../../digitpad/ui/canvas.py" line="+60"/>
         <source>Drawing pad</source>
         <translation>그림판</translation>
     </message>
@@ -22,9 +22,27 @@
         <translation>마우스 왼쪽 버튼, 펜 또는 손가락으로 숫자를 그리세요.</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+108"/>
         <source>Draw a digit here</source>
         <translation>여기에 숫자를 그리세요</translation>
+    </message>
+</context>
+<context>
+    <name>Comparison</name>
+    <message>
+        <location filename="../../digitpad/ui/comparison.py" line="+105"/>
+        <source>Compare &amp;side by side</source>
+        <translation>나란히 비교(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A second network reads the same drawing ({0})</source>
+        <translation>두 번째 신경망이 같은 그림을 읽습니다 ({0})</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Compare &amp;with</source>
+        <translation>비교할 신경망(&amp;W)</translation>
     </message>
 </context>
 <context>
@@ -283,7 +301,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/main_window.py" line="+262"/>
+        <location filename="../../digitpad/ui/main_window.py" line="+304"/>
         <source>digitpad — draw a digit</source>
         <translation>digitpad — 숫자를 그려 보세요</translation>
     </message>
@@ -403,7 +421,7 @@ Ctrl+T: 훈련
 Ctrl+.: 중지</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+48"/>
         <source>No model loaded</source>
         <translation>불러온 모델 없음</translation>
     </message>
@@ -423,7 +441,7 @@ Ctrl+.: 중지</translation>
         <translation>모델: {0} — 평가 안 됨</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <location line="+46"/>
         <location line="+52"/>
         <source>Cannot open model</source>
@@ -489,17 +507,22 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelController</name>
     <message>
-        <location filename="../../digitpad/ui/model_controller.py" line="+87"/>
+        <location filename="../../digitpad/ui/model_controller.py" line="+111"/>
         <source>bundled model</source>
         <translation>기본 제공 모델</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+117"/>
         <source>bundled model, trained with augmentation</source>
         <translation>기본 제공 모델(데이터 증식으로 훈련)</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+3"/>
+        <source>bundled robust model (small CNN)</source>
+        <translation>기본 제공 견고한 모델(작은 CNN)</translation>
+    </message>
+    <message>
+        <location line="-91"/>
         <source>trained in this session</source>
         <translation>이번 세션에서 훈련함</translation>
     </message>
@@ -509,7 +532,7 @@ Ctrl+.: 중지</translation>
         <translation>저장할 모델이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../digitpad/ui/teach_wiring.py" line="+115"/>
+        <location filename="../../digitpad/ui/teach_wiring.py" line="+117"/>
         <source>fine-tuned on your digits</source>
         <translation>내 숫자로 미세 조정함</translation>
     </message>
@@ -611,9 +634,27 @@ Ctrl+.: 중지</translation>
     </message>
 </context>
 <context>
+    <name>Networks</name>
+    <message>
+        <location filename="../../digitpad/ui/comparison.py" line="-83"/>
+        <source>Tutorial</source>
+        <translation>튜토리얼</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tutorial + augmentation</source>
+        <translation>튜토리얼 + 데이터 증식</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Robust (small CNN)</source>
+        <translation>견고한 모델(작은 CNN)</translation>
+    </message>
+</context>
+<context>
     <name>PreprocessLesson</name>
     <message>
-        <location filename="../../digitpad/ui/preprocess_lesson.py" line="+40"/>
+        <location filename="../../digitpad/ui/preprocess_lesson.py" line="+45"/>
         <source>Whole canvas squashed to 28×28</source>
         <translation>그림판 전체를 28×28로 줄임</translation>
     </message>
@@ -628,12 +669,12 @@ Ctrl+.: 중지</translation>
         <translation>자르지도, 가운데 맞추지도 않으면 숫자가 작고 한쪽으로 치우칩니다.</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Cropped to the ink, fitted into 20×20, centred by its centre of mass.</source>
-        <translation>잉크 부분만 잘라 20×20에 맞추고, 무게 중심을 기준으로 가운데에 놓았습니다.</translation>
+        <location line="+4"/>
+        <source>Your strokes redrawn with MNIST&apos;s pen width, fitted into 20×20, centred by their centre of mass: brush and size no longer matter.</source>
+        <translation>획을 MNIST의 펜 굵기로 다시 그려 20×20에 맞추고 무게중심으로 가운데에 놓습니다. 붓 굵기와 크기는 더 이상 상관없습니다.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+35"/>
         <source>Draw a digit to compare.</source>
         <translation>숫자를 그려서 비교해 보세요.</translation>
     </message>
@@ -646,7 +687,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PreprocessPage</name>
     <message>
-        <location filename="../../digitpad/ui/teaching_dock.py" line="+74"/>
+        <location filename="../../digitpad/ui/teaching_dock.py" line="+75"/>
         <source>Show the naive resize next to the MNIST-style input</source>
         <translation>MNIST식 입력 옆에 단순히 크기만 줄인 입력도 보기</translation>
     </message>
@@ -744,7 +785,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachWiring</name>
     <message>
-        <location filename="../../digitpad/ui/teach_wiring.py" line="-39"/>
+        <location filename="../../digitpad/ui/teach_wiring.py" line="-40"/>
         <source>Load bundled: Tutorial</source>
         <translation>기본 제공 모델 불러오기: 튜토리얼</translation>
     </message>
@@ -752,6 +793,11 @@ Ctrl+.: 중지</translation>
         <location line="+1"/>
         <source>Load bundled: Tutorial + augmentation</source>
         <translation>기본 제공 모델 불러오기: 튜토리얼 + 데이터 증식</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Load bundled: Robust (small CNN)</source>
+        <translation>기본 제공 모델 불러오기: 견고한 모델(작은 CNN)</translation>
     </message>
     <message>
         <location line="+4"/>

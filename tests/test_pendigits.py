@@ -1,0 +1,128 @@
+"""Real pen-written digits: the loader on the real file, drawing and preparing them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from digitpad.ml import pendigits as pd
+from digitpad.ml.errors import DatasetError
+from digitpad.ml.model import bundled_model_path
+from digitpad.ml.predictor import Predictor
+from digitpad.ml.preprocess import BOX, PEN_WIDTH, strokes_to_mnist, to_mnist
+
+
+@pytest.mark.pendigits
+def test_loader_reads_every_digit_writer_and_label(pendigits):
+    assert len(pendigits) == 7494
+    assert sorted(set(pendigits.writers.tolist())) == list(range(1, 31))
+    counts = np.bincount(pendigits.labels, minlength=10)
+    assert counts.tolist() == [780, 779, 780, 719, 780, 720, 720, 778, 719, 719]
+    # The file's first digit is an "8" by writer 12 starting at (267, 333) with y up.
+    assert pendigits.labels[0] == 8 and pendigits.writers[0] == 12
+    assert pendigits.strokes[0][0][0].tolist() == [267.0, 500 - 333.0]
+    assert all(len(strokes) >= 1 for strokes in pendigits.strokes)
+
+
+@pytest.mark.pendigits
+def test_y_axis_is_flipped_so_digits_stand_upright(pendigits):
+    # Read as loaded, the tutorial's network knows these digits; mirrored top to bottom
+    # (the tablet's y-up orientation) it mostly does not.
+    sample = pendigits.subset(np.arange(len(pendigits)) % 25 == 0)
+    images = pd.prepare_strokes(sample)
+    predictor = Predictor.from_file(bundled_model_path())
+    upright = (predictor.predict(images).argmax(1) == sample.labels).mean()
+    mirrored = (predictor.predict(images[:, ::-1]).argmax(1) == sample.labels).mean()
+    assert upright > 0.85 and mirrored < 0.5, (upright, mirrored)
+
+
+@pytest.mark.pendigits
+def test_split_holds_whole_writers_out(pendigits):
+    train, held_out = pendigits.split()
+    assert not set(train.writers.tolist()) & set(held_out.writers.tolist())
+    assert set(held_out.writers.tolist()) == set(pd.HELD_OUT_WRITERS)
+    assert len(train) + len(held_out) == len(pendigits)
+
+
+def test_loader_refuses_a_missing_or_foreign_file_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.delenv(pd.ENV_VAR, raising=False)
+    with pytest.raises(DatasetError, match=pd.ENV_VAR):
+        pd.load_pendigits()
+    with pytest.raises(DatasetError, match="not a file"):
+        pd.load_pendigits(tmp_path / "nothing.tra")
+    junk = tmp_path / "junk.tra"
+    junk.write_text('.SEGMENT DIGIT 0 ? "x"\n.PEN_DOWN\n 1 2\n.PEN_UP\n')
+    with pytest.raises(DatasetError) as caught:
+        pd.load_pendigits(junk)
+    assert "\n" not in str(caught.value)
+
+
+def test_loader_reads_a_small_file_and_a_folder(tmp_path, monkeypatch):
+    text = (
+        '.SEGMENT DIGIT 0 ? "1"\n.COMMENT 1 7 1\n.PEN_DOWN\n 10 400\n 10 100\n.PEN_UP\n'
+        '.SEGMENT DIGIT 1 ? "4"\n.COMMENT 4 9 2\n.PEN_DOWN\n 0 0\n 5 5\n.PEN_UP\n'
+        ".PEN_DOWN\n 9 9\n.PEN_UP\n"
+    )
+    (tmp_path / pd.FILE_NAME).write_text(text)
+    monkeypatch.setenv(pd.ENV_VAR, str(tmp_path))
+    digits = pd.load_pendigits()
+    assert digits.labels.tolist() == [1, 4]
+    assert digits.writers.tolist() == [7, 9]
+    assert [len(s) for s in digits.strokes] == [1, 2]
+    assert digits.strokes[0][0].tolist() == [[10, 100], [10, 400]]
+
+
+# -- preparation from stroke geometry ---------------------------------------------------
+
+
+def _zigzag():
+    return [np.array([[0, 0], [40, 0], [5, 60], [45, 60]], np.float32)]
+
+
+def test_strokes_are_prepared_the_same_at_any_size_and_place():
+    base = strokes_to_mnist(_zigzag())
+    moved = strokes_to_mnist([line * 7.5 + [300, -80] for line in _zigzag()])
+    assert base.shape == (28, 28) and base.dtype == np.float32
+    assert 0.0 <= base.min() and base.max() == pytest.approx(1.0)
+    assert np.abs(base - moved).max() < 0.02
+
+
+def test_prepared_strokes_fit_the_20_px_box_and_sit_centred():
+    image = strokes_to_mnist(_zigzag())
+    rows = np.flatnonzero(image.max(axis=1) > 0.05)
+    assert rows[-1] - rows[0] + 1 <= BOX + 1
+    ys, xs = np.indices(image.shape)
+    centre = ((ys * image).sum() / image.sum(), (xs * image).sum() / image.sum())
+    assert np.allclose(centre, 13.5, atol=0.6)
+
+
+def test_pen_width_sets_the_ink_not_the_brush():
+    thin = strokes_to_mnist(_zigzag(), width=1.0).sum()
+    normal = strokes_to_mnist(_zigzag(), width=PEN_WIDTH).sum()
+    thick = strokes_to_mnist(_zigzag(), width=4.0).sum()
+    assert thin < normal < thick
+
+
+def test_nothing_to_prepare_is_all_zeros():
+    assert not strokes_to_mnist([]).any()
+    assert not strokes_to_mnist([np.array([[np.nan, 1.0]])]).any()
+    dot = strokes_to_mnist([np.array([[5.0, 5.0]])])  # a single tap is a dot, not a crash
+    assert dot.any()
+
+
+def test_eraser_strokes_remove_ink():
+    ink = _zigzag()
+    erased = strokes_to_mnist(ink, erase=[(np.array([[0, 60], [45, 60]], np.float32), 12.0)])
+    assert erased.any()
+    assert not np.allclose(erased, strokes_to_mnist(ink))
+
+
+def test_brush_and_size_change_pixels_but_not_the_geometry_input():
+    strokes = _zigzag()
+    thin = pd.draw_on_pad(strokes, brush=0.03)
+    thick = pd.draw_on_pad(strokes, brush=0.18)
+    assert thick.sum() > 3 * thin.sum()  # the pixels differ a lot ...
+    small = pd.draw_on_pad(strokes, height=0.25, centre=(0.2, 0.8))
+    assert to_mnist(np.pad(small, 1)).any()
+    # ... the geometry the pad prepares from does not depend on them at all.
+    assert np.array_equal(strokes_to_mnist(strokes), strokes_to_mnist(strokes))
