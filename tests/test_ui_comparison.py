@@ -82,3 +82,23 @@ def test_brush_size_and_place_do_not_change_the_reading(window, pendigits):
         assert np.abs(inputs[0] - inputs[1]).mean() < 0.03
         agree += readings[0] == readings[1]
     assert agree >= len(sample) - 1, f"{agree}/{len(sample)}"
+
+
+def test_robust_model_loads_in_one_click_and_is_remembered(qtbot, window):
+    from digitpad.ui import MainWindow
+
+    assert window.models.bundled_key == "tutorial"  # the lesson starts with the tutorial
+    window.teach.bundled_actions["robust"].trigger()
+    assert window.models.bundled_key == "robust"
+    assert any(layer.kind == "Conv2D" for layer in window.models.predictor.layers)
+    draw_strokes(window.canvas, seven())
+    assert int(window.current_probabilities().argmax()) == 7
+    window.close()
+    again = MainWindow()
+    qtbot.addWidget(again)
+    assert again.models.bundled_key == "robust"
+    again.models.load_bundled("tutorial")
+    again.close()
+    third = MainWindow()
+    qtbot.addWidget(third)
+    assert third.models.bundled_key == "tutorial"

@@ -12,6 +12,7 @@ Data: E. Alpaydin and F. Alimoglu (1998), UCI Machine Learning Repository, CC BY
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from digitpad.ml.errors import DatasetError
 from digitpad.ml.preprocess import PEN_WIDTH, strokes_to_mnist, to_mnist
 from digitpad.ml.render import render
 from digitpad.ml.strokes import Polyline, place
+
+log = logging.getLogger(__name__)
 
 ENV_VAR = "DIGITPAD_PENDIGITS"
 FILE_NAME = "pendigits-orig.tra"
@@ -129,6 +132,21 @@ def _parse(text: str, source: str) -> PenDigits:
     if label_array.min() < 0 or label_array.max() > 9 or writer_array.min() < 1:
         raise ValueError("labels must be 0-9 and every digit needs a writer")
     return PenDigits(tuple(digits), label_array, writer_array, source)
+
+
+def training_writers() -> PenDigits | None:
+    """The training writers' digits when ``$DIGITPAD_PENDIGITS`` is set and readable.
+
+    For the window's Train button: augmented presets add them when present and train on
+    MNIST alone otherwise (logged, never an error: the pen data is optional).
+    """
+    if resolve_path() is None:
+        return None
+    try:
+        return load_pendigits().split()[0]
+    except DatasetError as exc:
+        log.warning("pen digits not used: %s", exc)
+        return None
 
 
 # -- drawing them on a pad ----------------------------------------------------------------

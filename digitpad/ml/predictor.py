@@ -55,25 +55,36 @@ def _activation(config: dict):
 
 
 def _conv2d(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None, padding: str):
-    """Stride-1 2-D convolution, NHWC, via a strided window view and one matmul."""
-    kh, kw, _, _ = kernel.shape
+    """Stride-1 2-D convolution, NHWC: the kh*kw shifted copies side by side (im2col),
+    then one matrix product. ~3x faster than an einsum over a sliding-window view."""
+    kh, kw, channels, filters = kernel.shape
     if padding == "same":
         ph, pw = kh - 1, kw - 1
         x = np.pad(x, ((0, 0), (ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2), (0, 0)))
-    windows = np.lib.stride_tricks.sliding_window_view(x, (kh, kw), axis=(1, 2))
-    # windows: (n, H', W', C, kh, kw) -> match kernel (kh, kw, C, out)
-    out = np.einsum("nhwcij,ijco->nhwo", windows, kernel, optimize=True)
+    n, h, w, _ = x.shape
+    oh, ow = h - kh + 1, w - kw + 1
+    columns = np.empty((n, oh, ow, kh, kw, channels), np.float32)
+    for i in range(kh):
+        for j in range(kw):
+            columns[:, :, :, i, j, :] = x[:, i : i + oh, j : j + ow, :]
+    out = columns.reshape(n * oh * ow, kh * kw * channels) @ kernel.reshape(-1, filters)
     if bias is not None:
         out += bias
-    return out.astype(np.float32, copy=False)
+    return out.reshape(n, oh, ow, filters).astype(np.float32, copy=False)
 
 
 def _max_pool(x: np.ndarray, size: Sequence[int]) -> np.ndarray:
+    """Non-overlapping max pooling as an element-wise maximum of strided slices: a
+    reduction over a reshaped, non-contiguous view was 3-10x slower for one image."""
     ph, pw = size
-    n, h, w, c = x.shape
+    h, w = x.shape[1:3]
     h2, w2 = h // ph, w // pw
-    x = x[:, : h2 * ph, : w2 * pw, :].reshape(n, h2, ph, w2, pw, c)
-    return x.max(axis=(2, 4))
+    out = x[:, 0 : h2 * ph : ph, 0 : w2 * pw : pw, :].copy()
+    for i in range(ph):
+        for j in range(pw):
+            if i or j:
+                np.maximum(out, x[:, i : h2 * ph : ph, j : w2 * pw : pw, :], out=out)
+    return out
 
 
 class Predictor:

@@ -373,6 +373,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_model_changed(self) -> None:
+        key = self.models.bundled_key
+        if key is not None:  # a bundled choice is remembered; files and training are not
+            self.settings.set_value(keys.BUNDLED, key)
         self._update_model_label()
         self.teach.model_changed()
         self.refresh_prediction()
@@ -412,6 +415,13 @@ class MainWindow(QMainWindow):
                 return
             except ModelError as exc:
                 self._warn_later(self.tr("Cannot open model"), messages.error_text(exc))
+        remembered = self.settings.text_value(keys.BUNDLED, "tutorial")
+        if remembered != "tutorial":
+            try:
+                self.models.load_bundled(remembered)
+                return
+            except ModelError as exc:
+                log.warning("remembered model %r unusable: %s", remembered, exc)
         try:
             self.models.load_bundled()
         except ModelError as exc:

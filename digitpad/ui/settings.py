@@ -22,6 +22,7 @@ BRUSH = "canvas/brush_size"
 EPOCHS = "train/epochs"
 BATCH_SIZE = "train/batch_size"
 LAST_MODEL = "model/last_path"
+BUNDLED = "model/bundled"  # the bundled network chosen last: the window reopens with it
 DATA_PATH = "data/mnist_path"  # the dataset chosen with Open dataset…
 
 

@@ -111,10 +111,12 @@ class TrainingWorker(QObject):
 
     def _run_preset(self, mnist) -> None:
         """A non-tutorial preset (augmentation, CNN): ``train_preset`` does the fitting."""
+        from digitpad.ml.pendigits import training_writers
         from digitpad.ml.presets import build_preset_model, get_preset, train_preset
 
         job = self.job
         preset = get_preset(job.preset)
+        pen = training_writers() if preset.pen_repeat else None
         self.bridge.stageChanged.emit(STAGE_TENSORFLOW)
         model = build_preset_model(preset, job.recipe.seed)
         self.bridge.stageChanged.emit(STAGE_TRAINING)
@@ -129,6 +131,7 @@ class TrainingWorker(QObject):
             on_batch=self._on_batch,
             evaluate=job.evaluate,
             model=model,
+            pen=pen,
         )
         snapshot = None if result.diverged else Predictor.from_keras(model, "trained")
         self.bridge.finished.emit(result.as_dict(), model, snapshot)
