@@ -40,6 +40,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--teach", action="store_true", help="also each teaching tab and presenter mode"
     )
+    parser.add_argument(
+        "--compare", metavar="NETWORK", help="also the drawing read by two networks (compare.png)"
+    )
     return parser.parse_args()
 
 
@@ -111,6 +114,11 @@ def main() -> int:
     wait(app, 200)
     shot("drawing")
     readme = out / "drawing.png"
+    if args.compare:
+        window.set_comparison(args.compare)
+        wait(app, 200)
+        shot("compare")
+        window.set_comparison(None)
     if args.train:
         panel = window.train_panel
         done = QEventLoop()
