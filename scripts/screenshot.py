@@ -3,6 +3,9 @@
     xvfb-run -a python3 scripts/screenshot.py docs            # idle, drawing
     xvfb-run -a python3 scripts/screenshot.py docs --train    # + training, trained
     xvfb-run -a python3 scripts/screenshot.py shots --teach   # + each Teach tab, presenter
+    xvfb-run -a -s "-screen 0 1920x1080x24" python3 scripts/screenshot.py shots --projector
+        # 1280x720, 1366x768, 1920x1080 x English, Korean x no view, each view, two networks;
+        # prints the pad's share of the height and any clipped text for each picture
 
 Works offscreen too (QT_QPA_PLATFORM=offscreen). Settings go to a temporary folder so
 the pictures do not depend on, or change, the user's own settings. The README picture
@@ -39,6 +42,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--size", default="1280x800")
     parser.add_argument(
         "--teach", action="store_true", help="also each teaching tab and presenter mode"
+    )
+    parser.add_argument(
+        "--projector", action="store_true", help="the projector matrix of sizes and languages"
     )
     parser.add_argument(
         "--compare", metavar="NETWORK", help="also the drawing read by two networks (compare.png)"
@@ -81,6 +87,42 @@ def teach_shots(app, window, shot) -> None:
     shot("after-presenter")
 
 
+PROJECTOR_SIZES = ((1280, 720), (1366, 768), (1920, 1080))
+VIEWS = (None, "evaluate", "network", "preprocess", "digits", "compare")
+
+
+def projector_shots(app, window, out: Path, strokes) -> int:
+    """<lang>-<size>-<view>.png; returns how many pictures break the layout rules."""
+    from digitpad.ui import i18n, layout_check
+    from digitpad.ui.testing import draw_strokes
+
+    failures = 0
+    for lang in ("en", "ko"):
+        i18n.set_language(app, lang, remember=False)
+        for width, height in PROJECTOR_SIZES:
+            window.showNormal()
+            window.resize(width, height)
+            wait(app, 300)
+            window.canvas.clear()
+            draw_strokes(window.canvas, strokes)
+            for view in VIEWS:
+                window.set_comparison("robust" if view == "compare" else None)
+                window.show_teaching_view(None if view in (None, "compare") else view)
+                wait(app, 2500 if view == "evaluate" else 400)
+                name = f"{lang}-{width}x{height}-{view or 'pad'}"
+                window.grab().save(str(out / f"{name}.png"))
+                side = window.canvas.drawing_rect().width()
+                share = side / window.height()
+                problems = layout_check.clipped_texts(window)
+                ok = share >= 0.45 and not problems
+                failures += not ok
+                print(f"{name}: pad {side}px = {share:.0%} of the height; clipped: {problems}")
+    window.set_comparison(None)
+    window.show_teaching_view(None)
+    i18n.set_language(app, "en", remember=False)
+    return failures
+
+
 def main() -> int:
     args = parse_args()
     out = Path(args.folder)
@@ -109,6 +151,11 @@ def main() -> int:
         saved.append(path)
         print(path, flush=True)
 
+    if args.projector:
+        failures = projector_shots(app, window, out, digit_strokes(args.digit))
+        window.close()
+        shutil.rmtree(settings_dir, ignore_errors=True)
+        return 1 if failures else 0
     shot("idle")
     draw_strokes(window.canvas, digit_strokes(args.digit))
     wait(app, 200)

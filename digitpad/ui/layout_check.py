@@ -11,6 +11,7 @@ from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractScrollArea,
     QAbstractSpinBox,
     QComboBox,
     QGroupBox,
@@ -97,6 +98,11 @@ def _check(widget: QWidget) -> list[str]:
         needed = metrics.horizontalAdvance(widget.text())
         if needed > widget.width() - 8:
             return [f"{_name(widget)} {widget.text()!r}: needs {needed}px, has {widget.width()}px"]
+        return []
+    if isinstance(widget, QAbstractScrollArea) and not isinstance(widget, QAbstractSpinBox):
+        bar = widget.horizontalScrollBar()
+        if bar.isVisibleTo(widget) and bar.maximum() > 0:
+            return [f"{_name(widget)} scrolls sideways: {bar.maximum()}px do not fit"]
         return []
     if isinstance(widget, QTabBar):
         problems = []

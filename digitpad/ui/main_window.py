@@ -45,6 +45,8 @@ from digitpad.ui.training_worker import load_cached_mnist
 
 log = logging.getLogger(__name__)
 
+TEACHING_VIEWS = ("evaluate", "network", "preprocess", "digits")
+PAD_SHARE = 0.6  # of the left column's height: the pad row (the chart has the rest)
 SIDE_WIDTH = 220  # the column beside the pad: 28x28 view and tools; the pad gets the rest
 DEFAULT_SIZE = (1280, 800)
 PREDICT_DELAY_MS = 16  # the teaching views follow the drawing at most once per frame
@@ -103,6 +105,16 @@ class MainWindow(QMainWindow):
     def comparison_probabilities(self) -> np.ndarray | None:
         """The second network's 10 probabilities as shown, or ``None`` (off or empty pad)."""
         return self.comparison.probabilities()
+
+    def show_teaching_view(self, key: str | None) -> None:
+        """Open teaching view ``key`` ("evaluate", "network", "preprocess", "digits") in
+        the right-hand column; ``None`` closes the teaching views."""
+        if key is None:
+            self.teach.dock.hide()
+            return
+        if key not in TEACHING_VIEWS:
+            raise ValueError(f"unknown teaching view {key!r}; choose from {TEACHING_VIEWS}")
+        self.teach.dock.show_tab(key)
 
     def prediction_pending(self) -> bool:
         """True while the teaching views wait (at most one frame) for the latest drawing."""
@@ -227,7 +239,7 @@ class MainWindow(QMainWindow):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(top, 3)
+        left_layout.addLayout(top, round(PAD_SHARE * 10))
         charts = QHBoxLayout()
         main_chart = QVBoxLayout()
         main_chart.setSpacing(2)
@@ -235,17 +247,25 @@ class MainWindow(QMainWindow):
         main_chart.addWidget(self.chart, 1)
         charts.addLayout(main_chart, 1)
         charts.addWidget(self.comparison.view, 1)
-        left_layout.addLayout(charts, 2)
+        left_layout.addLayout(charts, round((1 - PAD_SHARE) * 10))
 
+        # One right-hand column: the teaching views (when open) above the train panel,
+        # which then shrinks to its progress line. The pad keeps the left for itself.
+        right = QWidget()
+        right.setObjectName("rightColumn")
+        self.right_column = QVBoxLayout(right)
+        self.right_column.setContentsMargins(0, 0, 0, 0)
+        self.right_column.addWidget(self.train_panel, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("mainSplitter")
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
-        splitter.addWidget(self.train_panel)
-        # The pad and the chart are what an audience watches: they take the extra room.
+        splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([720, 560])
+        splitter.splitterMoved.connect(self._on_splitter_moved)
+        self._split_by_user = False
         self.splitter = splitter
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -546,6 +566,26 @@ class MainWindow(QMainWindow):
         s.set_value(keys.EPOCHS, self.train_panel.epochs.value())
         s.set_value(keys.BATCH_SIZE, self.train_panel.batch_size.value())
         s.sync()
+
+    # -- layout ------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_splitter()
+
+    def _on_splitter_moved(self, *_args) -> None:
+        self._split_by_user = True  # from now on the user's split is kept
+
+    def _fit_splitter(self) -> None:
+        """Give the left side what a square pad of the available height needs, no more:
+        the pad is height-bound, so width beyond that would be empty black border."""
+        total = sum(self.splitter.sizes())
+        if self._split_by_user or total <= 0:
+            return
+        pad = self.splitter.height() * PAD_SHARE
+        left = pad + SIDE_WIDTH + 24
+        left = int(max(total * 0.42, min(total * 0.62, left)))
+        if abs(self.splitter.sizes()[0] - left) > 2:
+            self.splitter.setSizes([left, total - left])
 
     def closeEvent(self, event) -> None:
         if self.train_panel.is_running():

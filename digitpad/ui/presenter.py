@@ -108,11 +108,14 @@ class PresenterMode(QObject):
     # -- internals -------------------------------------------------------------------
     def _hideable(self) -> list[QWidget]:
         w = self._window
-        names = ("_hints_label", "teaching")
-        widgets = [getattr(w, name) for name in names if getattr(w, name, None) is not None]
+        panel = w.train_panel
+        teaching = getattr(w, "teaching", None)
+        if teaching is not None and teaching.isVisibleTo(w):
+            # Pad, bars and the one view the teacher chose: the train panel goes.
+            return [w._hints_label, panel]
+        widgets = [w._hints_label] + ([teaching] if teaching is not None else [])
         # The panel's settings row is wide in large type: keep only progress, status and
         # curves (Ctrl+T and Ctrl+. still train and stop).
-        panel = w.train_panel
         keep = {panel.progress, panel.status, panel.choice, panel.curves}
         box = panel.progress.parentWidget()
         direct = Qt.FindChildOption.FindDirectChildrenOnly

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
@@ -24,17 +24,15 @@ from digitpad.ui.teaching_dock import TeachingDock
 
 log = logging.getLogger(__name__)
 
-DOCK_WIDTH = 600
-
-
 class TeachWiring(QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = w = window
         self.dock = TeachingDock(w.canvas, w.train_panel.data_path, w)
-        w.teaching = self.dock  # presenter mode hides it
-        w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        w.teaching = self.dock
         self.dock.hide()
+        w.right_column.insertWidget(0, self.dock, 1)  # above the train panel, same column
+        self.dock.visibilityChanged.connect(w.train_panel.set_compact)
         self.presenter = PresenterMode(w)
         self.exporter = Exporter(w)
         self.bundled_actions: dict[str, QAction] = {}

@@ -1,4 +1,8 @@
-"""The "Teach" dock: the teaching views as tabs beside the pad, hidden until asked for.
+"""The teaching views as tabs in the window's right-hand column, hidden until asked for.
+
+Not a floating dock any more: at a 1280x720 projector a dock beside the train panel
+left the pad a quarter of the screen. The views share the train panel's column
+instead, and the panel shrinks to its one-line progress while a view is open.
 
 Tabs: Evaluate (test-set accuracy and confusion matrix), Inside the network,
 Preprocessing, My digits. The window feeds the dock the current predictor
@@ -19,9 +23,9 @@ from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDockWidget,
     QScrollArea,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -86,18 +90,19 @@ class PreprocessPage(QWidget):
         lesson.bars[0].setVisible(shown)
 
 
-class TeachingDock(QDockWidget):
+class TeachingDock(QWidget):
     fineTuned = Signal(object, object)  # FineTuneResult, tuned Keras model
     statusMessage = Signal(str)
+    visibilityChanged = Signal(bool)  # shown or hidden by the user or a script
 
     def __init__(
         self, canvas, data_path: Callable[[], str | None], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("teachingDock")
-        self.setAllowedAreas(
-            Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.BottomDockWidgetArea
-        )
+        self._toggle = QAction(self)
+        self._toggle.setCheckable(True)
+        self._toggle.toggled.connect(self.setVisible)
         self._canvas = canvas
         self._predictor = None
         self._drawing: np.ndarray | None = None
@@ -128,7 +133,15 @@ class TeachingDock(QDockWidget):
             scroll.setFrameShape(QScrollArea.Shape.NoFrame)
             scroll.setWidget(page)
             self.tabs.addTab(scroll, "")
-        self.setWidget(self.tabs)
+        self.close_button = QToolButton()
+        self.close_button.setObjectName("hideTeachingViews")
+        self.close_button.setText("×")
+        self.close_button.setAutoRaise(True)
+        self.close_button.clicked.connect(self.hide)
+        self.tabs.setCornerWidget(self.close_button, Qt.Corner.TopRightCorner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
         self.tabs.currentChanged.connect(lambda _: self._refresh_current())
         self.visibilityChanged.connect(lambda visible: visible and self._refresh_current())
         self.evaluation.mnistLoaded.connect(self.my_digits.set_mnist)
@@ -153,6 +166,8 @@ class TeachingDock(QDockWidget):
             self.tabs.setTabText(self.tabs.indexOf(self._scrolls[key]), text)
             self.view_actions[key].setText(text)
         self.toggleViewAction().setText(self.tr("Show teaching views"))
+        self.close_button.setToolTip(self.tr("Hide the teaching views"))
+        self.close_button.setAccessibleName(self.tr("Hide the teaching views"))
 
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -160,6 +175,19 @@ class TeachingDock(QDockWidget):
         super().changeEvent(event)
 
     # -- public ----------------------------------------------------------------------
+    def toggleViewAction(self) -> QAction:
+        """A checkable action that shows and hides the views (like a dock's own)."""
+        return self._toggle
+
+    def setVisible(self, visible: bool) -> None:
+        changed = visible == self.isHidden()
+        super().setVisible(visible)
+        self._toggle.blockSignals(True)
+        self._toggle.setChecked(visible)
+        self._toggle.blockSignals(False)
+        if changed:
+            self.visibilityChanged.emit(visible)
+
     def page(self, key: str) -> QWidget:
         return self._pages[key]
 
@@ -168,12 +196,7 @@ class TeachingDock(QDockWidget):
         return next(k for k, scroll in self._scrolls.items() if scroll is current)
 
     def show_tab(self, key: str) -> None:
-        window = self.parentWidget()
-        if not self.isVisible() and not self.isFloating() and window is not None:
-            self.show()  # wide enough for the views; the window's splitter gives way
-            window.resizeDocks([self], [int(window.width() * 0.36)], Qt.Orientation.Horizontal)
         self.show()
-        self.raise_()
         self.tabs.setCurrentWidget(self._scrolls[key])
         self._refresh_current()
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QThread, Signal, Slot
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QEvent, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QDoubleSpinBox,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -48,6 +49,9 @@ MAX_EPOCHS = 100
 MAX_BATCH = 60000
 MIN_LEARNING_RATE, MAX_LEARNING_RATE = 0.00001, 100.0  # 10 diverges: allowed, and handled
 LOG_LINES = 5000
+# The widest line the log must show without wrapping, before any longer one arrives.
+KERAS_LINE = "469/469 ━━━━━━━━━━━━━━━━━━━━ 12s 25ms/step - accuracy: 0.9244 - loss: 0.2629"
+MIN_LOG_POINTS = 6.5
 
 
 class TrainPanel(QWidget):
@@ -107,10 +111,14 @@ class TrainPanel(QWidget):
         self._build_status()
         self._build_log()
         self.curves = TrainingCurves()
+        self.curves.setMinimumHeight(200)  # a long status squeezes the log, not the axes
         box = self._box = QGroupBox()
         inner = QVBoxLayout(box)
         inner.addWidget(self.preset)
-        inner.addLayout(controls)
+        self._controls = QWidget()
+        controls.setContentsMargins(0, 0, 0, 0)
+        self._controls.setLayout(controls)
+        inner.addWidget(self._controls)
         inner.addWidget(self.progress)
         inner.addWidget(self.status)
         inner.addWidget(self.choice)
@@ -119,7 +127,22 @@ class TrainPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(box)
+        self._compact = False
         self.retranslate_ui()
+
+    def set_compact(self, compact: bool) -> None:
+        """Progress and status only: the panel's one-line form while a teaching view has
+        the column. Train and Stop keep working (Ctrl+T, Ctrl+.)."""
+        self._compact = bool(compact)
+        for widget in (self.preset, self._controls, self.log, self.curves):
+            widget.setVisible(not compact)
+        self.choice.setVisible(self._offering and not compact)
+        self.status.setWordWrap(not compact)
+        policy = QSizePolicy.Policy.Maximum if compact else QSizePolicy.Policy.Preferred
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
+
+    def is_compact(self) -> bool:
+        return self._compact
 
     def retranslate_ui(self) -> None:
         """The panel's fixed texts. Status and log lines already shown stay as written."""
@@ -205,11 +228,15 @@ class TrainPanel(QWidget):
         self.log.setObjectName("trainLog")
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(LOG_LINES)
-        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # never hide a number
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSizeF(max(9.5, self.font().pointSizeF() * 0.8))
-        self.log.setFont(mono)
+        # Keras' lines are never broken mid-line: the font shrinks until the widest fits.
+        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.log.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._log_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._log_font.setPointSizeF(max(9.5, self.font().pointSizeF() * 0.8))
+        self.log.setFont(self._log_font)
         self.log.setMinimumHeight(120)
+        self._widest_line = KERAS_LINE
+        self.log.installEventFilter(self)
 
     # -- public API ------------------------------------------------------------------
     def set_data_path(self, path: str | None) -> None:
@@ -456,7 +483,26 @@ class TrainPanel(QWidget):
         self.status.setText(text)
         self.statusMessage.emit(text)
 
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.log and event.type() == QEvent.Type.Resize:
+            self._fit_log_font()
+        return super().eventFilter(watched, event)
+
+    def _fit_log_font(self) -> None:
+        """The largest font (up to the normal one) in which the widest line fits."""
+        font = QFont(self._log_font)
+        room = self.log.viewport().width() - 2 * self.log.document().documentMargin() - 4
+        advance = QFontMetricsF(font).horizontalAdvance(self._widest_line)
+        if room > 0 and advance > room:
+            font.setPointSizeF(max(MIN_LOG_POINTS, font.pointSizeF() * room / advance))
+        if font != self.log.font():
+            self.log.setFont(font)
+
     def _append(self, line: str) -> None:
+        metrics = QFontMetricsF(self._log_font)
+        if metrics.horizontalAdvance(line) > metrics.horizontalAdvance(self._widest_line):
+            self._widest_line = line
+            self._fit_log_font()
         self.log.appendPlainText(line)
         bar = self.log.verticalScrollBar()
         bar.setValue(bar.maximum())

@@ -12,7 +12,7 @@
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../digitpad/ui/canvas.py" line="+60"/>
+        <location filename="../../digitpad/ui/canvas.py" line="+62"/>
         <source>Drawing pad</source>
         <translation>그림판</translation>
     </message>
@@ -30,7 +30,7 @@
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../digitpad/ui/comparison.py" line="+105"/>
+        <location filename="../../digitpad/ui/comparison.py" line="+108"/>
         <source>Compare &amp;side by side</source>
         <translation>나란히 비교(&amp;S)</translation>
     </message>
@@ -301,7 +301,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/main_window.py" line="+304"/>
+        <location filename="../../digitpad/ui/main_window.py" line="+328"/>
         <source>digitpad — draw a digit</source>
         <translation>digitpad — 숫자를 그려 보세요</translation>
     </message>
@@ -421,7 +421,7 @@ Ctrl+T: 훈련
 Ctrl+.: 중지</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+51"/>
         <source>No model loaded</source>
         <translation>불러온 모델 없음</translation>
     </message>
@@ -442,7 +442,7 @@ Ctrl+.: 중지</translation>
     </message>
     <message>
         <location line="+24"/>
-        <location line="+46"/>
+        <location line="+53"/>
         <location line="+52"/>
         <source>Cannot open model</source>
         <translation>모델을 열 수 없음</translation>
@@ -507,7 +507,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelController</name>
     <message>
-        <location filename="../../digitpad/ui/model_controller.py" line="+111"/>
+        <location filename="../../digitpad/ui/model_controller.py" line="+118"/>
         <source>bundled model</source>
         <translation>기본 제공 모델</translation>
     </message>
@@ -532,7 +532,7 @@ Ctrl+.: 중지</translation>
         <translation>저장할 모델이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../digitpad/ui/teach_wiring.py" line="+117"/>
+        <location filename="../../digitpad/ui/teach_wiring.py" line="+115"/>
         <source>fine-tuned on your digits</source>
         <translation>내 숫자로 미세 조정함</translation>
     </message>
@@ -540,7 +540,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelInputView</name>
     <message>
-        <location filename="../../digitpad/ui/model_input_view.py" line="+28"/>
+        <location filename="../../digitpad/ui/model_input_view.py" line="+38"/>
         <source>What the model sees</source>
         <translation>모델이 보는 입력</translation>
     </message>
@@ -636,7 +636,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>Networks</name>
     <message>
-        <location filename="../../digitpad/ui/comparison.py" line="-83"/>
+        <location filename="../../digitpad/ui/comparison.py" line="-86"/>
         <source>Tutorial</source>
         <translation>튜토리얼</translation>
     </message>
@@ -687,7 +687,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PreprocessPage</name>
     <message>
-        <location filename="../../digitpad/ui/teaching_dock.py" line="+75"/>
+        <location filename="../../digitpad/ui/teaching_dock.py" line="+79"/>
         <source>Show the naive resize next to the MNIST-style input</source>
         <translation>MNIST식 입력 옆에 단순히 크기만 줄인 입력도 보기</translation>
     </message>
@@ -751,33 +751,32 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ProbabilityChart</name>
     <message>
-        <location filename="../../digitpad/ui/probability_chart.py" line="+31"/>
+        <location filename="../../digitpad/ui/probability_chart.py" line="+66"/>
         <source>Probability of each digit</source>
         <translation>숫자별 확률</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+18"/>
         <source>Nothing drawn yet.</source>
         <translation>아직 아무것도 그리지 않았습니다.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>The model reads {0} ({1}% sure).</source>
         <translation>모델의 예측값: {0} (확신도 {1}%).</translation>
     </message>
     <message>
-        <location line="+39"/>
-        <location line="+13"/>
+        <location line="+128"/>
         <source>Prediction</source>
         <translation>예측값</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-13"/>
         <source>Draw a digit</source>
         <translation>숫자를 그리세요</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="-1"/>
         <source>{0}% sure</source>
         <translation>확신도 {0}%</translation>
     </message>
@@ -818,7 +817,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachingDock</name>
     <message>
-        <location filename="../../digitpad/ui/teaching_dock.py" line="+71"/>
+        <location filename="../../digitpad/ui/teaching_dock.py" line="+80"/>
         <source>Teach</source>
         <translation>배우기</translation>
     </message>
@@ -848,7 +847,13 @@ Ctrl+.: 중지</translation>
         <translation>배우기 화면 보기</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Hide the teaching views</source>
+        <translation>배우기 화면 숨기기</translation>
+    </message>
+    <message>
+        <location line="+51"/>
         <source>Draw a digit first, then press its number.</source>
         <translation>먼저 숫자를 그린 다음 그 숫자 버튼을 누르세요.</translation>
     </message>
@@ -861,7 +866,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainPanel</name>
     <message>
-        <location filename="../../digitpad/ui/train_panel.py" line="+127"/>
+        <location filename="../../digitpad/ui/train_panel.py" line="+150"/>
         <location line="+1"/>
         <source>Epochs</source>
         <translation>에포크</translation>
@@ -970,7 +975,7 @@ Ctrl+.: 중지</translation>
         <translation>가중치를 한 번 업데이트할 때의 크기입니다(튜토리얼의 rmsprop은 0.001).</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+112"/>
         <source>Training is already running; press Stop first.</source>
         <translation>이미 훈련 중입니다. 먼저 중지를 누르세요.</translation>
     </message>

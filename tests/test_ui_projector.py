@@ -1,0 +1,59 @@
+"""At a projector (1280x720, 1366x768), in English and Korean, with no teaching view,
+each one, or two networks side by side: the pad is the largest thing on screen, and no
+text is clipped, elided or hidden behind a sideways scroll bar."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from digitpad.ui import i18n
+from digitpad.ui.layout_check import clipped_texts
+from digitpad.ui.testing import draw_strokes, seven
+
+SIZES = [(1280, 720), (1366, 768)]
+VIEWS = [None, "evaluate", "network", "preprocess", "digits", "compare"]
+
+
+@pytest.fixture
+def language(request):
+    app = QApplication.instance()
+    i18n.install(app, request.param)
+    yield request.param
+    i18n.install(app, "en")
+
+
+@pytest.mark.parametrize("language", ["en", "ko"], indirect=True)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_pad_stays_the_star(qtbot, window, language, size):
+    window.resize(*size)
+    qtbot.wait(50)
+    draw_strokes(window.canvas, seven())
+    problems = []
+    for view in VIEWS:
+        window.set_comparison("robust" if view == "compare" else None)
+        window.show_teaching_view(None if view in (None, "compare") else view)
+        qtbot.wait(50)
+        side = window.canvas.drawing_rect().width()
+        assert window.height() == size[1]
+        if side < 0.45 * size[1]:
+            problems.append(f"{view}: pad {side}px < 45% of {size[1]}px")
+        panel = window.train_panel
+        others = [window.chart, window.comparison.view.chart, panel.curves, panel.log]
+        for other in others:  # the other things an audience looks at
+            if other.isVisible() and other.width() * other.height() > side * side:
+                problems.append(f"{view}: {other.objectName()} is larger than the pad")
+        problems += [f"{view}: {p}" for p in clipped_texts(window)]
+    assert not problems, "\n".join(problems)
+
+
+def test_teaching_view_shares_the_column_and_the_panel_shrinks(window):
+    panel = window.train_panel
+    assert not panel.is_compact()
+    window.show_teaching_view("network")
+    assert window.teach.dock.isVisible() and window.teach.dock.current_key() == "network"
+    assert panel.is_compact() and panel.progress.isVisible() and not panel.log.isVisible()
+    window.show_teaching_view(None)
+    assert not window.teach.dock.isVisible() and not panel.is_compact()
+    with pytest.raises(ValueError):
+        window.show_teaching_view("nonsense")
