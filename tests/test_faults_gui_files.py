@@ -182,7 +182,9 @@ def test_open_dataset_with_bad_files_warns_and_keeps_the_previous_choice(
     before = _seven(window)
     for name, expected in DATA_FAULTS.items():
         window.warnings.clear()
-        assert window.open_dataset_file(str(bad_datasets[name])) is False, name
+        with qtbot.waitSignal(window.datasetChecked, timeout=30_000) as checked:
+            assert window.open_dataset_file(str(bad_datasets[name])), name  # not blocking
+        assert checked.args == [False], name
         ((title, text),) = window.warnings
         assert title == "Cannot open dataset" and expected in text, (name, text)
         assert window.train_panel._data_path is None, name
@@ -195,7 +197,9 @@ def test_open_dataset_is_in_the_model_menu_and_remembered(qtbot, window, monkeyp
     path = os.environ.get("DIGITPAD_MNIST") or mnist.source
     assert window.open_data_action in window.model_menu.actions()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (path, ""))
-    window.open_data_action.trigger()
+    with qtbot.waitSignal(window.datasetChecked, timeout=60_000) as checked:
+        window.open_data_action.trigger()
+    assert checked.args == [True]
     assert window.warnings == []
     assert window.train_panel._data_path == path
     window.close()
@@ -234,16 +238,17 @@ def test_train_with_a_bad_remembered_dataset_explains_and_keeps_predicting(
 def test_no_mnist_anywhere_says_how_to_get_it(qtbot, window, monkeypatch):
     from digitpad.ml import data as ml_data
     from digitpad.ml.errors import MNIST_MISSING, DatasetError
-    from digitpad.ui import training_worker as tw
+
+    real_load = ml_data.load_mnist
 
     def offline(path):
         if path is None:
             raise DatasetError("MNIST not found", code=MNIST_MISSING, detail="offline")
-        return ml_data.load_mnist(path)
+        return real_load(path)
 
     monkeypatch.delenv("DIGITPAD_MNIST", raising=False)
-    monkeypatch.setattr(tw, "load_mnist", offline)
-    monkeypatch.setattr(tw, "_mnist_cache", {})
+    monkeypatch.setattr(ml_data, "load_mnist", offline)
+    monkeypatch.setattr(ml_data, "_cache", {})
     panel = window.train_panel
     with qtbot.waitSignal(panel.trainingFinished, timeout=60_000):
         panel.start_training(epochs=1, batch_size=128, train_limit=2000)

@@ -145,12 +145,12 @@ def test_divergence_restores_the_previous_model_and_says_so(qtbot, window):
 
 
 def test_an_exception_in_the_worker_reaches_the_gui(qtbot, window, monkeypatch):
-    from digitpad.ml import training
+    from digitpad.ml import presets  # train_preset: every preset's one way to train
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure inside fit")
 
-    monkeypatch.setattr(training, "train", broken)
+    monkeypatch.setattr(presets, "train", broken)
     panel = window.train_panel
     before = window.models.predictor
     failures = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,9 +43,6 @@ class Mnist:
     y_test: np.ndarray
     source: str  # where it came from, for messages and the model card
 
-    def flat_train(self) -> np.ndarray:
-        return flatten(self.x_train)
-
     def flat_test(self) -> np.ndarray:
         return flatten(self.x_test)
 
@@ -63,6 +61,31 @@ def resolve_path(explicit: str | os.PathLike | None = None) -> Path | None:
     if env:
         return Path(env).expanduser()
     return None
+
+
+_cache: dict[str, Mnist] = {}
+_cache_lock = threading.Lock()
+
+
+def load_mnist_cached(explicit: str | os.PathLike | None = None) -> Mnist:
+    """:func:`load_mnist` once per file and process, keyed by the resolved path.
+
+    Reading and checking 55 MB takes a visible moment; a window trains, evaluates and
+    fine-tunes with the same file many times. Thread-safe (jobs call it off the GUI
+    thread). A file replaced on disk is read again when its size or time changes.
+    """
+    path = resolve_path(explicit)
+    key = "keras"
+    if path is not None:
+        try:
+            stat = path.stat()
+            key = f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+        except OSError:
+            return load_mnist(explicit)  # let the loader say what is wrong
+    with _cache_lock:
+        if key not in _cache:
+            _cache[key] = load_mnist(explicit)
+        return _cache[key]
 
 
 def load_mnist(explicit: str | os.PathLike | None = None) -> Mnist:

@@ -36,11 +36,6 @@ class Evaluation:
         """Indices of the test images with this true digit read as ``predicted``."""
         return np.flatnonzero((self.labels == true) & (self.predicted == predicted))
 
-    def per_class_accuracy(self) -> np.ndarray:
-        matrix = self.confusion()
-        totals = matrix.sum(axis=1)
-        return np.divide(np.diag(matrix), totals, out=np.zeros(CLASSES), where=totals > 0)
-
 
 def evaluate_predictor(predictor, images: np.ndarray, labels: np.ndarray, batch: int = 2000):
     """Run ``predictor`` over ``images`` (uint8 (n, 28, 28) or float (n, 784))."""

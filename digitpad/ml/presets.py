@@ -87,13 +87,15 @@ def get_preset(key: str) -> Preset:
         raise ValueError(f"unknown preset {key!r}; choose from {', '.join(PRESETS)}") from None
 
 
-def build_preset_model(preset: Preset, seed: int | None = None):
+def build_preset_model(
+    preset: Preset, seed: int | None = None, *, jit_compile: bool | str = "auto"
+):
     """A compiled Keras model for ``preset`` (the tutorial preset is ``build_model``)."""
     from digitpad.ml.model import build_model, compile_model, import_keras
 
     recipe = preset.recipe.with_(seed=seed)
     if preset.architecture == "dense":
-        return build_model(recipe)
+        return build_model(recipe, jit_compile=jit_compile)
     keras = import_keras()
     from keras import layers
 
@@ -113,7 +115,7 @@ def build_preset_model(preset: Preset, seed: int | None = None):
             layers.Dense(CLASSES, activation="softmax"),
         ]
     )
-    compile_model(model, recipe)
+    compile_model(model, recipe, jit_compile=jit_compile)
     return model
 
 
@@ -239,7 +241,7 @@ def train_preset(
     preset: Preset,
     mnist: Mnist,
     *,
-    seed: int = 1,
+    seed: int | None = 1,
     epochs: int | None = None,
     train_limit: int | None = None,
     cancel: threading.Event | None = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 import signal
 import sys
@@ -42,17 +41,7 @@ def install_translation(app: QApplication, lang: str | None) -> str:
     return i18n.setup(app, lang)
 
 
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="digitpad", add_help=False)
-    parser.add_argument("--data", metavar="PATH")
-    parser.add_argument("--model", metavar="PATH")
-    parser.add_argument("--lang")
-    args, _unknown = parser.parse_known_args(list(argv))  # leave Qt's own options alone
-    return args
-
-
 def run(
-    argv: Sequence[str] | None = None,
     *,
     data: str | None = None,
     model: str | None = None,
@@ -60,15 +49,13 @@ def run(
 ) -> int:
     """Open the window and run until it closes; the exit status.
 
-    ``argv`` may carry ``--data PATH``, ``--model PATH`` and ``--lang``; the keyword
-    arguments (what ``digitpad.cli`` passes) win over it.
+    The command line is parsed once, by ``digitpad.cli``, which passes what it found.
     """
-    args = parse_args(argv[1:] if argv else [])
-    app = application(argv)
-    install_translation(app, lang or args.lang)
+    app = application(sys.argv[:1])
+    install_translation(app, lang)
     from digitpad.ui.main_window import MainWindow  # after the app: widgets need it
 
-    window = MainWindow(model_path=model or args.model, data_path=data or args.data)
+    window = MainWindow(model_path=model, data_path=data)
     window.show()
     _close_on_signals(window)
     return app.exec()
@@ -86,4 +73,4 @@ def _close_on_signals(window) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(run(sys.argv))
+    sys.exit(run())

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from digitpad.ml.data import load_mnist_cached
 from digitpad.ml.evaluation import evaluate_predictor
 from digitpad.ui import messages
-from digitpad.ui.background import BackgroundJob
 from digitpad.ui.evaluation_view import EvaluationView
-from digitpad.ui.training_worker import load_cached_mnist
+from digitpad.ui.jobs import Job
 
 
 class EvaluationPage(QWidget):
@@ -33,7 +33,7 @@ class EvaluationPage(QWidget):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(self.message)
-        self._job = BackgroundJob("digitpad-evaluate", self)
+        self._job = Job("digitpad-evaluate", self)
         self._job.finished.connect(self._on_done)
         self._job.failed.connect(self._on_failed)
         self._show_state()
@@ -59,8 +59,8 @@ class EvaluationPage(QWidget):
         self._pending = False
         predictor, path = self._predictor, self._data_path()
 
-        def work():
-            mnist = load_cached_mnist(path)
+        def work(_context):
+            mnist = load_mnist_cached(path)
             return mnist, predictor, evaluate_predictor(predictor, mnist.x_test, mnist.y_test)
 
         self._job.start(work)

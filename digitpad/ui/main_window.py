@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitpad.ml.data import load_mnist_cached
 from digitpad.ml.errors import DatasetError, ModelError
-from digitpad.ui import i18n, messages
+from digitpad.ui import i18n, jobs, messages
 from digitpad.ui import settings as keys
 from digitpad.ui.canvas import DEFAULT_BRUSH, MAX_BRUSH, MIN_BRUSH, Canvas
 from digitpad.ui.comparison import Comparison, network_title
@@ -41,7 +42,6 @@ from digitpad.ui.settings import Settings
 from digitpad.ui.teach_wiring import TeachWiring
 from digitpad.ui.tf_preload import TensorFlowPreloader
 from digitpad.ui.train_panel import MAX_BATCH, MAX_EPOCHS, TrainPanel
-from digitpad.ui.training_worker import load_cached_mnist
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ PREDICT_DELAY_MS = 16  # the teaching views follow the drawing at most once per 
 class MainWindow(QMainWindow):
     predictionChanged = Signal(object)  # (10,) probabilities, or None for an empty canvas
     warningShown = Signal(str, str)  # title, text: every warning box (see show_warning)
+    datasetChecked = Signal(bool)  # after open_dataset_file: the file is (not) usable MNIST
 
     def __init__(
         self,
@@ -79,6 +80,8 @@ class MainWindow(QMainWindow):
         self._predict_timer.setSingleShot(True)
         self._predict_timer.setInterval(PREDICT_DELAY_MS)
         self.preloader = TensorFlowPreloader(self)
+        self._dataset_job = jobs.Job("digitpad-open-dataset", self)
+        self._dataset_pending = ""
         self._build_actions()
         self._build_layout()
         self.teach = TeachWiring(self)  # Teach dock, presenter mode, export, bundled models
@@ -377,6 +380,8 @@ class MainWindow(QMainWindow):
         panel.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
         panel.runningChanged.connect(self._on_training_running)
         self.teach.connect()
+        self._dataset_job.finished.connect(self._on_dataset_loaded)
+        self._dataset_job.failed.connect(self._on_dataset_failed)
 
     # -- prediction ------------------------------------------------------------------
     @Slot()
@@ -504,18 +509,32 @@ class MainWindow(QMainWindow):
             self.open_dataset_file(path)
 
     def open_dataset_file(self, path: str) -> bool:
-        """Check ``path`` is MNIST and train with it from now on (remembered); on a fault a
-        warning, and training keeps the dataset it had."""
-        try:
-            load_cached_mnist(path)  # validates once; the next Train reuses it
-        except DatasetError as exc:
-            self.show_warning(self.tr("Cannot open dataset"), messages.error_text(exc))
+        """Check ``path`` is MNIST off the GUI thread, then train with it from now on
+        (remembered). ``datasetChecked(ok)`` follows; on a fault a warning, and training
+        keeps the dataset it had. ``False`` if another dataset is still being checked."""
+        if not self._dataset_job.start(lambda _context: load_mnist_cached(path)):
             return False
+        self._dataset_pending = path
+        self.statusBar().showMessage(self.tr("Checking the dataset {0}…").format(path))
+        return True
+
+    @Slot(object)
+    def _on_dataset_loaded(self, _mnist) -> None:
+        path = self._dataset_pending  # validated and cached: the next Train reuses it
         self.train_panel.set_data_path(path)
         self.settings.set_value(keys.DATA_PATH, path)
         message = self.tr("Training will use the dataset {0}").format(path)
         self.statusBar().showMessage(message, 8000)
-        return True
+        self.datasetChecked.emit(True)
+
+    @Slot(object)
+    def _on_dataset_failed(self, exc: BaseException) -> None:
+        self.statusBar().clearMessage()
+        if not isinstance(exc, DatasetError):
+            log.error("dataset check failed", exc_info=exc)
+            exc = DatasetError(f"{self._dataset_pending}: {type(exc).__name__}: {exc}")
+        self.show_warning(self.tr("Cannot open dataset"), messages.error_text(exc))
+        self.datasetChecked.emit(False)
 
     @Slot()
     def save_model(self) -> None:
@@ -588,13 +607,10 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([left, total - left])
 
     def closeEvent(self, event) -> None:
-        if self.train_panel.is_running():
-            self.hide()  # closing feels instant; the worker stops after its current batch
-        self.train_panel.shutdown()
         self.teach.shutdown()  # leaves presenter mode first: the saved geometry is the normal one
         self._predict_timer.stop()
         self._save_settings()
-        if self.preloader.is_running():
-            self.hide()  # the window goes at once; the process ends when Keras is loaded
-            self.preloader.wait()
+        if any(job.is_running() for job in self.findChildren(jobs.Job)):
+            self.hide()  # closing feels instant; training stops after its current batch
+        jobs.shutdown(self)  # every background job, whatever it is: cancelled and waited for
         super().closeEvent(event)

@@ -162,9 +162,6 @@ class ModelController(QObject):
             self._saved = None
             self.modelChanged.emit()
 
-    def can_restore_previous(self) -> bool:
-        return self._previous is not None
-
     def restore_previous(self) -> None:
         """Undo the last ``adopt_trained``: the model from before that training run."""
         self.discard_preview()

@@ -7,7 +7,7 @@ restores the window's geometry, docks, splitter and every hidden widget as they 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import QMainWindow, QWidget
 
@@ -70,8 +70,6 @@ def _set_chart_colours(chart, colours: dict) -> None:
 class PresenterMode(QObject):
     """Owns the toggle action; remembers everything it changes so it can undo it."""
 
-    toggled = Signal(bool)
-
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self._window = window
@@ -103,7 +101,6 @@ class PresenterMode(QObject):
         self.action.blockSignals(True)
         self.action.setChecked(active)
         self.action.blockSignals(False)
-        self.toggled.emit(active)
 
     # -- internals -------------------------------------------------------------------
     def _hideable(self) -> list[QWidget]:

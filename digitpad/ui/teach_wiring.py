@@ -17,12 +17,13 @@ from PySide6.QtWidgets import QMessageBox
 from digitpad.ml import model as ml_model
 from digitpad.ml.errors import ModelError
 from digitpad.ml.predictor import Predictor
-from digitpad.ui import messages
+from digitpad.ui import jobs, messages
 from digitpad.ui.export import Exporter
 from digitpad.ui.presenter import PresenterMode
 from digitpad.ui.teaching_dock import TeachingDock
 
 log = logging.getLogger(__name__)
+
 
 class TeachWiring(QObject):
     def __init__(self, window) -> None:
@@ -89,7 +90,7 @@ class TeachWiring(QObject):
 
     def shutdown(self) -> None:
         self.presenter.set_active(False)
-        self.dock.shutdown()
+        jobs.shutdown(self.dock)
 
     # -- slots -----------------------------------------------------------------------
     def load_bundled(self, preset: str) -> None:

@@ -232,10 +232,6 @@ class TeachingDock(QWidget):
         image = strokes_to_mnist(ink, erase=erase)
         return image if image.any() else None
 
-    def shutdown(self) -> None:
-        self.my_digits.shutdown()
-        self.evaluation.wait(10.0)
-
     # -- internals -------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (

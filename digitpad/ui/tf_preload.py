@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
 
 from PySide6.QtCore import QObject, QTimer
+
+from digitpad.ui.jobs import Job
 
 log = logging.getLogger(__name__)
 
@@ -28,33 +29,33 @@ class TensorFlowPreloader(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(IDLE_MS)
         self._timer.timeout.connect(self._start_import)
-        self._thread: threading.Thread | None = None
+        self._job = Job("tensorflow-preload", self)
+        self._started = False
 
     def enabled(self) -> bool:
         return os.environ.get(ENV_SWITCH, "1") != "0" and "keras" not in sys.modules
 
     def poke(self) -> None:
         """(Re)start the idle countdown; call on start-up and on every stroke."""
-        if self._thread is None and self.enabled():
+        if not self._started and self.enabled():
             self._timer.start()
 
     def _start_import(self) -> None:
-        if self._thread is not None or not self.enabled():
+        if self._started or not self.enabled():
             return
-        self._thread = threading.Thread(target=_import, name="tensorflow-preload", daemon=True)
-        self._thread.start()
+        self._started = True
+        self._job.start(_import)
 
     def is_running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._job.is_running()
 
     def wait(self, timeout: float = 60.0) -> None:
         """Let a running import finish: one cut off by interpreter exit fails or crashes."""
         self._timer.stop()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        self._job.wait(timeout)
 
 
-def _import() -> None:
+def _import(_context) -> None:
     from digitpad.ml.model import import_keras
 
     try:

@@ -1,7 +1,8 @@
 """Train the tutorial's model from scratch and watch it learn: settings, Train/Stop,
 progress, a Keras-style log and live curves.
 
-The panel owns one training run at a time (a :class:`TrainingWorker` in a ``QThread``)
+The panel owns one training run at a time (a :class:`~digitpad.ui.jobs.Job` running
+:func:`~digitpad.ui.training_job.run_training`)
 and reports through signals; it never touches the canvas or the current model itself.
 
 What happens to the weights:
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -38,8 +39,11 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.ml import keras_log
+from digitpad.ml.errors import DigitpadError
 from digitpad.ml.recipe import TUTORIAL
-from digitpad.ui import training_worker as tw
+from digitpad.ui import training_job as tj
+from digitpad.ui.jobs import Job
+from digitpad.ui.messages import error_text
 from digitpad.ui.preset_chooser import PresetChooser
 from digitpad.ui.training_curves import TrainingCurves
 
@@ -56,6 +60,7 @@ MIN_LOG_POINTS = 6.5
 
 class TrainPanel(QWidget):
     trainingStarted = Signal()
+    stageChanged = Signal(str)  # training_job.STAGE_*: data, tensorflow, training, evaluating
     runningChanged = Signal(bool)
     batchEnded = Signal(int, int, dict)  # step, steps, running logs (throttled to ~20/s)
     epochEnded = Signal(int, dict)  # 1-based epoch, Keras logs (+ "seconds")
@@ -71,8 +76,11 @@ class TrainPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("trainPanel")
         self._data_path: str | None = None
-        self._thread: QThread | None = None
-        self._worker: tw.TrainingWorker | None = None
+        self._job = Job("digitpad-training", self)
+        self._job.progress.connect(self._on_progress)
+        self._job.finished.connect(self._on_outcome)
+        self._job.failed.connect(self._on_error)
+        self._started_once = False
         self._busy = False
         self._epochs = TUTORIAL.epochs
         self._epoch = 1
@@ -166,7 +174,7 @@ class TrainPanel(QWidget):
         self.stop_button.setToolTip(self.tr("Stop after the current batch (Ctrl+.)."))
         self.progress.setAccessibleName(self.tr("Training progress"))
         self.status.setAccessibleName(self.tr("Training status"))
-        if self._thread is None:  # nothing has run yet: the opening prompt
+        if not self._started_once:  # nothing has run yet: the opening prompt
             self.progress.setFormat(self.tr("Not training"))
             self.status.setText(self.tr("Click Train to train a new network on MNIST."))
         self.choice.setToolTip(
@@ -278,7 +286,6 @@ class TrainPanel(QWidget):
             self.batch_size.setValue(int(batch_size))
         if learning_rate is not None:
             self.learning_rate.setValue(float(learning_rate))
-        self._release_thread()
         self._offering = False
         self.choice.hide()
         recipe = TUTORIAL.with_(
@@ -294,58 +301,28 @@ class TrainPanel(QWidget):
         self.progress.setFormat(self.tr("Preparing…"))
 
         self._preset_key = self.preset.key()
-        job = tw.TrainingJob(recipe, self._data_path, train_limit, evaluate, self._preset_key)
-        worker = tw.TrainingWorker(job)
-        thread = QThread(self)
-        thread.setObjectName("digitpad-training")
-        worker.moveToThread(thread)
-        bridge = worker.bridge
-        bridge.stageChanged.connect(self._on_stage)
-        bridge.batchEnded.connect(self._on_batch)
-        bridge.epochEnded.connect(self._on_epoch)
-        bridge.finished.connect(self._on_finished)
-        bridge.failed.connect(self._on_failed)
-        bridge.done.connect(self._on_done)
-        thread.started.connect(worker.run)
-        self._thread, self._worker = thread, worker
+        job = tj.TrainingJob(recipe, self._data_path, train_limit, evaluate, self._preset_key)
+        self._started_once = True
         self._set_busy(True)
-        thread.start()
+        self._job.start(lambda context: tj.run_training(job, context))
         self.trainingStarted.emit()
         return True
 
     @Slot()
     def stop_training(self) -> None:
-        """Ask the worker to stop; it does so after the current batch."""
-        if self._busy and self._worker is not None:
-            self._worker.cancel.set()
+        """Ask the run to stop; it does so after the current batch."""
+        if self._busy:
+            self._job.cancel()
             self.stop_button.setEnabled(False)
             self._set_status(self.tr("Stopping after the current batch…"))
 
     def shutdown(self, timeout_ms: int = 120_000) -> bool:
-        """Cancel any run and wait for its thread (closing the window calls this)."""
-        if self._worker is not None:
-            self._worker.cancel.set()
-        if self._thread is None:
-            return True
-        self._thread.quit()
-        finished = self._thread.wait(timeout_ms)
+        """Cancel any run and wait for it (the window's own shutdown covers this too)."""
+        self._job.cancel()
+        finished = self._job.wait(timeout_ms / 1000)
         if not finished:
-            log.error("training thread did not stop within %d ms", timeout_ms)
+            log.error("training did not stop within %d ms", timeout_ms)
         return finished
-
-    def _release_thread(self) -> None:
-        """Let go of the previous run's finished thread.
-
-        Its worker has already reported (we are not busy), but ``done`` (which quits the
-        thread) may still be queued, e.g. when Train is clicked from a
-        ``trainingFinished`` handler: quit here too, or ``wait()`` would never return.
-        The QThread is deleted so ten runs do not leave ten QThread objects behind.
-        """
-        thread, self._thread, self._worker = self._thread, None, None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
-            thread.deleteLater()
 
     def is_offering_choice(self) -> bool:
         return self._offering
@@ -365,22 +342,47 @@ class TrainPanel(QWidget):
         self._offering = False
         self.choice.hide()
 
-    # -- worker signals (GUI thread) ---------------------------------------------------
-    @Slot(str)
+    # -- the job's reports (GUI thread) -------------------------------------------------
+    @Slot(object)
+    def _on_progress(self, report: tuple) -> None:
+        kind, *values = report
+        if kind == "stage":
+            self._on_stage(*values)
+        elif kind == "batch":
+            self._on_batch(*values)
+        elif kind == "epoch":
+            self._on_epoch(*values)
+
+    @Slot(object)
+    def _on_outcome(self, outcome: tj.TrainingOutcome) -> None:
+        self._on_finished(outcome.result, outcome.model, outcome.predictor, outcome.card)
+
+    @Slot(object)
+    def _on_error(self, exc: BaseException) -> None:
+        if isinstance(exc, DigitpadError):
+            self._on_failed(error_text(exc))
+            return
+        log.error("training failed", exc_info=exc)
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        name = type(exc).__name__
+        self._on_failed(
+            self.tr("Training failed: {0}").format(f"{name}: {reason}" if reason else name)
+        )
+
     def _on_stage(self, stage: str) -> None:
-        if stage == tw.STAGE_DATA:
+        self.stageChanged.emit(stage)
+        if stage == tj.STAGE_DATA:
             self._set_status(self.tr("Loading MNIST…"))
-        elif stage == tw.STAGE_TENSORFLOW:
+        elif stage == tj.STAGE_TENSORFLOW:
             self._set_status(self.tr("Starting TensorFlow (a few seconds the first time)…"))
-        elif stage == tw.STAGE_TRAINING:
+        elif stage == tj.STAGE_TRAINING:
             self._set_status(self.tr("Training…"))
             self._append(keras_log.epoch_header(1, self._epochs))
-        elif stage == tw.STAGE_EVALUATING:
+        elif stage == tj.STAGE_EVALUATING:
             self._set_status(self.tr("Evaluating on the 10,000 test images…"))
             self.progress.setRange(0, 0)
             self.progress.setFormat(self.tr("Evaluating…"))
 
-    @Slot(int, int, dict)
     def _on_batch(self, step: int, steps: int, logs: dict) -> None:
         if self.progress.maximum() != steps:
             self.progress.setRange(0, steps)
@@ -392,7 +394,6 @@ class TrainPanel(QWidget):
         self.curves.add_batch(self._epoch, step, steps, logs)
         self.batchEnded.emit(step, steps, logs)
 
-    @Slot(int, dict, object)
     def _on_epoch(self, epoch: int, logs: dict, predictor) -> None:
         metrics = {k: v for k, v in logs.items() if k != "seconds"}
         steps = self._steps
@@ -404,16 +405,7 @@ class TrainPanel(QWidget):
         self.previewReady.emit(predictor)
         self.epochEnded.emit(epoch, dict(logs))
 
-    @Slot(dict, object, object)
-    def _on_finished(self, result: dict, model, predictor) -> None:
-        card = {
-            **result,
-            "recipe": self._recipe.as_dict(),
-            "name": "digitpad MNIST dense (trained in the app)",
-        }
-        if self._preset_key != "tutorial":
-            card["preset"] = self._preset_key
-            card["name"] = f"digitpad MNIST {self._preset_key} (trained in the app)"
+    def _on_finished(self, result: dict, model, predictor, card: dict) -> None:
         if result.get("diverged"):
             self._append(self.tr("The loss stopped being a number; the previous model is back."))
             self._set_status(self.tr("Training diverged; the previous model is back."))
@@ -440,18 +432,12 @@ class TrainPanel(QWidget):
             self.modelReady.emit(model, predictor, card)
         self._finish(result)
 
-    @Slot(str)
     def _on_failed(self, message: str) -> None:
         self._append(message)
         self._set_status(message)
         self.previewDiscarded.emit()
         self.trainingFailed.emit(message)
         self._finish({"stopped": True, "history": {}, "error": message})
-
-    @Slot()
-    def _on_done(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
 
     # -- helpers ---------------------------------------------------------------------
     def _finish(self, result: dict) -> None:

@@ -11,11 +11,10 @@ and the tuned Keras model for the window to adopt (or ignore).
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThread, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -30,45 +29,15 @@ from PySide6.QtWidgets import (
 
 from digitpad.ml.errors import DigitpadError
 from digitpad.ml.user_digits import UserDigits, fine_tune
+from digitpad.ui.jobs import Job
 from digitpad.ui.messages import error_text
 from digitpad.ui.teach_common import grey_qimage
 
 log = logging.getLogger(__name__)
 
 
-class _FineTuneJob(QObject):
-    """Runs :func:`fine_tune` in a QThread; signals live here, not on the thread."""
-
-    finished = Signal(object, object)  # FineTuneResult, keras model
-    failed = Signal(str)
-
-    def __init__(self, model_source, store, mnist, cancel) -> None:
-        super().__init__()
-        self._model_source, self._store, self._mnist, self._cancel = (
-            model_source,
-            store,
-            mnist,
-            cancel,
-        )
-
-    def run(self) -> None:
-        try:
-            model = self._model_source()
-            result = fine_tune(model, self._store, self._mnist, cancel=self._cancel)
-        except (DigitpadError, ValueError) as exc:
-            self.failed.emit(error_text(exc) if isinstance(exc, DigitpadError) else str(exc))
-            return
-        except Exception as exc:
-            log.exception("fine-tuning failed")
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
-            return
-        self.finished.emit(result, model)
-
-
 class UserDigitsView(QWidget):
     labelRequested = Signal(int)
-    sampleAdded = Signal(int, int)  # index, label
-    sampleDeleted = Signal(int)
     fineTuned = Signal(object, object)  # FineTuneResult, tuned keras model
 
     def __init__(self, store: UserDigits, parent: QWidget | None = None) -> None:
@@ -77,9 +46,9 @@ class UserDigitsView(QWidget):
         self._drawing_source: Callable[[], np.ndarray | None] | None = None
         self._model_source: Callable[[], object] | None = None
         self._mnist = None
-        self._thread: QThread | None = None
-        self._job: _FineTuneJob | None = None
-        self._cancel = threading.Event()
+        self._job = Job("digitpad-fine-tune", self)
+        self._job.finished.connect(self._fine_tune_done)
+        self._job.failed.connect(self._fine_tune_failed)
 
         intro = self._intro = QLabel()
         intro.setWordWrap(True)
@@ -182,7 +151,6 @@ class UserDigitsView(QWidget):
             return None
         self.result_label.setText(self.tr("Added a %1.").replace("%1", str(label)))
         self.refresh()
-        self.sampleAdded.emit(index, label)
         return index
 
     def delete_selected(self) -> None:
@@ -200,7 +168,6 @@ class UserDigitsView(QWidget):
             self.result_label.setText(error_text(exc))
             return
         self.refresh()
-        self.sampleDeleted.emit(index)
 
     def refresh(self) -> None:
         counts = self.store.counts()
@@ -222,39 +189,30 @@ class UserDigitsView(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        busy = self._thread is not None
+        busy = self._job.is_running()
         self.delete_button.setEnabled(bool(self.samples.selectedItems()) and not busy)
         self.fine_tune_button.setEnabled(self._model_source is not None and not busy)
 
     # -- fine-tuning ----------------------------------------------------------------------
     def start_fine_tune(self) -> None:
-        if self._model_source is None or self._thread is not None:
+        if self._model_source is None or self._job.is_running():
             return
         if len(self.store) == 0:
             self.result_label.setText(self.tr("Add some digits first."))
             return
-        self._cancel.clear()
-        self._thread = QThread(self)
-        self._job = _FineTuneJob(self._model_source, self.store, self._mnist, self._cancel)
-        self._job.moveToThread(self._thread)
-        self._thread.started.connect(self._job.run)
-        self._job.finished.connect(self._fine_tune_done)
-        self._job.failed.connect(self._fine_tune_failed)
+        model_source, store, mnist = self._model_source, self.store, self._mnist
+
+        def work(context):
+            model = model_source()
+            return fine_tune(model, store, mnist, cancel=context.cancel), model
+
         self.result_label.setText(self.tr("Fine-tuning…"))
-        self._thread.start()
+        self._job.start(work)
         self._update_buttons()
 
-    def _stop_thread(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread.deleteLater()
-            self._job.deleteLater()
-            self._thread = self._job = None
+    def _fine_tune_done(self, outcome) -> None:
+        result, model = outcome
         self._update_buttons()
-
-    def _fine_tune_done(self, result, model) -> None:
-        self._stop_thread()
         if result.before is None:
             text = self.tr("Fine-tuned on %1 digits. Add at least 4 of a digit to measure it.")
             text = text.replace("%1", str(result.trained_on))
@@ -271,11 +229,18 @@ class UserDigitsView(QWidget):
         self.result_label.setText(text)
         self.fineTuned.emit(result, model)
 
-    def _fine_tune_failed(self, message: str) -> None:
-        self._stop_thread()
+    def _fine_tune_failed(self, exc: BaseException) -> None:
+        self._update_buttons()
+        if isinstance(exc, DigitpadError):
+            message = error_text(exc)
+        elif isinstance(exc, ValueError):
+            message = str(exc)
+        else:
+            log.error("fine-tuning failed", exc_info=exc)
+            message = f"{type(exc).__name__}: {exc}"
         self.result_label.setText(self.tr("Fine-tuning failed: %1").replace("%1", message))
 
     def shutdown(self) -> None:
         """Cancel a running fine-tune and wait for it (call before the window closes)."""
-        self._cancel.set()
-        self._stop_thread()
+        self._job.cancel()
+        self._job.wait(120.0)

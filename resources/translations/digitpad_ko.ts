@@ -4,7 +4,7 @@
 <context>
     <name>ActivationStrip</name>
     <message>
-        <location filename="../../digitpad/ui/network_view.py" line="+122"/>
+        <location filename="../../digitpad/ui/network_view.py" line="+253"/>
         <source>Hidden activations appear when you draw.</source>
         <translation>숫자를 그리면 은닉 유닛의 활성화 값이 나타납니다.</translation>
     </message>
@@ -22,7 +22,7 @@
         <translation>마우스 왼쪽 버튼, 펜 또는 손가락으로 숫자를 그리세요.</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+117"/>
         <source>Draw a digit here</source>
         <translation>여기에 숫자를 그리세요</translation>
     </message>
@@ -301,7 +301,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/main_window.py" line="+328"/>
+        <location filename="../../digitpad/ui/main_window.py" line="+331"/>
         <source>digitpad — draw a digit</source>
         <translation>digitpad — 숫자를 그려 보세요</translation>
     </message>
@@ -421,7 +421,7 @@ Ctrl+T: 훈련
 Ctrl+.: 중지</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+53"/>
         <source>No model loaded</source>
         <translation>불러온 모델 없음</translation>
     </message>
@@ -443,12 +443,12 @@ Ctrl+.: 중지</translation>
     <message>
         <location line="+24"/>
         <location line="+53"/>
-        <location line="+52"/>
+        <location line="+66"/>
         <source>Cannot open model</source>
         <translation>모델을 열 수 없음</translation>
     </message>
     <message>
-        <location line="-91"/>
+        <location line="-105"/>
         <source>The bundled model could not be loaded ({0}). Click Train.</source>
         <translation>기본 제공 모델을 불러오지 못했습니다({0}). 훈련을 누르세요.</translation>
     </message>
@@ -459,12 +459,12 @@ Ctrl+.: 중지</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+44"/>
+        <location line="+58"/>
         <source>Keras models (*.keras)</source>
         <translation>Keras 모델 (*.keras)</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-39"/>
         <source>Open dataset</source>
         <translation>데이터셋 열기</translation>
     </message>
@@ -474,17 +474,22 @@ Ctrl+.: 중지</translation>
         <translation>Keras 형식의 MNIST (*.npz);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
+        <source>Checking the dataset {0}…</source>
+        <translation>데이터셋을 확인하는 중: {0}…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Cannot open dataset</source>
         <translation>데이터셋을 열 수 없음</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-10"/>
         <source>Training will use the dataset {0}</source>
         <translation>훈련에 이 데이터셋을 사용합니다: {0}</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+17"/>
         <source>Save model as</source>
         <translation>다른 이름으로 모델 저장</translation>
     </message>
@@ -512,7 +517,7 @@ Ctrl+.: 중지</translation>
         <translation>기본 제공 모델</translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+114"/>
         <source>bundled model, trained with augmentation</source>
         <translation>기본 제공 모델(데이터 증식으로 훈련)</translation>
     </message>
@@ -522,17 +527,17 @@ Ctrl+.: 중지</translation>
         <translation>기본 제공 견고한 모델(작은 CNN)</translation>
     </message>
     <message>
-        <location line="-91"/>
+        <location line="-88"/>
         <source>trained in this session</source>
         <translation>이번 세션에서 훈련함</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+62"/>
         <source>There is no model to save.</source>
         <translation>저장할 모델이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../digitpad/ui/teach_wiring.py" line="+115"/>
+        <location filename="../../digitpad/ui/teach_wiring.py" line="+116"/>
         <source>fine-tuned on your digits</source>
         <translation>내 숫자로 미세 조정함</translation>
     </message>
@@ -553,22 +558,22 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/network_view.py" line="+80"/>
+        <location filename="../../digitpad/ui/network_view.py" line="+90"/>
         <source>The weight pictures need the tutorial&apos;s dense network; this model starts with convolutions.</source>
         <translation>가중치 그림은 튜토리얼의 Dense 신경망에서만 볼 수 있습니다. 이 모델은 합성곱 층으로 시작합니다.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>Each tile is one hidden unit&apos;s 784 weights drawn as a 28×28 image (red: ink here excites it, blue: ink here inhibits it). Draw a digit to sort them by how strongly they fire.</source>
         <translation>각 타일은 은닉 유닛 하나의 가중치 784개를 28×28 이미지로 그린 것입니다(빨강: 이곳의 잉크가 유닛을 활성화함, 파랑: 억제함). 숫자를 그리면 얼마나 강하게 활성화되는지에 따라 정렬됩니다.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
         <source>Sorted by how strongly each unit fires for your drawing: %1 of %2 units fire (outlined); the strip below shows their activations.</source>
         <translation>그린 숫자에 각 유닛이 얼마나 강하게 활성화되는지에 따라 정렬했습니다: 유닛 %2개 중 %1개가 활성화됨(테두리 표시). 아래 띠는 활성화 값을 보여 줍니다.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>784 pixels → relu(x·W1 + b1): %1 numbers → softmax(h·W2 + b2): 10 probabilities that sum to 1</source>
         <translation>픽셀 784개 → relu(x·W1 + b1): 숫자 %1개 → softmax(h·W2 + b2): 합이 1인 확률 10개</translation>
     </message>
@@ -593,7 +598,7 @@ Ctrl+.: 중지</translation>
         <translation>순전파</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Now: %1 of %4 hidden units fire; the output says %2 (%3).</source>
         <translation>지금: 은닉 유닛 %4개 중 %1개가 활성화되었고, 출력(예측값)은 %2 (%3)입니다.</translation>
     </message>
@@ -695,7 +700,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PresenterMode</name>
     <message>
-        <location filename="../../digitpad/ui/presenter.py" line="+88"/>
+        <location filename="../../digitpad/ui/presenter.py" line="+86"/>
         <source>&amp;Presenter mode</source>
         <translation>발표자 모드(&amp;P)</translation>
     </message>
@@ -751,32 +756,32 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ProbabilityChart</name>
     <message>
-        <location filename="../../digitpad/ui/probability_chart.py" line="+66"/>
+        <location filename="../../digitpad/ui/probability_chart.py" line="+92"/>
         <source>Probability of each digit</source>
         <translation>숫자별 확률</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+25"/>
         <source>Nothing drawn yet.</source>
         <translation>아직 아무것도 그리지 않았습니다.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>The model reads {0} ({1}% sure).</source>
         <translation>모델의 예측값: {0} (확신도 {1}%).</translation>
     </message>
     <message>
-        <location line="+128"/>
+        <location line="+110"/>
         <source>Prediction</source>
         <translation>예측값</translation>
     </message>
     <message>
-        <location line="-13"/>
+        <location line="+1"/>
         <source>Draw a digit</source>
         <translation>숫자를 그리세요</translation>
     </message>
     <message>
-        <location line="-1"/>
+        <location line="+1"/>
         <source>{0}% sure</source>
         <translation>확신도 {0}%</translation>
     </message>
@@ -866,7 +871,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainPanel</name>
     <message>
-        <location filename="../../digitpad/ui/train_panel.py" line="+150"/>
+        <location filename="../../digitpad/ui/train_panel.py" line="+158"/>
         <location line="+1"/>
         <source>Epochs</source>
         <translation>에포크</translation>
@@ -980,17 +985,17 @@ Ctrl+.: 중지</translation>
         <translation>이미 훈련 중입니다. 먼저 중지를 누르세요.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+22"/>
         <source>Preparing…</source>
         <translation>준비 중…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+16"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치가 끝나면 중지합니다…</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+16"/>
         <source>Kept the partially trained weights.</source>
         <translation>일부 훈련된 가중치를 유지했습니다.</translation>
     </message>
@@ -1000,7 +1005,12 @@ Ctrl+.: 중지</translation>
         <translation>훈련 전의 모델을 복원했습니다.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+28"/>
+        <source>Training failed: {0}</source>
+        <translation>훈련 실패: {0}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Loading MNIST…</source>
         <translation>MNIST 불러오는 중…</translation>
     </message>
@@ -1025,12 +1035,12 @@ Ctrl+.: 중지</translation>
         <translation>평가 중…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Epoch {0}/{1} — step {2}/{3}</source>
         <translation>에포크 {0}/{1} — 스텝 {2}/{3}</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+19"/>
         <source>The loss stopped being a number; the previous model is back.</source>
         <translation>손실이 숫자가 아니게 되었습니다(NaN). 이전 모델로 돌아갑니다.</translation>
     </message>
@@ -1065,7 +1075,7 @@ Ctrl+.: 중지</translation>
         <translation>완료.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+16"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
@@ -1099,17 +1109,9 @@ Ctrl+.: 중지</translation>
     </message>
 </context>
 <context>
-    <name>TrainingWorker</name>
-    <message>
-        <location filename="../../digitpad/ui/training_worker.py" line="+77"/>
-        <source>Training failed: {0}</source>
-        <translation>훈련 실패: {0}</translation>
-    </message>
-</context>
-<context>
     <name>UserDigitsView</name>
     <message>
-        <location filename="../../digitpad/ui/user_digits_view.py" line="+129"/>
+        <location filename="../../digitpad/ui/user_digits_view.py" line="+98"/>
         <source>Draw a digit, then press its number to add it to your digits.</source>
         <translation>숫자를 그린 다음 그 숫자 버튼을 누르면 내 숫자에 추가됩니다.</translation>
     </message>
@@ -1139,7 +1141,7 @@ Ctrl+.: 중지</translation>
         <translation>%1을(를) 추가했습니다.</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+25"/>
         <source>%1 digits saved in %2</source>
         <translation>숫자 %1개가 저장됨: %2</translation>
     </message>
@@ -1149,12 +1151,12 @@ Ctrl+.: 중지</translation>
         <translation>먼저 숫자를 몇 개 추가하세요.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Fine-tuning…</source>
         <translation>미세 조정 중…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+8"/>
         <source>Fine-tuned on %1 digits. Add at least 4 of a digit to measure it.</source>
         <translation>숫자 %1개로 미세 조정했습니다. 정확도를 재려면 한 숫자당 4개 이상 추가하세요.</translation>
     </message>
@@ -1164,7 +1166,7 @@ Ctrl+.: 중지</translation>
         <translation>따로 떼어 둔 내 그림의 정확도: 이전 %1 → 이후 %2 (훈련에 %3개, 검증용으로 %4개 사용).</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+19"/>
         <source>Fine-tuning failed: %1</source>
         <translation>미세 조정 실패: %1</translation>
     </message>
@@ -1172,7 +1174,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>WeightGrid</name>
     <message>
-        <location filename="../../digitpad/ui/network_view.py" line="-207"/>
+        <location filename="../../digitpad/ui/network_view.py" line="-235"/>
         <source>This model has no 784-input Dense layer to show.</source>
         <translation>이 모델에는 보여 줄 784-입력 Dense 층이 없습니다.</translation>
     </message>
