@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,3 +40,11 @@ def atomic_path(target: str | os.PathLike) -> Iterator[str]:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def copy_atomically(source: str | os.PathLike, target: str | os.PathLike) -> Path:
+    """Copy ``source`` over ``target`` the same way: all of it, or nothing changes."""
+    target = Path(target)
+    with atomic_path(target) as temp:
+        shutil.copyfile(source, temp)
+    return target

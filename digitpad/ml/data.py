@@ -1,6 +1,6 @@
 """MNIST: find it, validate it, and apply the recipe's reshape and scale.
 
-Resolution order (DESIGN.md): explicit path -> ``$DIGITPAD_MNIST`` -> Keras'
+Resolution order (README, "Data"): explicit path -> ``$DIGITPAD_MNIST`` -> Keras'
 ``mnist.load_data()`` (its cache, else a download).
 """
 

@@ -100,6 +100,27 @@ def make_card(
     }
 
 
+def fine_tune_card(result, model=None) -> dict:
+    """The card of a model fine-tuned on a person's own digits (``FineTuneResult``)."""
+    return {
+        "name": "digitpad MNIST (fine-tuned on the user's digits)",
+        "recipe": {"layers": describe_layers(model)} if model is not None else {},
+        "fine_tune": {
+            "before": result.before,
+            "after": result.after,
+            "held_back": result.held_back,
+            "trained_on": result.trained_on,
+            "epochs": result.epochs,
+        },
+        "data": [
+            {"name": "the user's own digits (My digits)", "attribution": "the user"},
+            {"name": "MNIST training digits mixed in", "attribution": MNIST_ATTRIBUTION},
+        ],
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "digitpad_version": __version__,
+    }
+
+
 def write_card(card: dict, path: str | os.PathLike) -> Path:
     """Atomically, like the model; a failure is a :class:`ModelError` and leaves no temp file."""
     target = Path(path)

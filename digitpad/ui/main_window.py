@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
         side.addWidget(self.input_view)
         side.addLayout(brush_row)
         side.addLayout(tools)
-        self._hints_label = hints = QLabel()
+        self.hints_label = hints = QLabel()
         hints.setObjectName("shortcutHints")
         hints.setStyleSheet("color: palette(dark);")
         hints.setWordWrap(True)
@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
         self.brush.setToolTip(self.tr("Pen width, in percent of the drawing pad's width."))
         self._brush_label.setText(self.tr("Brush"))
         self._sees_label.setText(self.tr("What the model sees (28×28)"))
-        self._hints_label.setText(
+        self.hints_label.setText(
             self.tr(
                 "Esc: clear\nCtrl+Z: undo\nCtrl+Shift+Z: redo\nE: eraser\n"
                 "Ctrl+T: train\nCtrl+.: stop"

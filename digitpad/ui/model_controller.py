@@ -12,20 +12,31 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 
 from digitpad.ml import model as ml_model
+from digitpad.ml.atomic import copy_atomically
 from digitpad.ml.errors import ModelError
 from digitpad.ml.model_card import card_path_for, read_card, write_card
 from digitpad.ml.predictor import Predictor
 from digitpad.ml.preprocess import strokes_to_mnist, to_mnist
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ModelState:
+    """Everything that says which model is live; swapped whole, never field by field."""
+
+    predictor: Predictor | None
+    keras_model: object  # the Keras model behind it, when this session has one
+    path: Path | None  # the file it came from (None: trained here, not saved)
+    test_acc: float | None
+    label: str  # untranslated (QT_TRANSLATE_NOOP)
 
 
 class ModelController(QObject):
@@ -41,8 +52,8 @@ class ModelController(QObject):
         self._test_acc: float | None = None
         self._label = ""
         self._card: dict = {}
-        self._saved: tuple | None = None  # the committed model while a preview is shown
-        self._previous: tuple | None = None  # the model before the last adopted training
+        self._saved: ModelState | None = None  # the committed model while previewing
+        self._previous: ModelState | None = None  # before the last adopted training
 
     # -- what is loaded --------------------------------------------------------------
     @property
@@ -217,15 +228,18 @@ class ModelController(QObject):
         self._previous = None
         if keras_model is None:
             self._card = {}
-        self._set_state((predictor, keras_model, path, test_acc, label))
+        self._set_state(ModelState(predictor, keras_model, path, test_acc, label))
         log.info("model: %s (test_acc %s)", label, test_acc)
         self.modelChanged.emit()
 
-    def _state(self) -> tuple:
-        return (self._predictor, self._keras_model, self._path, self._test_acc, self._label)
+    def _state(self) -> ModelState:
+        return ModelState(
+            self._predictor, self._keras_model, self._path, self._test_acc, self._label
+        )
 
-    def _set_state(self, state: tuple) -> None:
-        self._predictor, self._keras_model, self._path, self._test_acc, self._label = state
+    def _set_state(self, state: ModelState) -> None:
+        self._predictor, self._keras_model = state.predictor, state.keras_model
+        self._path, self._test_acc, self._label = state.path, state.test_acc, state.label
 
 
 _BUNDLED_LABELS = {
@@ -242,23 +256,18 @@ def _accuracy(card: dict) -> float | None:
 
 
 def _copy_atomically(source: Path, target: Path) -> Path:
+    """The model file and its card, each copied all at once (``ml.atomic``)."""
     folder = target.parent
     if not folder.is_dir():
         raise ModelError(f"{target}: folder {folder} does not exist")
-    temp = None
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".keras", dir=folder)
-        os.close(handle)
-        shutil.copyfile(source, temp)
-        os.replace(temp, target)
+        copy_atomically(source, target)
     except OSError as exc:
-        if temp and os.path.exists(temp):
-            os.unlink(temp)
         raise ModelError(f"{target}: could not save ({exc.strerror or exc})") from None
     card = card_path_for(source)
     if card.is_file():
         try:
-            shutil.copyfile(card, card_path_for(target))
+            copy_atomically(card, card_path_for(target))
         except OSError:
             log.warning("model card not copied to %s", card_path_for(target))
     return target

@@ -70,9 +70,21 @@ def _set_chart_colours(chart, colours: dict) -> None:
 class PresenterMode(QObject):
     """Owns the toggle action; remembers everything it changes so it can undo it."""
 
-    def __init__(self, window: QMainWindow) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        *,
+        extras: list[QWidget],
+        teaching: QWidget,
+        panel: QWidget,
+        panel_settings: list[QWidget],
+    ) -> None:
+        """``extras`` always go; with a teaching view open it stays and ``panel`` goes,
+        otherwise the view goes and the panel keeps all but ``panel_settings``."""
         super().__init__(window)
         self._window = window
+        self._extras, self._teaching = list(extras), teaching
+        self._panel, self._panel_settings = panel, list(panel_settings)
         self._saved: dict | None = None
         self.action = QAction(window)
         self.action.setCheckable(True)
@@ -104,20 +116,12 @@ class PresenterMode(QObject):
 
     # -- internals -------------------------------------------------------------------
     def _hideable(self) -> list[QWidget]:
-        w = self._window
-        panel = w.train_panel
-        teaching = getattr(w, "teaching", None)
-        if teaching is not None and teaching.isVisibleTo(w):
+        if self._teaching.isVisibleTo(self._window):
             # Pad, bars and the one view the teacher chose: the train panel goes.
-            return [w._hints_label, panel]
-        widgets = [w._hints_label] + ([teaching] if teaching is not None else [])
-        # The panel's settings row is wide in large type: keep only progress, status and
-        # curves (Ctrl+T and Ctrl+. still train and stop).
-        keep = {panel.progress, panel.status, panel.choice, panel.curves}
-        box = panel.progress.parentWidget()
-        direct = Qt.FindChildOption.FindDirectChildrenOnly
-        settings = [c for c in box.findChildren(QWidget, options=direct) if c not in keep]
-        return [*widgets, *settings]
+            return [*self._extras, self._panel]
+        # The panel's settings are wide in large type: progress, status and curves stay
+        # (Ctrl+T and Ctrl+. still train and stop).
+        return [*self._extras, self._teaching, *self._panel_settings]
 
     def _enter(self) -> None:
         w = self._window

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from digitpad.ml import model as ml_model
 from digitpad.ml.errors import ModelError
+from digitpad.ml.model_card import fine_tune_card
 from digitpad.ml.predictor import Predictor
 from digitpad.ui import jobs, messages
 from digitpad.ui.export import Exporter
@@ -30,11 +31,17 @@ class TeachWiring(QObject):
         super().__init__(window)
         self.window = w = window
         self.dock = TeachingDock(w.canvas, w.train_panel.data_path, w)
-        w.teaching = self.dock
         self.dock.hide()
         w.right_column.insertWidget(0, self.dock, 1)  # above the train panel, same column
         self.dock.visibilityChanged.connect(w.train_panel.set_compact)
-        self.presenter = PresenterMode(w)
+        panel = w.train_panel
+        self.presenter = PresenterMode(
+            w,
+            extras=[w.hints_label],
+            teaching=self.dock,
+            panel=panel,
+            panel_settings=panel.settings_widgets(),
+        )
         self.exporter = Exporter(w)
         self.bundled_actions: dict[str, QAction] = {}
         for preset in ml_model.BUNDLED_VARIANTS:
@@ -103,16 +110,7 @@ class TeachWiring(QObject):
     def adopt_fine_tuned(self, result, keras_model) -> None:
         """The fine-tuned network becomes the current model (Restore brings back the old)."""
         predictor = Predictor.from_keras(keras_model, "fine-tuned")
-        card = {
-            "name": "digitpad MNIST (fine-tuned on the user's digits)",
-            "fine_tune": {
-                "before": result.before,
-                "after": result.after,
-                "held_back": result.held_back,
-                "trained_on": result.trained_on,
-                "epochs": result.epochs,
-            },
-        }
+        card = fine_tune_card(result, keras_model)
         label = QT_TRANSLATE_NOOP("ModelController", "fine-tuned on your digits")
         self.window.models.adopt_trained(keras_model, predictor, card, label)
         if result.before is not None:

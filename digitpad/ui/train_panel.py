@@ -152,6 +152,10 @@ class TrainPanel(QWidget):
     def is_compact(self) -> bool:
         return self._compact
 
+    def settings_widgets(self) -> list[QWidget]:
+        """What presenter mode hides: the choices and the log (progress and curves stay)."""
+        return [self.preset, self._controls, self.log]
+
     def retranslate_ui(self) -> None:
         """The panel's fixed texts. Status and log lines already shown stay as written."""
         self._box.setTitle(self.tr("Train the network"))
