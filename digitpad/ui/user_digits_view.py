@@ -36,6 +36,15 @@ from digitpad.ui.teach_common import grey_qimage
 log = logging.getLogger(__name__)
 
 
+def breakable_path(path) -> str:
+    """The path with a zero-width space after each separator: a label may wrap there
+    instead of growing as wide as the whole path (or eliding it)."""
+    text = str(path)
+    for separator in ("/", "\\"):
+        text = text.replace(separator, separator + "\u200b")
+    return text
+
+
 class UserDigitsView(QWidget):
     labelRequested = Signal(int)
     fineTuned = Signal(object, object)  # FineTuneResult, tuned keras model
@@ -62,6 +71,7 @@ class UserDigitsView(QWidget):
             self.label_buttons.append(button)
 
         self.total_label = QLabel()
+        self.total_label.setWordWrap(True)  # a long folder path wraps at its slashes
 
         self.samples = QListWidget()
         self.samples.setViewMode(QListWidget.ViewMode.IconMode)
@@ -176,7 +186,7 @@ class UserDigitsView(QWidget):
         self.total_label.setText(
             self.tr("%1 digits saved in %2")
             .replace("%1", str(len(self.store)))
-            .replace("%2", str(self.store.path))
+            .replace("%2", breakable_path(self.store.path))
         )
         self.samples.clear()
         for index in range(len(self.store)):
