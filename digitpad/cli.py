@@ -135,6 +135,11 @@ def gui_main() -> int:
 
 
 def _gui(args: argparse.Namespace) -> int:
+    from digitpad.ui.platform_check import problem
+
+    trouble = problem()  # before Qt can abort with a paragraph of its internals
+    if trouble:
+        raise DigitpadError(trouble)
     from digitpad.ui.app import run  # Qt is imported only for the window
 
     return run(

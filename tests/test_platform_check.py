@@ -1,0 +1,52 @@
+"""Before the window opens: a missing display or system library is one clear line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from digitpad.ui import platform_check as pc
+
+
+@pytest.mark.parametrize(
+    ("soname", "package"),
+    [
+        ("libxcb-cursor.so.0", "libxcb-cursor0"),
+        ("libxcb-icccm.so.4", "libxcb-icccm4"),
+        ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
+        ("libdbus-1.so.3", "libdbus-1-3"),
+        ("libEGL.so.1", "libegl1"),
+    ],
+)
+def test_debian_package_names(soname, package):
+    assert pc.debian_package(soname) == package
+
+
+def test_missing_libraries_name_the_packages(monkeypatch):
+    monkeypatch.setattr(
+        pc, "missing_libraries", lambda: ["libxcb-cursor.so.0", "libxcb-icccm.so.4"]
+    )
+    line = pc.problem({"DISPLAY": ":0"}, "linux")
+    assert "sudo apt install libxcb-cursor0 libxcb-icccm4" in line and "\n" not in line
+
+
+def test_no_display_is_explained_and_other_platforms_are_left_to_qt(monkeypatch):
+    monkeypatch.setattr(pc, "missing_libraries", lambda: [])
+    assert "DISPLAY" in pc.problem({}, "linux")
+    assert pc.problem({"DISPLAY": ":0"}, "linux") is None
+    assert pc.problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert pc.problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    assert pc.problem({}, "darwin") is None
+
+
+def test_the_window_without_a_display_exits_with_one_line():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
+    env.pop("WAYLAND_DISPLAY", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "digitpad"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "DISPLAY" in done.stderr
