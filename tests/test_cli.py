@@ -76,7 +76,6 @@ def test_predict_unreadable_image(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.mnist
 def test_predict_mnist_test_image_zero(mnist, tmp_path):
     """The tutorial's ``predictions[0].argmax()`` -> 7, from PNG files however drawn."""
     digit = mnist.x_test[0]
@@ -100,7 +99,7 @@ def test_predict_mnist_test_image_zero(mnist, tmp_path):
 
 
 @pytest.mark.mnist
-def test_train_prints_like_keras_and_writes_model_and_card(mnist, tmp_path):
+def test_train_prints_like_keras_and_writes_model_and_card(full_mnist, tmp_path):
     (tmp_path / "tmp").mkdir()
     result = run_cli(
         "train",
@@ -113,7 +112,7 @@ def test_train_prints_like_keras_and_writes_model_and_card(mnist, tmp_path):
         "--out",
         "tmp/m.keras",
         "--data",
-        mnist.source,
+        full_mnist.source,
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
@@ -133,14 +132,14 @@ def test_train_prints_like_keras_and_writes_model_and_card(mnist, tmp_path):
     assert card["seed"] == 0 and card["epochs"] == 1 and card["epochs_completed"] == 1
     assert card["test_acc"] == pytest.approx(float(acc.group(1)), abs=1e-4)
     assert 0 < card["test_loss"] < 1
-    assert card["mnist_sha256"] == sha256_of(mnist.source)
+    assert card["mnist_sha256"] == sha256_of(full_mnist.source)
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$", card["date"])
     assert card["digitpad_version"] == __version__
 
 
 @pytest.mark.mnist
-def test_evaluate_the_bundled_model(mnist, tmp_path):
-    result = run_cli("evaluate", "--data", mnist.source, cwd=tmp_path)
+def test_evaluate_the_bundled_model(full_mnist, tmp_path):
+    result = run_cli("evaluate", "--data", full_mnist.source, cwd=tmp_path)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert "313/313" in result.stdout
     assert re.search(r"^test_acc: 0\.98\d\d$", result.stdout, flags=re.MULTILINE), result.stdout

@@ -14,16 +14,16 @@ from digitpad.ml.errors import DatasetError
 
 
 @pytest.mark.mnist
-def test_real_mnist_loads_with_the_documented_layout(mnist):
-    assert mnist.x_train.shape == (60000, 28, 28) and mnist.x_train.dtype == np.uint8
-    assert mnist.y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
-    assert mnist.y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
-    assert np.bincount(mnist.y_test).tolist()[:3] == [980, 1135, 1032]
+def test_real_mnist_loads_with_the_documented_layout(full_mnist):
+    assert full_mnist.x_train.shape == (60000, 28, 28) and full_mnist.x_train.dtype == np.uint8
+    assert full_mnist.y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    assert full_mnist.y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+    assert np.bincount(full_mnist.y_test).tolist()[:3] == [980, 1135, 1032]
 
 
 @pytest.mark.mnist
-def test_recipe_reshape_and_scale(mnist):
-    flat = flatten(mnist.x_train)
+def test_recipe_reshape_and_scale(full_mnist):
+    flat = flatten(full_mnist.x_train)
     assert flat.shape == (60000, 784) and flat.dtype == np.float32
     assert 0.0 <= flat.min() and flat.max() == 1.0
     assert abs(float(flat.mean()) - 0.1307) < 1e-3

@@ -27,8 +27,6 @@ TIMEOUT = 120_000
 TINY = {"epochs": 1, "batch_size": 128, "train_limit": 2000}
 SLOW_STEPS = {"epochs": 1, "batch_size": 8, "train_limit": 2000}  # 250 steps: time to stop
 
-pytestmark = [pytest.mark.mnist]
-
 
 @pytest.fixture
 def window(qtbot, monkeypatch, mnist):

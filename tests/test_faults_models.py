@@ -207,7 +207,6 @@ def test_cli_predict_and_evaluate_with_a_broken_file(files, digit_png, tmp_path,
     assert_one_error_line(result, files[name].name, expected)
 
 
-@pytest.mark.mnist
 @pytest.mark.parametrize("name", ["output5.keras", "lambda.keras"])
 def test_cli_evaluate_with_a_foreign_model(files, digit_png, tmp_path, mnist, name):
     """Keras itself refuses these (TensorFlow loaded): still one line, and the lambda never ran."""

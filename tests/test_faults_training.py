@@ -178,7 +178,6 @@ def test_progress_callback_alone(data):
     assert model.stop_evaluating
 
 
-@pytest.mark.mnist
 def test_cli_train_that_diverges_keeps_the_previous_model(mnist, tmp_path):
     from digitpad.ml.model import bundled_model_path
 

@@ -20,8 +20,8 @@ def bundled() -> Predictor:
 
 
 @pytest.mark.mnist
-def test_agrees_with_keras_on_the_whole_test_set(mnist, bundled):
-    x = flatten(mnist.x_test)
+def test_agrees_with_keras_on_the_whole_test_set(full_mnist, bundled):
+    x = flatten(full_mnist.x_test)
     ours = bundled.predict(x)
     theirs = load_model(bundled_model_path()).predict(x, batch_size=1000, verbose=0)
     assert ours.shape == theirs.shape == (10000, 10)
@@ -29,11 +29,11 @@ def test_agrees_with_keras_on_the_whole_test_set(mnist, bundled):
 
 
 @pytest.mark.mnist
-def test_bundled_model_reads_the_test_set_like_the_tutorial(mnist, bundled):
-    probabilities = bundled.predict(flatten(mnist.x_test))
-    accuracy = float((probabilities.argmax(axis=1) == mnist.y_test).mean())
+def test_bundled_model_reads_the_test_set_like_the_tutorial(full_mnist, bundled):
+    probabilities = bundled.predict(flatten(full_mnist.x_test))
+    accuracy = float((probabilities.argmax(axis=1) == full_mnist.y_test).mean())
     assert accuracy >= 0.978
-    assert int(probabilities[0].argmax()) == 7 == int(mnist.y_test[0])  # predictions[0]
+    assert int(probabilities[0].argmax()) == 7 == int(full_mnist.y_test[0])  # predictions[0]
     card = json.loads(bundled_card_path().read_text())
     assert abs(card["test_acc"] - accuracy) < 2e-3  # card tells the truth
 

@@ -30,7 +30,6 @@ def test_section_is_replaced_and_other_sections_are_kept(bench, tmp_path):
     assert "## Start-up\n\nfast" in text
 
 
-@pytest.mark.mnist
 @pytest.mark.pendigits
 def test_small_run_prints_a_table(bench, capsys, mnist, pendigits):
     assert bench.main(["--pen-digits", "30", "--mnist-digits", "20", "--no-write"]) == 0

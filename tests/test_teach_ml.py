@@ -65,7 +65,6 @@ def test_render_draws_round_brush_of_given_width():
     assert 250 < (dot > 127).sum() < 380  # a disc of diameter 20 (pi * 100 = 314)
 
 
-@pytest.mark.mnist
 def test_redrawn_test_digits_are_still_read_correctly(mnist, bundled):
     """Strokes keep the digit's shape: the tutorial model reads most re-drawings."""
     hits = 0
@@ -102,7 +101,6 @@ def test_augmentation_keeps_digits_recognisable(mnist, bundled):
     assert 0.6 < accuracy < 0.97
 
 
-@pytest.mark.mnist
 @pytest.mark.parametrize("key", sorted(PRESETS))
 def test_preset_saves_loads_and_numpy_agrees_with_keras(mnist, tmp_path, key):
     model, result = train_preset(PRESETS[key], mnist, seed=3, epochs=1, train_limit=512)
@@ -119,16 +117,16 @@ def test_preset_saves_loads_and_numpy_agrees_with_keras(mnist, tmp_path, key):
 
 
 @pytest.mark.mnist
-def test_confusion_matrix_matches_the_test_set(mnist, bundled):
-    evaluation = evaluate_predictor(bundled, mnist.x_test, mnist.y_test)
+def test_confusion_matrix_matches_the_test_set(full_mnist, bundled):
+    evaluation = evaluate_predictor(bundled, full_mnist.x_test, full_mnist.y_test)
     matrix = evaluation.confusion()
     assert matrix.shape == (10, 10)
-    assert (matrix.sum(axis=1) == np.bincount(mnist.y_test, minlength=10)).all()
+    assert (matrix.sum(axis=1) == np.bincount(full_mnist.y_test, minlength=10)).all()
     assert evaluation.accuracy == pytest.approx(np.trace(matrix) / 10000)
     assert evaluation.accuracy >= 0.978
     assert int(evaluation.predicted[0]) == 7  # the tutorial's predictions[0]
     true, predicted = np.unravel_index(np.argmax(matrix - np.diag(np.diag(matrix))), matrix.shape)
     cell = evaluation.cell(int(true), int(predicted))
     assert len(cell) == matrix[true, predicted] > 0
-    assert (mnist.y_test[cell] == true).all()
+    assert (full_mnist.y_test[cell] == true).all()
     assert (evaluation.predicted[cell] == predicted).all()

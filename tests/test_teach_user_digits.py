@@ -101,7 +101,6 @@ def test_corrupt_file_is_reported_and_kept_aside(tmp_path):
     assert len(UserDigits(tmp_path)) == 1
 
 
-@pytest.mark.mnist
 def test_fine_tune_reports_held_back_accuracy_before_and_after(tmp_path, mnist):
     """A "person" who writes steeply slanted with a thick pen, which MNIST rarely shows."""
     store = UserDigits(tmp_path)

@@ -9,8 +9,6 @@ scores 98.1% on the original images.
 
 from __future__ import annotations
 
-import pytest
-
 from digitpad.ui import MainWindow
 from digitpad.ui.testing import draw_strokes, strokes_from_image
 
@@ -18,7 +16,6 @@ DIGITS = 100
 THRESHOLD = 0.90
 
 
-@pytest.mark.mnist
 def test_redrawn_mnist_digits_are_read(qtbot, mnist):
     window = MainWindow()
     qtbot.addWidget(window)

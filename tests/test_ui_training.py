@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parents[1]
 TRAIN_TIMEOUT = 120_000
 
 
-@pytest.mark.mnist
 @pytest.mark.slow
 def test_one_epoch_emits_epoch_then_finished_and_keras_log(qtbot, window, mnist):
     panel = window.train_panel
@@ -53,7 +52,6 @@ def test_one_epoch_emits_epoch_then_finished_and_keras_log(qtbot, window, mnist)
     assert panel.curves.point_count() >= 2
 
 
-@pytest.mark.mnist
 @pytest.mark.slow
 def test_stop_mid_epoch_is_quick_and_offers_a_choice(qtbot, window, mnist):
     panel = window.train_panel
@@ -157,7 +155,6 @@ def test_keras_loads_in_the_background_once_the_pad_is_idle(tmp_path):
     assert proc.stdout.split() == ["False", "loaded"]
 
 
-@pytest.mark.mnist
 @pytest.mark.slow
 def test_closing_mid_training_exits_cleanly(mnist, tmp_path):
     proc = _run_script(
