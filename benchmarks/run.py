@@ -6,6 +6,12 @@
 Sections: startup, predict, train, train-variants, responsive, memory.
 Every target is a ratio against a reference measured in the same run, alternating the
 two, because the machine this runs on is shared and noisy. Medians throughout.
+
+Drawing latency (sections predict and responsive) is **move -> pixels**: from
+``QApplication.sendEvent(MouseMove)`` on the pad to the end of the ``processEvents()``
+that paints the result, in a 1366x768 window; predict measures it with no teaching view
+and with each one open. (Before, it ended at the ``predictionChanged`` signal, which is
+emitted before anything is painted.)
 """
 
 from __future__ import annotations
@@ -238,16 +244,55 @@ def ms(values) -> str:
     return f"{med(values) * 1e3:.3f}"
 
 
+VIEW_LABELS = {
+    "none": "no teaching view",
+    "evaluate": "Evaluate open",
+    "network": "Inside the network open",
+    "preprocess": "Preprocessing open",
+    "digits": "My digits open",
+}
+FRAME_S = 1 / 60
+
+
 def section_predict(args) -> str:
+    """Move -> pixels: ``sendEvent(MouseMove)`` to the end of the ``processEvents()`` that
+    paints the result, at 1366x768, with no teaching view and with each one open."""
     n = args.moves
     runs = [run_json([str(HERE / "_gui_child.py"), "predict", str(n)]) for _ in range(args.runs)]
 
     def pooled(key):
         return [v for r in runs for v in r[key]]
 
+    def view_pooled(view, key):
+        return [v for r in runs for v in r["views"][view][key]]
+
+    latency_rows, ok = [], True
+    for view, label in VIEW_LABELS.items():
+        latency, pauses = view_pooled(view, "latency"), view_pooled(view, "pauses")
+        missed = sum(r["views"][view]["missed"] for r in runs)
+        pad = runs[0]["views"][view]["pad_px"]
+        median_target, p99_target = (0.0015, 0.003) if view == "none" else (0.003, 0.006)
+        met = (
+            med(latency) <= median_target
+            and pct(latency, 99) <= p99_target
+            and max(pauses) <= FRAME_S
+            and not missed
+        )
+        ok = ok and met
+        latency_rows.append(
+            [
+                label,
+                f"{pad[0]}×{pad[1]}",
+                f"{med(latency) * 1e3:.2f}",
+                f"{pct(latency, 99) * 1e3:.2f}",
+                f"{max(latency) * 1e3:.2f}",
+                f"{max(pauses) * 1e3:.1f}",
+                f"{median_target * 1e3:g} / {p99_target * 1e3:g}: {'met' if met else 'MISSED'}",
+                len(latency),
+            ]
+        )
     rows = []
     for key, label in [
-        ("e2e", "**end to end**: mouse-move event sent -> `predictionChanged` received"),
         ("compute", "**compute**: `canvas.image_array()` + `to_mnist` + `Predictor.predict`"),
         ("grab", "  canvas QImage -> numpy"),
         ("prep", "  `to_mnist` (crop, 20 px box filter, centre of mass)"),
@@ -266,38 +311,44 @@ def section_predict(args) -> str:
                 len(values),
             ]
         )
-    e2e = pooled("e2e")
+    no_view = view_pooled("none", "latency")
     kp = med(pooled("keras_predict"))
-    sync = med([r["sync_fraction"] for r in runs])
-    speedup_e2e = kp / med(e2e)
-    speedup_compute = kp / med(pooled("compute"))
     prep_infer = [a + b for r in runs for a, b in zip(r["prep"], r["infer"], strict=True)]
-    speedup_prep = kp / med(prep_infer)
-    delay = runs[0].get("predict_delay_ms")
-    throttle = (
-        (
-            f" (the window coalesces moves with a {delay} ms single-shot QTimer, "
-            "`PREDICT_DELAY_MS` in `digitpad/ui/main_window.py`, so end to end "
-            "includes that wait; compute is the work itself)"
-        )
-        if delay and sync < 0.5
-        else " (the chart is updated inside the mouse-move handler itself)"
-    )
-    ok = med(e2e) <= 0.002 and pct(e2e, 99) <= 0.008 and speedup_e2e >= 50
+    speedup = kp / med(prep_infer)  # the reading itself; painting is not Keras' job
+    window = "×".join(str(v) for v in runs[0]["window"])
     return (
-        f"### 2. Live prediction ({args.runs} processes × {n} move events, canvas "
-        f"{runs[0]['canvas_px'][0]}×{runs[0]['canvas_px'][1]} px, real MainWindow)\n\n"
+        f"### 2. Live prediction: move -> pixels ({args.runs} processes × {n} moves per "
+        f"view, {window} window, real MainWindow)\n\n"
+        "From `QApplication.sendEvent(MouseMove)` on the pad to the end of the "
+        "`processEvents()` that paints the result (stroke, 28×28 input, chart); a move "
+        "whose `processEvents()` did not paint the pad counts as missed. A 125 Hz mouse: "
+        "one move, then 8 ms of event processing; *longest pause* is the longest of those "
+        "8 ms waits (a frame is 16.7 ms). Each view is opened as the Teach menu does and "
+        "its background work (the Evaluate tab's test-set pass) is let finish first.\n\n"
+        + table(
+            [
+                "teaching view",
+                "pad px",
+                "median ms",
+                "p99 ms",
+                "max ms",
+                "longest pause ms",
+                "target median / p99 ms",
+                "moves",
+            ],
+            latency_rows,
+        )
+        + "\n\n"
         + table(["measurement", "median ms", "p99 ms", "max ms", "n"], rows)
-        + f"\n\n`predictionChanged` arrived synchronously inside `sendEvent` for "
-        f"{sync:.0%} of moves{throttle}. Missed: "
-        f"{sum(r['missed'] for r in runs)}. `model.predict` / end-to-end = "
-        f"**{speedup_e2e:.0f}×**, / compute = {speedup_compute:.0f}×, / (`to_mnist` + "
-        f"`Predictor.predict`, median {med(prep_infer) * 1e3:.3f} ms, p99 "
-        f"{pct(prep_infer, 99) * 1e3:.3f} ms) = {speedup_prep:.0f}× (target ≥ 50×). "
-        "The numpy reference row is timed interleaved with the Keras calls (TF's thread "
-        "pool is still busy then), hence slower than the `Predictor.predict` row. "
-        f"Numpy vs Keras probabilities max |diff| {max(r['max_abs_diff'] for r in runs):.1e}. "
-        f"Targets (median ≤ 2 ms, p99 ≤ 8 ms, ≥ 50×): {'met' if ok else 'MISSED'}."
+        + f"\n\n`model.predict` / (`to_mnist` + `Predictor.predict`, median "
+        f"{med(prep_infer) * 1e3:.3f} ms) = **{speedup:.0f}×** (target ≥ 50×); / the whole "
+        f"move -> pixels with no view = {kp / med(no_view):.0f}×. The numpy reference row "
+        "is timed interleaved with the Keras calls (TF's thread pool is still busy then), "
+        "hence slower than the `Predictor.predict` row. Numpy vs Keras probabilities max "
+        "|diff| "
+        f"{max(r['max_abs_diff'] for r in runs):.1e}. Targets (no view median ≤ 1.5 ms, "
+        "p99 ≤ 3 ms; a view open median ≤ 3 ms, p99 ≤ 6 ms; no pause over a frame; "
+        f"≥ 50×): {'met' if ok and speedup >= 50 else 'MISSED'}."
     )
 
 
@@ -497,14 +548,15 @@ def section_responsive(args) -> str:
     ok = pct(all_gaps, 99) <= 0.050 and max(all_gaps) <= 0.200
     return (
         f"### 4. Responsiveness during a Train click ({args.epochs} epochs + evaluation, "
-        f"10 ms QTimer in the GUI thread, a mouse-move every 250 ms)\n\n"
+        f"1366×768 window, 10 ms QTimer in the GUI thread, a mouse-move every 250 ms)\n\n"
         + table(["phase", "seconds", "tick gap p50 ms", "p99 ms", "max ms", "gaps"], rows)
         + f"\n\nAll phases pooled: p50 {med(all_gaps) * 1e3:.1f} ms, p99 "
         f"{pct(all_gaps, 99) * 1e3:.1f} ms, max {max(all_gaps) * 1e3:.1f} ms "
         f"(target p99 ≤ 50 ms, max ≤ 200 ms: {'met' if ok else 'MISSED'}).\n\n"
-        f"Drawing while training: {len(draw)} mouse moves, move -> `predictionChanged` "
-        f"median {med(draw) * 1e3:.2f} ms, p99 {pct(draw, 99) * 1e3:.2f} ms, max "
-        f"{max(draw) * 1e3:.2f} ms; {missed} moves got no prediction within 2 s."
+        f"Drawing while training: {len(draw)} mouse moves, move -> pixels (`sendEvent` to "
+        f"the end of the `processEvents()` that paints it) median {med(draw) * 1e3:.2f} ms, "
+        f"p99 {pct(draw, 99) * 1e3:.2f} ms, max {max(draw) * 1e3:.2f} ms; {missed} moves "
+        "were not painted by their `processEvents()`."
     )
 
 

@@ -158,13 +158,22 @@ class Canvas(QWidget):
 
     # -- painting --------------------------------------------------------------------
     def paintEvent(self, event) -> None:
+        # A pen move repaints a small box: blit only that part of the off-screen image.
         painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().window())
+        dirty = event.rect()
         area = self.drawing_rect()
-        painter.drawImage(area.topLeft(), self._image)
+        if not area.contains(dirty):
+            painter.fillRect(dirty, self.palette().window())
+        visible = dirty.intersected(area)
+        if not visible.isEmpty():
+            dpr = self._image.devicePixelRatio()
+            source = QRectF(visible.translated(-area.topLeft()))
+            source = QRectF(source.topLeft() * dpr, source.size() * dpr)
+            painter.drawImage(QRectF(visible), self._image, source)
         painter.setPen(QPen(self.palette().mid().color(), 1))
         painter.drawRect(area.adjusted(0, 0, -1, -1))
-        if self._last is None and self.is_empty():
+        # Strokes are kept for every ink on the pad, so without any the pad is blank.
+        if self._last is None and not visible.isEmpty() and (not self._strokes or self.is_empty()):
             painter.setPen(QColor(150, 150, 150))
             font = painter.font()
             font.setPointSizeF(font.pointSizeF() * 1.4)

@@ -9,46 +9,73 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from digitpad.ml.recipe import TUTORIAL, steps_per_epoch
-from digitpad.ui.teach_common import ACCENT, MUTED, rgb_qimage
+from digitpad.ui.teach_common import ACCENT, MUTED
 
 TRAIN_SAMPLES = 60000
+PAD = 40  # grey between the tiles
+OUTLINE = QColor(255, 193, 7)
 
 
-def weight_mosaic(kernel: np.ndarray, order: np.ndarray, columns: int) -> np.ndarray:
-    """(784, units) kernel -> RGB mosaic of 28x28 tiles: red positive, blue negative."""
-    units = len(order)
-    rows = math.ceil(units / columns)
-    tiles = kernel[:, order].T.reshape(units, 28, 28)
-    scale = np.abs(tiles).max(axis=(1, 2), keepdims=True)
-    tiles = tiles / np.where(scale > 0, scale, 1)
-    pad = 1
-    mosaic = np.full((rows * (28 + pad), columns * (28 + pad), 3), 40, np.uint8)
+def _colours(tiles: np.ndarray) -> np.ndarray:
+    """Weights scaled to [-1, 1] -> RGB: red positive, blue negative, white zero."""
     pos, neg = np.clip(tiles, 0, 1), np.clip(-tiles, 0, 1)
-    rgb = np.stack([255 - 200 * neg, 255 - 200 * (pos + neg), 255 - 200 * pos], axis=-1).astype(
-        np.uint8
-    )
-    for i in range(units):
-        r, c = divmod(i, columns)
-        mosaic[r * 29 : r * 29 + 28, c * 29 : c * 29 + 28] = rgb[i]
-    return mosaic
+    return np.stack([255 - 200 * neg, 255 - 200 * (pos + neg), 255 - 200 * pos], axis=-1)
+
+
+def _normalised_tiles(kernel: np.ndarray) -> np.ndarray:
+    """(784, units) kernel -> (units, 28, 28), each tile scaled to its own peak."""
+    tiles = np.asarray(kernel, np.float32).T.reshape(-1, 28, 28)
+    scale = np.abs(tiles).max(axis=(1, 2), keepdims=True)
+    return tiles / np.where(scale > 0, scale, 1)
+
+
+def _resampler(size: int, source: int = 28) -> np.ndarray:
+    """(size, source) matrix averaging each target pixel over the source pixels it covers."""
+    edges = np.linspace(0, source, size + 1)
+    left, right = edges[:-1, None], edges[1:, None]
+    cells = np.arange(source)[None, :]
+    overlap = np.clip(np.minimum(right, cells + 1) - np.maximum(left, cells), 0, None)
+    return overlap / overlap.sum(axis=1, keepdims=True)
+
+
+def _argb(rgb: np.ndarray) -> np.ndarray:
+    """(..., 3) uint8-valued RGB -> uint32 0xffRRGGBB, QImage.Format_RGB32 on any endianness."""
+    rgb = np.asarray(rgb, np.uint32)
+    return 0xFF000000 | (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+
+
+def _wrap(pixels: np.ndarray, dpr: float) -> QImage:
+    """A QImage reading ``pixels`` (uint32 rows) without a copy; keep ``pixels`` alive."""
+    height, width = pixels.shape
+    image = QImage(pixels.data, width, height, 4 * width, QImage.Format.Format_RGB32)
+    image.setDevicePixelRatio(dpr)
+    return image
 
 
 class WeightGrid(QWidget):
-    """The first Dense layer's weight vectors as 28x28 images, strongest-firing first."""
+    """The first Dense layer's weight vectors as 28x28 images, strongest-firing first.
+
+    The tiles are rendered once per model and tile size (both plain and outlined, as
+    32-bit pixels); a new drawing only re-sorts them, one numpy gather into the image
+    that is blitted 1:1, so following the pen stays far below a frame.
+    """
 
     COLUMNS = 32
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._kernel: np.ndarray | None = None
+        self._tiles: np.ndarray | None = None  # (units, 28, 28) in [-1, 1]
         self._order = np.zeros(0, np.int64)
-        self._activations: np.ndarray | None = None
-        self._image: QImage | None = None
+        self._firing = 0
+        self._generation = 0  # bumped whenever the tiles move: the composed image is stale
+        self._atlas: tuple[tuple, np.ndarray] | None = None  # (tile key, plain+outlined+blank)
+        self._image: tuple[tuple, np.ndarray, QImage] | None = None  # (key, pixels, image)
         self.setMinimumSize(320, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -57,64 +84,152 @@ class WeightGrid(QWidget):
 
     def set_kernel(self, kernel: np.ndarray | None) -> None:
         self._kernel = None if kernel is None else np.asarray(kernel, np.float32)
+        self._tiles = None if self._kernel is None else _normalised_tiles(self._kernel)
+        self._atlas = None
+        self._generation += 1
+        self.update()
         self.set_activations(None)
 
     def set_activations(self, activations: np.ndarray | None) -> None:
         """Order the tiles by activation, strongest first (unit order when ``None``)."""
-        self._activations = activations
         if self._kernel is None:
-            self._order, self._image = np.zeros(0, np.int64), None
+            order, firing = np.zeros(0, np.int64), 0
+        elif activations is None:
+            order, firing = np.arange(self._kernel.shape[1]), 0
         else:
-            units = self._kernel.shape[1]
-            order = (
-                np.arange(units) if activations is None else np.argsort(-activations, kind="stable")
-            )
-            self._order = order
-            self._image = rgb_qimage(weight_mosaic(self._kernel, order, self.COLUMNS))
+            order = np.argsort(-activations, kind="stable")
+            firing = int((activations > 0).sum())
+        if (
+            firing == self._firing
+            and order.shape == self._order.shape
+            and np.array_equal(order, self._order)
+        ):
+            return  # the same tiles in the same places: nothing to repaint
+        self._order, self._firing = order, firing
+        self._generation += 1
         self.update()
 
     def order(self) -> np.ndarray:
         return self._order
 
+    def _rows(self) -> int:
+        return math.ceil(len(self._order) / self.COLUMNS)
+
+    def _tile_key(self) -> tuple[int, float]:
+        """(tile side in device pixels including the 1-pixel gap, device pixel ratio)."""
+        dpr = self.devicePixelRatioF()
+        scale = min(self.width() / (self.COLUMNS * 29), self.height() / (self._rows() * 29))
+        return max(3, int(29 * scale * dpr)), dpr
+
+    def _atlas_for(self, key: tuple[int, float]) -> np.ndarray:
+        """Every unit's tile at ``key``'s size: plain, then outlined, then one blank."""
+        if self._atlas is not None and self._atlas[0] == key:
+            return self._atlas[1]
+        side = key[0]
+        inner = side - 1
+        resample = _resampler(inner)
+        small = np.einsum("ij,ujk,lk->uil", resample, self._tiles, resample)
+        peak = np.abs(small).max(axis=(1, 2), keepdims=True)  # averaging dulls: re-stretch
+        small /= np.where(peak > 0, peak, 1)
+        plain = np.full((len(small), side, side), _argb([PAD, PAD, PAD]), np.uint32)
+        plain[:, :inner, :inner] = _argb(np.rint(_colours(small)))
+        outlined = plain.copy()
+        amber = _argb([OUTLINE.red(), OUTLINE.green(), OUTLINE.blue()])
+        for edge in (
+            outlined[:, 0, :inner],
+            outlined[:, inner - 1, :inner],
+            outlined[:, :inner, 0],
+            outlined[:, :inner, inner - 1],
+        ):
+            edge[...] = amber
+        blank = np.full((1, side, side), _argb([PAD, PAD, PAD]), np.uint32)
+        atlas = np.concatenate([plain, outlined, blank])
+        self._atlas = (key, atlas)
+        return atlas
+
+    def _composed(self) -> QImage:
+        """The tiles in the current order, firing ones outlined, as one image."""
+        key = self._tile_key()
+        image_key = (key, self._generation)
+        if self._image is not None and self._image[0] == image_key:
+            return self._image[2]
+        atlas = self._atlas_for(key)
+        units, side, rows = len(self._order), key[0], self._rows()
+        index = np.full(rows * self.COLUMNS, len(atlas) - 1)
+        index[:units] = self._order + units * (np.arange(units) < self._firing)
+        pixels = np.ascontiguousarray(
+            atlas[index]
+            .reshape(rows, self.COLUMNS, side, side)
+            .transpose(0, 2, 1, 3)
+            .reshape(rows * side, self.COLUMNS * side)
+        )
+        image = _wrap(pixels, key[1])
+        self._image = (image_key, pixels, image)
+        return image
+
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
-        if self._image is None:
+        if self._kernel is None:
             painter.drawText(
                 self.rect(),
                 Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,  # narrow docks
                 self.tr("This model has no 784-input Dense layer to show."),
             )
             return
-        w, h = self._image.width(), self._image.height()
-        scale = min(self.width() / w, self.height() / h)
-        target = QRectF(0, 0, w * scale, h * scale)
-        painter.drawImage(target, self._image)
-        if self._activations is not None:  # outline the units that fire at all
-            tile = 29 * scale
-            painter.setPen(QColor(255, 193, 7))
-            firing = int((self._activations > 0).sum())
-            for i in range(min(firing, len(self._order))):
-                r, c = divmod(i, self.COLUMNS)
-                painter.drawRect(QRectF(c * tile, r * tile, tile - scale, tile - scale))
+        painter.drawImage(0, 0, self._composed())  # 1:1, no scaling per paint
 
 
 class ActivationStrip(QWidget):
-    """One thin bar per hidden unit, in the grid's order, height = activation."""
+    """One thin bar per hidden unit, in the grid's order, height = activation.
+
+    Drawn as one image built with numpy (the tallest bar of each pixel column), not
+    hundreds of rectangles.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._values: np.ndarray | None = None
+        self._generation = 0  # bumped with every new set of values
+        self._image: tuple[tuple, np.ndarray, QImage] | None = None
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints every pixel
         self.setMinimumHeight(48)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_values(self, values: np.ndarray | None) -> None:
-        self._values = values
+        if values is None and self._values is None:
+            return
+        if values is not None and self._values is not None and np.array_equal(values, self._values):
+            return
+        self._values = None if values is None else np.array(values, np.float32)
+        self._generation += 1
         self.update()
+
+    def _bars(self) -> QImage:
+        dpr = self.devicePixelRatioF()
+        width, height = max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr))
+        key = (self._generation, width, height, self.palette().cacheKey())
+        if self._image is not None and self._image[0] == key:
+            return self._image[2]
+        values = np.maximum(self._values, 0)
+        starts = np.arange(width) * len(values) // width
+        tallest = np.maximum.reduceat(values, starts)  # of the units in each pixel column
+        peak = float(values.max()) or 1.0
+        bars = np.rint(height * tallest / peak).astype(np.int64)
+        ink = np.arange(height)[:, None] >= height - bars[None, :]
+        base = self.palette().base().color()
+        pixels = np.where(
+            ink,
+            _argb([ACCENT.red(), ACCENT.green(), ACCENT.blue()]),
+            _argb([base.red(), base.green(), base.blue()]),
+        ).astype(np.uint32)
+        image = _wrap(pixels, dpr)
+        self._image = (key, pixels, image)
+        return image
 
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().base())
         if self._values is None or not len(self._values):
+            painter.fillRect(self.rect(), self.palette().base())
             painter.setPen(MUTED)
             painter.drawText(
                 self.rect(),
@@ -122,11 +237,22 @@ class ActivationStrip(QWidget):
                 self.tr("Hidden activations appear when you draw."),
             )
             return
-        peak = float(self._values.max()) or 1.0
-        width = self.width() / len(self._values)
-        for i, value in enumerate(self._values):
-            bar = self.height() * max(0.0, float(value)) / peak
-            painter.fillRect(QRectF(i * width, self.height() - bar, max(width, 1.0), bar), ACCENT)
+        painter.drawImage(0, 0, self._bars())
+
+
+class _TextStableLayout(QHBoxLayout):
+    """A layout that can ignore one text change whose label still fits its room.
+
+    A QLabel re-lays out its whole window on every ``setText``; here, with the rich-text
+    ideas inside a scroll area, that cost ~4 ms per drawing change, which is most of a
+    frame. :meth:`NetworkView._set_text` holds it only when the new text needs no more room.
+    """
+
+    holding = False
+
+    def invalidate(self) -> None:
+        if not self.holding:
+            super().invalidate()
 
 
 class NetworkView(QWidget):
@@ -147,7 +273,7 @@ class NetworkView(QWidget):
         left.addWidget(self.caption)
         left.addWidget(self.grid, 1)
         left.addWidget(self.strip)
-        layout = QHBoxLayout(self)
+        layout = self._layout = _TextStableLayout(self)
         layout.addLayout(left, 3)
         layout.addWidget(self.ideas, 1)
         if predictor is not None:
@@ -169,13 +295,17 @@ class NetworkView(QWidget):
 
     def hidden_activations(self) -> np.ndarray | None:
         """The first hidden layer's output for the current input (unit order)."""
+        return self._forward()[0]
+
+    def _forward(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(first hidden layer's output, probabilities) from one forward pass."""
         if self._predictor is None or self._input is None or self.grid.order().size == 0:
-            return None
+            return None, None
         outputs = self._predictor.forward(self._input.reshape(1, -1))
         for layer, out in zip(self._predictor.layers, outputs, strict=True):
             if layer.kind == "Dense":
-                return out[0]
-        return None
+                return out[0], outputs[-1][0]
+        return None, None
 
     def ideas_text(self) -> str:
         return self.ideas.text()
@@ -193,35 +323,52 @@ class NetworkView(QWidget):
 
     # -- drawing ----------------------------------------------------------------------------
     def _refresh(self) -> None:
-        hidden = self.hidden_activations()
+        # One forward pass per drawing; widgets repaint only what changed, and a label
+        # whose text is unchanged is left alone (no new layout).
+        hidden, probabilities = self._forward()
         self.grid.set_activations(hidden)
         self.strip.set_values(None if hidden is None else hidden[self.grid.order()])
+        self._set_text(self.caption, self._caption(hidden))
+        self._set_text(self.ideas, self._ideas(hidden, probabilities), may_be_taller=True)
+
+    def _set_text(self, label: QLabel, text: str, may_be_taller: bool = False) -> None:
+        """Set ``text``; re-lay out the view only if the label needs a different height
+        (or, when ``may_be_taller``, more height than it has)."""
+        if label.text() == text:
+            return
+        height = label.height()
+        hold = label.isVisible() and height > 0
+        self._layout.holding = hold
+        try:
+            label.setText(text)
+        finally:
+            self._layout.holding = False
+        if hold:
+            needed = label.heightForWidth(label.width())
+            if needed > height or (needed != height and not may_be_taller):
+                self._layout.invalidate()
+
+    def _caption(self, hidden: np.ndarray | None) -> str:
         if self.grid.order().size == 0:
-            self.caption.setText(
-                self.tr(
-                    "The weight pictures need the tutorial's dense network; this model "
-                    "starts with convolutions."
-                )
+            return self.tr(
+                "The weight pictures need the tutorial's dense network; this model "
+                "starts with convolutions."
             )
-        elif hidden is None:
-            self.caption.setText(
-                self.tr(
-                    "Each tile is one hidden unit's 784 weights drawn as a 28×28 image "
-                    "(red: ink here excites it, blue: ink here inhibits it). Draw a digit "
-                    "to sort them by how strongly they fire."
-                )
+        if hidden is None:
+            return self.tr(
+                "Each tile is one hidden unit's 784 weights drawn as a 28×28 image "
+                "(red: ink here excites it, blue: ink here inhibits it). Draw a digit "
+                "to sort them by how strongly they fire."
             )
-        else:
-            firing = int((hidden > 0).sum())
-            self.caption.setText(
-                self.tr(
-                    "Sorted by how strongly each unit fires for your drawing: %1 of %2 "
-                    "units fire (outlined); the strip below shows their activations."
-                )
-                .replace("%1", str(firing))
-                .replace("%2", str(len(hidden)))
+        firing = int((hidden > 0).sum())
+        return (
+            self.tr(
+                "Sorted by how strongly each unit fires for your drawing: %1 of %2 "
+                "units fire (outlined); the strip below shows their activations."
             )
-        self.ideas.setText(self._ideas(hidden))
+            .replace("%1", str(firing))
+            .replace("%2", str(len(hidden)))
+        )
 
     def _forward_text(self, layers) -> str:
         kinds = [layer.kind for layer in layers if layer.kind != "InputLayer"]
@@ -235,7 +382,7 @@ class NetworkView(QWidget):
             "%1", " → ".join(kinds)
         )
 
-    def _ideas(self, hidden: np.ndarray | None) -> str:
+    def _ideas(self, hidden: np.ndarray | None, probabilities: np.ndarray | None) -> str:
         layers = self._predictor.layers if self._predictor is not None else ()
         lines = []
         for layer in layers:
@@ -257,8 +404,7 @@ class NetworkView(QWidget):
             + self.tr("%1 parameters in all").replace("%1", f"{total:,}"),
             "<b>" + self.tr("Forward pass") + "</b><br>" + self._forward_text(layers),
         ]
-        if hidden is not None:
-            probabilities = self._predictor.predict(self._input.reshape(28, 28))
+        if hidden is not None and probabilities is not None:
             guess = int(np.argmax(probabilities))
             loss = -math.log(max(float(probabilities[guess]), 1e-12))
             parts[-1] += "<br>" + self.tr(

@@ -3,51 +3,130 @@
 The most probable digit is highlighted and repeated large on the left, readable from
 the back of a room. With nothing drawn the chart says so instead of inventing a guess.
 Custom-painted: ten rectangles are simpler and faster than a QtCharts bar series.
+
+The chart follows every pen move, so a paint must cost next to nothing. Once per size,
+font, palette and language (:class:`_Layout`) the fonts are fitted, the geometry is
+computed and everything that does not change with the reading (background, grey tracks,
+caption, digit labels) is drawn into one opaque pixmap; every text that does change is
+drawn once, on first use, into a small opaque pixmap of its own cell. A paint is then
+only opaque blits and the bars' rectangles. A new reading repaints just the cells whose
+pixels change (bars in whole pixels, percents as shown), and nothing when none does.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 HIGHLIGHT = QColor(230, 120, 20)
 BAR = QColor(70, 120, 190)
 TRACK = QColor(128, 128, 128, 40)
+HINT = QColor(140, 140, 140)
+CENTRE = Qt.AlignmentFlag.AlignCenter
+LESS_THAN_ONE, NO_LABEL = -1, -2  # percent codes besides 0..100 (see _state)
+UNKNOWN = object()  # the accessible description is yet to be set
+
+
+def _cell(left: float, top: float, right: float, bottom: float) -> QRect:
+    """Whole-pixel cell with rounded edges, so neighbouring cells neither gap nor overlap."""
+    x, y = round(left), round(top)
+    return QRect(x, y, max(1, round(right) - x), max(1, round(bottom) - y))
+
+
+@dataclass
+class _Layout:
+    """Everything that depends only on size, font, palette and language, made once."""
+
+    size: QSize
+    dpr: float
+    fonts: dict[str, QFont]
+    background: QColor
+    text_color: QColor
+    texts: dict[str, str]  # translated captions
+    static: QPixmap  # background, tracks, caption and digit labels: the chart at rest
+    text_rects: dict[str, QRectF]  # where "answer", "digit" and "sure" texts are centred
+    cells: dict[str, QRect]  # "lower" (all but the caption: the hint), "digit", "sure"
+    columns: list[QRect]  # per digit: percent label and bar, repainted when either changes
+    label_cells: list[QRect]  # per digit: the percent label above its bar
+    labels: list[QRectF]  # ...and the rectangle its text is centred in
+    name_cells: list[QRect]  # per digit: its label below the bar (the winner's is orange)
+    names: list[QRectF]
+    tracks: list[QRect]  # the grey track behind each bar
+    plot_bottom: int
+    plot_height: int
+    # A text drawn once into an opaque pixmap of its cell, centred where drawText would
+    # put it: key -> (cell's top-left, pixmap). A paint is then a few pixmap copies.
+    sprites: dict[tuple, tuple[QPoint, QPixmap]] = field(default_factory=dict)
+
+    def sprite(
+        self, key: tuple, font: str, text: str, where: tuple[QRectF, QRect], colour: QColor
+    ) -> tuple[QPoint, QPixmap]:
+        """``text`` centred in ``where[0]``, over the cell ``where[1]``; made on first use."""
+        cached = self.sprites.get(key)
+        if cached is None:
+            text_rect, cell = where
+            pixmap = QPixmap(cell.size() * self.dpr)
+            pixmap.setDevicePixelRatio(self.dpr)
+            pixmap.fill(self.background)
+            painter = QPainter(pixmap)
+            painter.setFont(self.fonts[font])
+            painter.setPen(colour)
+            text_rect = text_rect.translated(-cell.x(), -cell.y())
+            painter.drawText(text_rect, CENTRE | Qt.TextFlag.TextWordWrap, text)
+            painter.end()
+            cached = self.sprites[key] = (cell.topLeft(), pixmap)
+        return cached
 
 
 class ProbabilityChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("probabilityChart")
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints every pixel
         self.setMinimumSize(420, 170)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._probabilities: np.ndarray | None = None
+        self._layout: _Layout | None = None
+        self._shown: tuple | None = None  # what is on screen (see _state); None: unknown
+        self._described: object = UNKNOWN  # (digit, percent) described, or None
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        """Names and descriptions; the painted captions are translated on every paint."""
+        """Names and descriptions; the painted captions follow via the layout."""
         self.setAccessibleName(self.tr("Probability of each digit"))
+        self._descriptions = (
+            self.tr("Nothing drawn yet."),
+            self.tr("The model reads {0} ({1}% sure)."),
+        )
+        self._invalidate()
         self.set_probabilities(self._probabilities)
 
     def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
+        kind = event.type()
+        if kind == QEvent.Type.LanguageChange:
             self.retranslate_ui()
+        elif kind in (QEvent.Type.FontChange, QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._invalidate()
         super().changeEvent(event)
 
     def set_probabilities(self, probabilities: np.ndarray | None) -> None:
         self._probabilities = None if probabilities is None else np.asarray(probabilities, float)
-        if self._probabilities is None:
-            self.setAccessibleDescription(self.tr("Nothing drawn yet."))
-        else:
-            digit = int(self._probabilities.argmax())
-            self.setAccessibleDescription(
-                self.tr("The model reads {0} ({1}% sure).").format(
-                    digit, round(100 * self._probabilities[digit])
-                )
-            )
-        self.update()
+        self._describe()
+        self._update_changed()
+
+    def _describe(self) -> None:
+        p = self._probabilities
+        digit = None if p is None else int(p.argmax())
+        said = None if p is None else (digit, round(100 * p[digit]))
+        if said == self._described:
+            return
+        self._described = said
+        nothing, reads = self._descriptions
+        self.setAccessibleDescription(nothing if p is None else reads.format(*said))
 
     def probabilities(self) -> np.ndarray | None:
         return None if self._probabilities is None else self._probabilities.copy()
@@ -58,114 +137,219 @@ class ProbabilityChart(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(640, 220)
 
-    # -- painting --------------------------------------------------------------------
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    # -- what changed ----------------------------------------------------------------
+    def _invalidate(self) -> None:
+        self._layout = None
+        self._shown = None
+        self._described = UNKNOWN
+        self.update()
+
+    def _state(self, layout: _Layout) -> tuple:
+        """What is shown: (winner or None, bar heights in pixels, percent codes)."""
+        p = self._probabilities
+        if p is None:
+            return None, np.zeros(10, np.int64), np.full(10, NO_LABEL)
+        percent = 100 * p
+        codes = np.rint(percent).astype(np.int64)  # as f"{:.0f}" rounds: half to even
+        codes[(percent > 0) & (percent < 0.5)] = LESS_THAN_ONE  # "<1", not a misleading 0
+        return int(p.argmax()), np.rint(layout.plot_height * p).astype(np.int64), codes
+
+    def _update_changed(self) -> None:
+        """``update()`` exactly the cells whose pixels change with the new reading."""
+        layout = self._current_layout()
+        state = self._state(layout)
+        old, self._shown = self._shown, state
+        if old is None:
+            self.update()
+            return
+        (old_winner, old_heights, old_codes), (winner, heights, codes) = old, state
+        changed = (heights != old_heights) | (codes != old_codes)
+        # One rectangle around the changes: Qt clips to a plain rectangle much faster
+        # than to a region of several.
+        dirty = QRect()
+        if winner != old_winner:
+            dirty |= layout.cells["lower"]
+            for digit in (winner, old_winner):
+                if digit is not None:
+                    changed[digit] = True  # the bar's colour
+                    dirty |= layout.name_cells[digit]
+        elif winner is not None and codes[winner] != old_codes[winner]:
+            dirty |= layout.cells["sure"]
+        for digit in np.flatnonzero(changed).tolist():
+            dirty |= layout.columns[digit]
+        if not dirty.isEmpty():
+            self.update(dirty)
+
+    # -- layout (cached) ---------------------------------------------------------------
+    def _current_layout(self) -> _Layout:
+        layout = self._layout
+        if layout is None or layout.size != self.size() or layout.dpr != self.devicePixelRatioF():
+            self._layout = self._build_layout()
+            self._shown = None
+        return self._layout
+
+    def _build_layout(self) -> _Layout:
+        base = self.font()
         rect = QRectF(self.rect()).adjusted(6, 6, -6, -6)
         answer_width = min(170.0, rect.width() * 0.26)
-        self._paint_answer(painter, QRectF(rect.left(), rect.top(), answer_width, rect.height()))
-        bars = QRectF(
-            rect.left() + answer_width + 12,
-            rect.top(),
-            rect.width() - answer_width - 12,
-            rect.height(),
+        answer = QRectF(rect.left(), rect.top(), answer_width, rect.height())
+        title = QRectF(answer.left(), answer.top(), answer.width(), answer.height() * 0.18)
+        digit = QRectF(answer.left(), title.bottom(), answer.width(), answer.height() * 0.62)
+        sure = QRectF(
+            answer.left(), digit.bottom(), answer.width(), answer.bottom() - digit.bottom()
         )
-        self._paint_bars(painter, bars)
+        big = QFont(base)
+        big.setBold(True)
+        big.setPixelSize(max(24, int(answer.height() * 0.58)))
+        digit_font = _scaled(base, 1.3)
+        digit_font.setBold(True)
+        # The answer's cells take the margins too, so a long translation is not cut off.
+        left, right = 0, answer.right() + 6
+
+        bars = QRectF(
+            answer.right() + 12, rect.top(), rect.width() - answer_width - 12, rect.height()
+        )
+        label_height = QFontMetricsF(base).height() + 4
+        slot = bars.width() / 10
+        bar_width = slot * 0.62
+        plot_top = round(bars.top() + label_height)
+        plot_bottom = round(bars.bottom() - label_height * 1.35)
+        plot_height = max(1, plot_bottom - plot_top)
+        columns, label_cells, labels, name_cells, names, tracks = [], [], [], [], [], []
+        for d in range(10):
+            x0, x1 = bars.left() + slot * d, bars.left() + slot * (d + 1)
+            label_cells.append(_cell(x0, bars.top(), x1, plot_top))
+            labels.append(QRectF(x0, bars.top(), slot, label_height))
+            columns.append(_cell(x0, bars.top(), x1, plot_bottom))
+            name_cells.append(_cell(x0, plot_bottom + 2, x1, bars.bottom()))
+            names.append(QRectF(x0, plot_bottom + 2, slot, bars.bottom() - plot_bottom - 2))
+            x = round(x0 + (slot - bar_width) / 2)
+            tracks.append(
+                QRect(x, plot_top, max(1, round(x0 + (slot + bar_width) / 2) - x), plot_height)
+            )
+        background = self.palette().window().color()
+        text_color = self.palette().windowText().color()
+        layout = _Layout(
+            size=self.size(),
+            dpr=self.devicePixelRatioF(),
+            fonts={
+                "caption": QFont(base),
+                "hint": _scaled(base, 1.3),
+                "big": big,
+                "percent": _fitted(QFont(base), "100%", slot - 2),  # labels never overlap
+                "digit": digit_font,
+            },
+            background=background,
+            text_color=text_color,
+            texts={"hint": self.tr("Draw a digit"), "sure": self.tr("{0}% sure")},
+            static=QPixmap(),
+            text_rects={"answer": answer, "digit": digit, "sure": sure},
+            cells={
+                "lower": _cell(left, title.bottom(), right, answer.bottom()),
+                "digit": _cell(left, digit.top(), right, digit.bottom()),
+                "sure": _cell(left, sure.top(), right, sure.bottom()),
+            },
+            columns=columns,
+            label_cells=label_cells,
+            labels=labels,
+            name_cells=name_cells,
+            names=names,
+            tracks=tracks,
+            plot_bottom=plot_bottom,
+            plot_height=plot_height,
+        )
+        layout.static = self._draw_static(layout, title)
+        return layout
+
+    def _draw_static(self, layout: _Layout, title: QRectF) -> QPixmap:
+        """The chart with nothing drawn on it but grey tracks, caption and digit labels."""
+        pixmap = QPixmap(self.size() * layout.dpr)
+        pixmap.setDevicePixelRatio(layout.dpr)
+        pixmap.fill(layout.background)
+        painter = QPainter(pixmap)
+        for track in layout.tracks:
+            painter.fillRect(track, TRACK)
+        painter.setPen(layout.text_color)
+        painter.setFont(layout.fonts["caption"])
+        painter.drawText(title, CENTRE, self.tr("Prediction"))
+        painter.setFont(layout.fonts["digit"])
+        for digit, name in enumerate(layout.names):
+            painter.drawText(name, CENTRE, str(digit))
+        painter.end()
+        return pixmap
+
+    # -- painting --------------------------------------------------------------------
+    def paintEvent(self, event) -> None:
+        layout = self._current_layout()
+        if self._shown is None:
+            self._shown = self._state(layout)
+        winner, heights, codes = self._shown
+        # Updates come as one rectangle (see _update_changed); Qt clips to the region.
+        dirty, dpr, sprites = event.rect(), layout.dpr, layout.sprites
+        painter = QPainter(self)
+        source = QRectF(dirty.x() * dpr, dirty.y() * dpr, dirty.width() * dpr, dirty.height() * dpr)
+        painter.drawPixmap(QRectF(dirty), layout.static, source)  # opaque: a plain copy
+        cells, rects, texts = layout.cells, layout.text_rects, layout.texts
+        if winner is None:
+            if dirty.intersects(cells["lower"]):
+                where = (rects["answer"], cells["lower"])
+                painter.drawPixmap(*layout.sprite(("hint",), "hint", texts["hint"], where, HINT))
+        else:
+            if dirty.intersects(cells["digit"]):
+                where = (rects["digit"], cells["digit"])
+                key = ("big", winner)
+                painter.drawPixmap(*layout.sprite(key, "big", str(winner), where, HIGHLIGHT))
+            if dirty.intersects(cells["sure"]):
+                code = int(codes[winner])
+                text = texts["sure"].format(_percent_label(code))
+                where = (rects["sure"], cells["sure"])
+                sprite = layout.sprite(("sure", code), "caption", text, where, layout.text_color)
+                painter.drawPixmap(*sprite)
+            if dirty.intersects(layout.name_cells[winner]):
+                where = (layout.names[winner], layout.name_cells[winner])
+                key = ("name", winner)
+                painter.drawPixmap(*layout.sprite(key, "digit", str(winner), where, HIGHLIGHT))
+        bottom = layout.plot_bottom
+        for digit, height, code in zip(range(10), heights.tolist(), codes.tolist(), strict=True):
+            if not dirty.intersects(layout.columns[digit]):
+                continue
+            if height > 0:
+                x, _, width, _ = layout.tracks[digit].getRect()
+                painter.fillRect(
+                    x, bottom - height, width, height, HIGHLIGHT if digit == winner else BAR
+                )
+            if code != NO_LABEL:
+                sprite = sprites.get(("percent", digit, code)) or self._percent_sprite(
+                    layout, digit, code
+                )
+                painter.drawPixmap(*sprite)
         painter.end()
 
-    def _paint_answer(self, painter: QPainter, rect: QRectF) -> None:
-        text_color = self.palette().windowText().color()
-        caption = QFont(self.font())
-        caption.setPointSizeF(self.font().pointSizeF() * 1.0)
-        painter.setFont(caption)
-        painter.setPen(text_color)
-        top = QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.18)
-        if self._probabilities is None:
-            painter.drawText(top, Qt.AlignmentFlag.AlignCenter, self.tr("Prediction"))
-            hint = QFont(self.font())
-            hint.setPointSizeF(self.font().pointSizeF() * 1.3)
-            painter.setFont(hint)
-            painter.setPen(QColor(140, 140, 140))
-            painter.drawText(
-                rect,
-                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                self.tr("Draw a digit"),
-            )
-            return
-        digit = int(self._probabilities.argmax())
-        percent = 100 * float(self._probabilities[digit])
-        painter.drawText(top, Qt.AlignmentFlag.AlignCenter, self.tr("Prediction"))
-        big = QFont(self.font())
-        big.setBold(True)
-        big.setPixelSize(max(24, int(rect.height() * 0.58)))
-        painter.setFont(big)
-        painter.setPen(HIGHLIGHT)
-        middle = QRectF(rect.left(), top.bottom(), rect.width(), rect.height() * 0.62)
-        painter.drawText(middle, Qt.AlignmentFlag.AlignCenter, str(digit))
-        painter.setFont(caption)
-        painter.setPen(text_color)
-        bottom = QRectF(rect.left(), middle.bottom(), rect.width(), rect.bottom() - middle.bottom())
-        painter.drawText(
-            bottom,
-            Qt.AlignmentFlag.AlignCenter,
-            self.tr("{0}% sure").format(_percent_text(percent)),
-        )
+    @staticmethod
+    def _percent_sprite(layout: _Layout, digit: int, code: int) -> tuple[QPoint, QPixmap]:
+        text = f"{_percent_label(code)}%"
+        where = (layout.labels[digit], layout.label_cells[digit])
+        return layout.sprite(("percent", digit, code), "percent", text, where, layout.text_color)
 
-    def _paint_bars(self, painter: QPainter, rect: QRectF) -> None:
-        metrics = painter.fontMetrics()
-        label_height = metrics.height() + 4
-        slot = rect.width() / 10
-        font = _fitted(QFont(self.font()), "100%", slot - 2)  # labels never overlap
-        painter.setFont(font)
-        digit_font = QFont(self.font())
-        digit_font.setBold(True)
-        digit_font.setPointSizeF(self.font().pointSizeF() * 1.3)
-        bar_width = slot * 0.62
-        plot_top = rect.top() + label_height
-        plot_bottom = rect.bottom() - label_height * 1.35
-        plot_height = max(1.0, plot_bottom - plot_top)
-        winner = None if self._probabilities is None else int(self._probabilities.argmax())
-        text_color = self.palette().windowText().color()
-        for digit in range(10):
-            x = rect.left() + slot * digit + (slot - bar_width) / 2
-            painter.fillRect(QRectF(x, plot_top, bar_width, plot_height), TRACK)
-            if self._probabilities is not None:
-                value = float(self._probabilities[digit])
-                height = plot_height * value
-                color = HIGHLIGHT if digit == winner else BAR
-                painter.fillRect(QRectF(x, plot_bottom - height, bar_width, height), color)
-                painter.setFont(font)
-                painter.setPen(text_color)
-                painter.drawText(
-                    QRectF(rect.left() + slot * digit, rect.top(), slot, label_height),
-                    Qt.AlignmentFlag.AlignCenter,
-                    f"{_percent_text(100 * value)}%",
-                )
-            painter.setFont(digit_font)
-            painter.setPen(HIGHLIGHT if digit == winner else text_color)
-            painter.drawText(
-                QRectF(
-                    rect.left() + slot * digit,
-                    plot_bottom + 2,
-                    slot,
-                    rect.bottom() - plot_bottom - 2,
-                ),
-                Qt.AlignmentFlag.AlignCenter,
-                str(digit),
-            )
+
+def _scaled(font: QFont, factor: float) -> QFont:
+    """A copy of ``font`` ``factor`` times as large (point or pixel sized alike)."""
+    font = QFont(font)
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * factor)
+    elif font.pixelSize() > 0:
+        font.setPixelSize(max(1, round(font.pixelSize() * factor)))
+    return font
 
 
 def _fitted(font: QFont, widest: str, width: float) -> QFont:
     """``font``, shrunk (not below 6 pt) until ``widest`` fits in ``width`` pixels."""
     advance = QFontMetricsF(font).horizontalAdvance(widest)
-    if advance > width > 0:
+    if advance > width > 0 and font.pointSizeF() > 0:
         font.setPointSizeF(max(6.0, font.pointSizeF() * width / advance))
     return font
 
 
-def _percent_text(percent: float) -> str:
+def _percent_label(code: int) -> str:
     """Whole percents like the tutorial's table; '<1' rather than a misleading '0'."""
-    if 0 < percent < 0.5:
-        return "<1"
-    return f"{percent:.0f}"
+    return "<1" if code == LESS_THAN_ONE else str(code)

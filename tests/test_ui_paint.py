@@ -1,0 +1,232 @@
+"""Painting follows the pen cheaply: a move repaints only what changed, from cached images.
+
+Paint events are counted with an application event filter while real mouse events are
+sent to the pad, and the cached images are checked pixel by pixel against the numpy
+input they show.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, Qt
+from PySide6.QtGui import QColor, QMouseEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from digitpad.ml.model import bundled_model_path
+from digitpad.ml.predictor import Predictor
+from digitpad.ui.model_input_view import ModelInputView
+from digitpad.ui.network_view import OUTLINE, NetworkView
+from digitpad.ui.probability_chart import BAR, HIGHLIGHT, ProbabilityChart
+
+LEFT, NO_BUTTON = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+
+
+class PaintLog(QObject):
+    """Every paint event in the application: (widget, rectangle to repaint); and every
+    widget asked to re-lay out its children."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints: list[tuple[QWidget, QRect]] = []
+        self.layouts: list[QWidget] = []
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(watched, QWidget):
+            if event.type() == QEvent.Type.Paint:
+                self.paints.append((watched, event.rect()))
+            elif event.type() == QEvent.Type.LayoutRequest:
+                self.layouts.append(watched)
+        return False
+
+    def widgets(self) -> set[QWidget]:
+        return {widget for widget, _ in self.paints}
+
+    def count(self, widget: QWidget) -> int:
+        return sum(1 for painted, _ in self.paints if painted is widget)
+
+    def close(self) -> None:
+        QApplication.instance().removeEventFilter(self)
+
+
+@pytest.fixture
+def paint_log():
+    log = PaintLog()
+    yield log
+    log.close()
+
+
+def settle(qtbot) -> None:
+    """Let every pending paint and the teaching views' one-frame timer run."""
+    qtbot.wait(60)
+    QApplication.processEvents()
+
+
+def send(widget: QWidget, kind: QEvent.Type, x: float, y: float) -> None:
+    """A left-button press, drag move or release, as a mouse delivers it."""
+    button = NO_BUTTON if kind == QEvent.Type.MouseMove else LEFT
+    buttons = NO_BUTTON if kind == QEvent.Type.MouseButtonRelease else LEFT
+    pos = QPointF(x, y)
+    global_pos = QPointF(widget.mapToGlobal(pos.toPoint()))
+    event = QMouseEvent(kind, pos, global_pos, button, buttons, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+def ancestors(widget: QWidget) -> set[QWidget]:
+    found = set()
+    while widget is not None:
+        found.add(widget)
+        widget = widget.parentWidget()
+    return found
+
+
+def test_a_pen_move_repaints_only_the_pad_and_what_reads_it(window, qtbot, paint_log):
+    canvas = window.canvas
+    canvas.setFocus()
+    area = canvas.drawing_rect()
+    x, y = area.left() + area.width() * 0.3, area.top() + area.height() * 0.3
+    send(canvas, QEvent.Type.MouseButtonPress, x, y)
+    for step in range(1, 6):  # a stroke under way, so the chart shows a reading
+        send(canvas, QEvent.Type.MouseMove, x + 6 * step, y + 4 * step)
+    settle(qtbot)
+    paint_log.paints.clear()
+
+    send(canvas, QEvent.Type.MouseMove, x + 40, y + 30)
+    QApplication.processEvents()  # the one that paints this move
+
+    readers = {canvas, window.input_view, window.chart}
+    allowed = set().union(*(ancestors(w) for w in readers))  # containers under the pad
+    assert canvas in paint_log.widgets()
+    assert paint_log.widgets() <= allowed, paint_log.widgets() - allowed
+    panel = window.train_panel
+    assert not paint_log.widgets() & ({panel} | set(panel.findChildren(QWidget)))
+    # The pad blits the stroke's box, not the whole image.
+    boxes = [rect for widget, rect in paint_log.paints if widget is canvas]
+    assert max(r.width() * r.height() for r in boxes) < 0.25 * area.width() * area.height()
+    send(canvas, QEvent.Type.MouseButtonRelease, x + 40, y + 30)
+
+
+def test_chart_repaints_only_what_it_shows_differently(qtbot, paint_log):
+    chart = ProbabilityChart()
+    qtbot.addWidget(chart)
+    chart.resize(640, 220)
+    chart.show()
+    qtbot.waitExposed(chart)
+    p = np.array([0.02, 0.03, 0.05, 0.1, 0.0, 0.0, 0.0, 0.7, 0.05, 0.05])
+    chart.set_probabilities(p)
+    settle(qtbot)
+
+    paint_log.paints.clear()
+    chart.set_probabilities(p + np.array([1e-5, -1e-5, 0, 0, 0, 0, 0, 0, 0, 0]))
+    settle(qtbot)
+    assert paint_log.count(chart) == 0  # same bars to the pixel, same percents: no paint
+    assert chart.probabilities()[0] == pytest.approx(0.02001)  # ...but the values are kept
+
+    paint_log.paints.clear()
+    q = p.copy()
+    q[1], q[2] = 0.06, 0.02  # two bars move, the winner and its percent stay
+    chart.set_probabilities(q)
+    settle(qtbot)
+    rects = [rect for widget, rect in paint_log.paints if widget is chart]
+    assert len(rects) == 1
+    assert rects[0].left() > chart.width() * 0.2  # not the answer on the left
+    assert rects[0].right() < chart.width() * 0.6  # nor the bars of 3..9
+    assert rects[0].bottom() < chart.height() - 20  # nor the digit labels below
+
+    paint_log.paints.clear()
+    r = q.copy()
+    r[3], r[7] = 0.7, 0.1  # a new winner: answer, both bars and both labels
+    chart.set_probabilities(r)
+    settle(qtbot)
+    rects = [rect for widget, rect in paint_log.paints if widget is chart]
+    assert rects and rects[0].left() <= 6 and rects[0].bottom() >= chart.height() - 20
+    assert chart.predicted_digit() == 3
+
+
+def test_chart_shows_the_winner_highlighted(qtbot):
+    chart = ProbabilityChart()
+    qtbot.addWidget(chart)
+    chart.resize(640, 220)
+    chart.set_probabilities(np.array([0.0, 0.0, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.9, 0.0]))
+    image = chart.grab().toImage()
+    layout = chart._current_layout()
+
+    def colour_above_the_axis(digit: int) -> int:
+        return image.pixelColor(layout.tracks[digit].center().x(), layout.plot_bottom - 3).rgb()
+
+    assert colour_above_the_axis(8) == HIGHLIGHT.rgb()
+    assert colour_above_the_axis(2) == BAR.rgb()
+    assert colour_above_the_axis(0) not in (HIGHLIGHT.rgb(), BAR.rgb())  # the grey track
+    assert "8" in chart.accessibleDescription() and "90%" in chart.accessibleDescription()
+
+
+def test_input_view_shows_exactly_the_784_grey_levels(qtbot, paint_log):
+    view = ModelInputView()
+    qtbot.addWidget(view)
+    view.resize(200, 200)
+    view.show()
+    qtbot.waitExposed(view)
+    expected = np.random.default_rng(0).integers(0, 256, (28, 28))
+    expected[0, 0], expected[27, 27] = 0, 255
+    image = (expected / 255).astype(np.float32)
+    view.set_image(image)
+
+    cached = view.displayed_image()
+    assert (cached.width(), cached.height()) == (28, 28)
+    shown = np.array([[QColor(cached.pixel(c, r)).red() for c in range(28)] for r in range(28)])
+    assert np.array_equal(shown, expected)
+
+    # On screen: every cell a square of the same whole size, its centre the exact grey.
+    square = view._square
+    assert square.width() % 28 == 0 and square.width() == square.height() == 196
+    cell = square.width() // 28
+    grabbed = view.grab().toImage()
+    for r in range(28):
+        for c in range(28):
+            x = square.left() + c * cell + cell // 2
+            y = square.top() + r * cell + cell // 2
+            assert QColor(grabbed.pixel(x, y)).red() == expected[r, c], (r, c)
+
+    settle(qtbot)
+    paint_log.paints.clear()
+    view.set_image(image + 1e-3)  # the same grey levels: nothing to repaint
+    settle(qtbot)
+    assert paint_log.count(view) == 0
+    view.set_image(None)
+    settle(qtbot)
+    assert paint_log.count(view) == 1
+    assert not view.image().any()
+
+
+def test_network_tiles_are_drawn_once_and_only_re_sorted(qtbot, paint_log):
+    view = NetworkView(Predictor.from_file(bundled_model_path()))
+    qtbot.addWidget(view)
+    view.resize(900, 560)
+    view.show()
+    qtbot.waitExposed(view)
+    grid = view.grid
+    rng = np.random.default_rng(1)
+    view.set_input(rng.random((28, 28)).astype(np.float32))
+    first = grid.grab().toImage()
+    atlas = grid._atlas[1]
+    hidden = view.hidden_activations()
+    firing = int((hidden > 0).sum())
+    assert 0 < firing < len(hidden)
+
+    settle(qtbot)
+    paint_log.layouts.clear()
+    ideas = view.ideas_text()
+    view.set_input(rng.random((28, 28)).astype(np.float32))
+    settle(qtbot)
+    assert view.ideas_text() != ideas  # new numbers...
+    assert not paint_log.layouts  # ...in the room the text had: no new layout
+    grid.grab()
+    assert grid._atlas[1] is atlas  # the same rendered tiles, only re-sorted
+    assert (np.diff(view.hidden_activations()[grid.order()]) <= 0).all()
+
+    side = grid._tile_key()[0]
+    assert first.pixelColor(0, 0).rgb() == OUTLINE.rgb()  # the strongest unit fires
+    last = len(hidden) - 1  # the weakest does not: no outline
+    row, column = divmod(last, grid.COLUMNS)
+    assert first.pixelColor(column * side, row * side).rgb() != OUTLINE.rgb()
