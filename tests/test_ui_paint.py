@@ -208,6 +208,7 @@ def test_network_tiles_are_drawn_once_and_only_re_sorted(qtbot, paint_log):
     grid = view.grid
     rng = np.random.default_rng(1)
     view.set_input(rng.random((28, 28)).astype(np.float32))
+    settle(qtbot)  # the view's first layout settles the tile size
     first = grid.grab().toImage()
     atlas = grid._atlas[1]
     hidden = view.hidden_activations()

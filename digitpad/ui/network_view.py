@@ -11,7 +11,7 @@ import math
 import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from digitpad.ml.recipe import TUTORIAL, steps_per_epoch
 from digitpad.ui.teach_common import ACCENT, MUTED
@@ -240,7 +240,7 @@ class ActivationStrip(QWidget):
         painter.drawImage(0, 0, self._bars())
 
 
-class _TextStableLayout(QHBoxLayout):
+class _TextStableLayout(QVBoxLayout):
     """A layout that can ignore one text change whose label still fits its room.
 
     A QLabel re-lays out its whole window on every ``setText``; here, with the rich-text
@@ -269,13 +269,13 @@ class NetworkView(QWidget):
         self.ideas.setTextFormat(Qt.TextFormat.RichText)
         self.ideas.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.ideas.setMinimumWidth(280)
-        left = QVBoxLayout()
-        left.addWidget(self.caption)
-        left.addWidget(self.grid, 1)
-        left.addWidget(self.strip)
+        # One column: the tiles get the view's whole width (a projector's right-hand
+        # column is ~600 px), the ideas follow below them, never cut off at the side.
         layout = self._layout = _TextStableLayout(self)
-        layout.addLayout(left, 3)
-        layout.addWidget(self.ideas, 1)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.grid, 1)
+        layout.addWidget(self.strip)
+        layout.addWidget(self.ideas)
         if predictor is not None:
             self.set_predictor(predictor)
         else:
