@@ -136,6 +136,12 @@ def strokes_to_mnist(
 
     def placed(line: np.ndarray) -> list[tuple[float, float]]:
         xy = (line - middle) * (scale * _SUPER) + centre
+        if len(xy) > 2:  # a slow mouse leaves points far closer than the pen matters: thin them
+            length = np.concatenate(([0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))))
+            bucket = np.floor(length / 2)  # half a pixel of the 28x28 field
+            keep = np.concatenate(([True], bucket[1:] != bucket[:-1]))
+            keep[-1] = True
+            xy = xy[keep]
         return [(float(x), float(y)) for x, y in xy]
 
     side = SIZE * _SUPER

@@ -42,6 +42,9 @@ class Canvas(QWidget):
         self.retranslate_ui()
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
+        # paintEvent covers every pixel it is asked for: Qt need not paint the parents
+        # under the pad first on every move.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setMinimumSize(200, 200)

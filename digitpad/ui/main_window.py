@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.preloader = TensorFlowPreloader(self)
         self._dataset_job = jobs.Job("digitpad-open-dataset", self)
         self._dataset_pending = ""
+        self._teaching_stale = True
         self._build_actions()
         self._build_layout()
         self.teach = TeachWiring(self)  # Teach dock, presenter mode, export, bundled models
@@ -127,23 +128,24 @@ class MainWindow(QMainWindow):
     def refresh_prediction(self) -> None:
         """Read the canvas now and update everything that shows the reading."""
         self._predict_timer.stop()
-        drawing, image = self._read_canvas()
-        self.teach.dock.set_drawing(drawing, image)
+        self._read_canvas()
+        self._update_teaching_views()
 
-    def _read_canvas(self) -> tuple[np.ndarray, np.ndarray]:
-        # ~0.4 ms (strokes -> strokes_to_mnist -> numpy forward pass): every move.
-        drawing = self.canvas.image_array()
-        if drawing.any():  # the pad's pixels say whether there is a drawing at all
-            ink, erase = self.canvas.strokes()
-            image, probabilities = self.models.read_strokes(ink, erase, drawing)
-        else:
+    def _read_canvas(self) -> np.ndarray:
+        # ~0.4 ms (strokes -> strokes_to_mnist -> numpy forward pass): every move. The
+        # pad's pixels are copied only if the strokes leave nothing (eraser specks).
+        ink, erase = self.canvas.strokes()
+        # After erasing, the pad itself says whether anything is left to read.
+        if ink and (not erase or self.canvas.image_array().any()):
+            image, probabilities = self.models.read_strokes(ink, erase, self.canvas.image_array)
+        else:  # nothing drawn on the pad (strokes wholly off it do not count)
             image, probabilities = np.zeros((28, 28), np.float32), None
         self.input_view.set_image(image)
         self.chart.set_probabilities(probabilities)
         self._probabilities = probabilities
         self.comparison.read(image if probabilities is not None else None)
         self.predictionChanged.emit(None if probabilities is None else probabilities.copy())
-        return drawing, image
+        return image
 
     # -- construction ----------------------------------------------------------------
     def _action(self, text: str, shortcuts=(), slot=None, checkable=False) -> QAction:
@@ -380,6 +382,9 @@ class MainWindow(QMainWindow):
         panel.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
         panel.runningChanged.connect(self._on_training_running)
         self.teach.connect()
+        self.teach.dock.visibilityChanged.connect(
+            lambda shown: shown and self._teaching_stale and self._update_teaching_views()
+        )
         self._dataset_job.finished.connect(self._on_dataset_loaded)
         self._dataset_job.failed.connect(self._on_dataset_failed)
 
@@ -394,7 +399,12 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _update_teaching_views(self) -> None:
-        self.teach.dock.set_drawing(self.canvas.image_array(), self.input_view.image())
+        dock = self.teach.dock
+        if not dock.isVisible():
+            self._teaching_stale = True  # caught up when the views are shown again
+            return
+        self._teaching_stale = False
+        dock.set_drawing(self.canvas.image_array(), self.input_view.image())
 
     @Slot()
     def _on_model_changed(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,7 +105,7 @@ class ModelController(QObject):
         self,
         ink: list[np.ndarray],
         erase: list[tuple[np.ndarray, float]] = (),
-        pixels: np.ndarray | None = None,
+        pixels: np.ndarray | Callable[[], np.ndarray] | None = None,
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """The pad's strokes -> (the 28x28 model input, probabilities or ``None``).
 
@@ -115,7 +116,7 @@ class ModelController(QObject):
         """
         image = strokes_to_mnist(ink, erase=erase)
         if not image.any() and pixels is not None:
-            return self.read(pixels)
+            return self.read(pixels() if callable(pixels) else pixels)
         if not image.any() or self._predictor is None:
             return image, None
         return image, self._predictor.predict(image)
