@@ -384,7 +384,7 @@ def mode_train(epochs: int, responsive: bool = False) -> dict:
     mover.timeout.connect(move)
     if responsive:
         # As a person would: the window is up, a digit drawn, and a few seconds pass
-        # before Train. Keras loads in the background meanwhile (ui/tf_preload.py); the
+        # before Train. Keras loads in the background meanwhile (ui/shell/tf_preload.py); the
         # ticks of that idle wait are kept (negative times) and reported on their own.
         timer.start()
         loaded: list[bool] = []

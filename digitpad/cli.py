@@ -135,12 +135,12 @@ def gui_main() -> int:
 
 
 def _gui(args: argparse.Namespace) -> int:
-    from digitpad.ui.platform_check import problem
+    from digitpad.ui.shell.platform_check import problem
 
     trouble = problem()  # before Qt can abort with a paragraph of its internals
     if trouble:
         raise DigitpadError(trouble)
-    from digitpad.ui.app import run  # Qt is imported only for the window
+    from digitpad.ui.shell.app import run  # Qt is imported only for the window
 
     return run(
         data=getattr(args, "data", None),

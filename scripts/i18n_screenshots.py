@@ -5,7 +5,7 @@
 
 Writes window.png (a drawn 7 at the default size), menu-*.png (each menu opened),
 error.png (a model-file error dialog) and, with --train, trained.png (after a short
-training run: log, curves and status). Prints every clipped text (digitpad.ui.layout_check)
+training run: log, curves and status). Prints every clipped text (digitpad.ui._layout_check)
 and exits 1 if there is any. Needs a Korean font for Hangul (docs/i18n.md).
 """
 
@@ -81,10 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    from digitpad.ui import i18n, layout_check
-    from digitpad.ui.app import application
-    from digitpad.ui.main_window import MainWindow
-    from digitpad.ui.testing import draw_strokes, seven
+    from digitpad.ui import _layout_check as layout_check
+    from digitpad.ui import i18n
+    from digitpad.ui._testing import draw_strokes, seven
+    from digitpad.ui.shell.app import application
+    from digitpad.ui.shell.main_window import MainWindow
 
     app = application([sys.argv[0]])
     i18n.install(app, "en" if args.switch else args.lang)

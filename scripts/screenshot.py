@@ -53,7 +53,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def digit_strokes(index: int):
-    from digitpad.ui.testing import seven, strokes_from_image
+    from digitpad.ui._testing import seven, strokes_from_image
 
     try:
         from digitpad.ml.data import load_mnist
@@ -93,8 +93,9 @@ VIEWS = (None, "evaluate", "network", "preprocess", "digits", "compare")
 
 def projector_shots(app, window, out: Path, strokes) -> int:
     """<lang>-<size>-<view>.png; returns how many pictures break the layout rules."""
-    from digitpad.ui import i18n, layout_check
-    from digitpad.ui.testing import draw_strokes
+    from digitpad.ui import _layout_check as layout_check
+    from digitpad.ui import i18n
+    from digitpad.ui._testing import draw_strokes
 
     failures = 0
     for lang in ("en", "ko"):
@@ -123,6 +124,13 @@ def projector_shots(app, window, out: Path, strokes) -> int:
     return failures
 
 
+def compare_shot(app, window, shot, network: str) -> None:
+    window.set_comparison(network)
+    wait(app, 200)
+    shot("compare")
+    window.set_comparison(None)
+
+
 def main() -> int:
     args = parse_args()
     out = Path(args.folder)
@@ -132,11 +140,11 @@ def main() -> int:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
 
-    from digitpad.ui.app import application
+    from digitpad.ui.shell.app import application
 
     app = application(sys.argv[:1])
     from digitpad.ui import MainWindow
-    from digitpad.ui.testing import draw_strokes
+    from digitpad.ui._testing import draw_strokes
 
     window = MainWindow()
     width, height = (int(v) for v in args.size.split("x"))
@@ -162,10 +170,7 @@ def main() -> int:
     shot("drawing")
     readme = out / "drawing.png"
     if args.compare:
-        window.set_comparison(args.compare)
-        wait(app, 200)
-        shot("compare")
-        window.set_comparison(None)
+        compare_shot(app, window, shot, args.compare)
     if args.train:
         panel = window.train_panel
         done = QEventLoop()

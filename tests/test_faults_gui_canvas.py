@@ -13,8 +13,8 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from digitpad.ui import MainWindow
-from digitpad.ui.canvas import Canvas
-from digitpad.ui.testing import drag
+from digitpad.ui._testing import drag
+from digitpad.ui.widgets.canvas import Canvas
 
 OPERATIONS = 1000
 

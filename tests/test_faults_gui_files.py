@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from digitpad.ml.model import bundled_model_path, import_keras
 from digitpad.ui import MainWindow
 from digitpad.ui import settings as keys
-from digitpad.ui.canvas import DEFAULT_BRUSH
+from digitpad.ui._testing import draw_strokes, seven
 from digitpad.ui.settings import Settings
-from digitpad.ui.testing import draw_strokes, seven
-from digitpad.ui.train_panel import MAX_LEARNING_RATE  # noqa: F401 - the field exists
+from digitpad.ui.training.panel import MAX_LEARNING_RATE  # noqa: F401 - the field exists
+from digitpad.ui.widgets.canvas import DEFAULT_BRUSH
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QMessageBox
 
 from digitpad.ui import MainWindow
-from digitpad.ui.testing import draw_strokes, seven
+from digitpad.ui._testing import draw_strokes, seven
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 120_000
@@ -173,7 +173,7 @@ def _run_script(script: str, tmp_path, timeout: int = 240) -> subprocess.Complet
         from PySide6.QtCore import QSettings, QTimer
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})
-        from digitpad.ui.app import application
+        from digitpad.ui.shell.app import application
         app = application()
         from digitpad.ui import MainWindow
         window = MainWindow()

@@ -287,7 +287,7 @@ def _switch(qtbot, win, code: str) -> None:
 
 
 def test_language_menu_switches_live_and_keeps_drawing_and_model(qtbot, window):
-    from digitpad.ui.testing import draw_strokes, seven
+    from digitpad.ui._testing import draw_strokes, seven
 
     draw_strokes(window.canvas, seven())
     window.refresh_prediction()
@@ -316,8 +316,8 @@ def test_language_menu_switches_live_and_keeps_drawing_and_model(qtbot, window):
 
 def test_korean_window_has_no_clipped_text_at_default_size(qtbot, english):
     from digitpad.ui import MainWindow
-    from digitpad.ui.layout_check import clipped_texts
-    from digitpad.ui.main_window import DEFAULT_SIZE
+    from digitpad.ui._layout_check import clipped_texts
+    from digitpad.ui.shell.main_window import DEFAULT_SIZE
 
     i18n.install(english, "ko")
     win = MainWindow()
@@ -371,10 +371,10 @@ def test_teaching_views_follow_the_language(qtbot, english, tmp_path):
     from digitpad.ml.model import bundled_model_path
     from digitpad.ml.predictor import Predictor
     from digitpad.ml.user_digits import UserDigits
-    from digitpad.ui.evaluation_view import EvaluationView
-    from digitpad.ui.network_view import NetworkView
-    from digitpad.ui.preprocess_lesson import PreprocessLesson
-    from digitpad.ui.user_digits_view import UserDigitsView
+    from digitpad.ui.teach.evaluation_view import EvaluationView
+    from digitpad.ui.teach.network_view import NetworkView
+    from digitpad.ui.teach.preprocess_lesson import PreprocessLesson
+    from digitpad.ui.teach.user_digits_view import UserDigitsView
 
     predictor = Predictor.from_file(bundled_model_path())
     rng = np.random.default_rng(0)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from digitpad.ui import platform_check as pc
+from digitpad.ui.shell import platform_check as pc
 
 
 @pytest.mark.parametrize(

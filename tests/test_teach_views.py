@@ -12,10 +12,10 @@ from digitpad.ml.predictor import Predictor
 from digitpad.ml.preprocess import to_mnist
 from digitpad.ml.render import draw_digit
 from digitpad.ml.user_digits import UserDigits
-from digitpad.ui.evaluation_view import EvaluationView
-from digitpad.ui.network_view import NetworkView
-from digitpad.ui.preprocess_lesson import PreprocessLesson
-from digitpad.ui.user_digits_view import UserDigitsView
+from digitpad.ui.teach.evaluation_view import EvaluationView
+from digitpad.ui.teach.network_view import NetworkView
+from digitpad.ui.teach.preprocess_lesson import PreprocessLesson
+from digitpad.ui.teach.user_digits_view import UserDigitsView
 
 
 @pytest.fixture(scope="module")

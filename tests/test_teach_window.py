@@ -12,13 +12,13 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
 from digitpad.ml.user_digits import UserDigits
-from digitpad.ui import export
-from digitpad.ui.evaluation_view import EvaluationView
-from digitpad.ui.network_view import NetworkView
-from digitpad.ui.preprocess_lesson import PreprocessLesson
-from digitpad.ui.teaching_dock import TABS, user_data_folder
-from digitpad.ui.testing import draw_strokes, seven
-from digitpad.ui.user_digits_view import UserDigitsView
+from digitpad.ui._testing import draw_strokes, seven
+from digitpad.ui.shell import export
+from digitpad.ui.teach.dock import TABS, user_data_folder
+from digitpad.ui.teach.evaluation_view import EvaluationView
+from digitpad.ui.teach.network_view import NetworkView
+from digitpad.ui.teach.preprocess_lesson import PreprocessLesson
+from digitpad.ui.teach.user_digits_view import UserDigitsView
 
 TRAIN_TIMEOUT = 180_000
 

@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from digitpad.ui import MainWindow
-from digitpad.ui.canvas import DEFAULT_BRUSH
+from digitpad.ui._testing import drag, draw_strokes, seven
 from digitpad.ui.settings import Settings
-from digitpad.ui.testing import drag, draw_strokes, seven
+from digitpad.ui.widgets.canvas import DEFAULT_BRUSH
 
 
 def draw(qtbot, win, strokes):
@@ -130,10 +130,10 @@ def test_bad_model_file_keeps_current_model(qtbot, window, tmp_path, monkeypatch
     bad.write_bytes(b"not a zip")
     shown = []
     monkeypatch.setattr(
-        "digitpad.ui.main_window.QFileDialog.getOpenFileName", lambda *a, **k: (str(bad), "")
+        "digitpad.ui.shell.main_window.QFileDialog.getOpenFileName", lambda *a, **k: (str(bad), "")
     )
     monkeypatch.setattr(
-        "digitpad.ui.main_window.QMessageBox.warning", lambda *a: shown.append(a[2])
+        "digitpad.ui.shell.main_window.QMessageBox.warning", lambda *a: shown.append(a[2])
     )
     before = window.models.predictor
     window.open_action.trigger()
@@ -144,7 +144,8 @@ def test_bad_model_file_keeps_current_model(qtbot, window, tmp_path, monkeypatch
 def test_save_bundled_model_copies_file(qtbot, window, tmp_path, monkeypatch):
     target = tmp_path / "copy.keras"
     monkeypatch.setattr(
-        "digitpad.ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
+        "digitpad.ui.shell.main_window.QFileDialog.getSaveFileName",
+        lambda *a, **k: (str(target), ""),
     )
     window.save_action.trigger()
     assert target.is_file()

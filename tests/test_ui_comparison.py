@@ -8,7 +8,7 @@ import pytest
 
 from digitpad.ml.model import bundled_variant_path
 from digitpad.ml.predictor import Predictor
-from digitpad.ui.testing import drag, draw_strokes, seven
+from digitpad.ui._testing import drag, draw_strokes, seven
 
 
 def _draw_in_pad(canvas, strokes, height: float, centre: tuple[float, float]) -> None:

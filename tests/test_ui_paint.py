@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from digitpad.ml.model import bundled_model_path
 from digitpad.ml.predictor import Predictor
-from digitpad.ui.model_input_view import ModelInputView
-from digitpad.ui.network_view import OUTLINE, NetworkView
-from digitpad.ui.probability_chart import BAR, HIGHLIGHT, ProbabilityChart
+from digitpad.ui.teach.network_view import OUTLINE, NetworkView
+from digitpad.ui.widgets.model_input_view import ModelInputView
+from digitpad.ui.widgets.probability_chart import BAR, HIGHLIGHT, ProbabilityChart
 
 LEFT, NO_BUTTON = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
 

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from digitpad.ui import i18n
-from digitpad.ui.layout_check import clipped_texts
-from digitpad.ui.testing import draw_strokes, seven
+from digitpad.ui._layout_check import clipped_texts
+from digitpad.ui._testing import draw_strokes, seven
 
 SIZES = [(1280, 720), (1366, 768)]
 VIEWS = [None, "evaluate", "network", "preprocess", "digits", "compare"]

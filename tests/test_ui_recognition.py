@@ -1,7 +1,7 @@
 """Real MNIST test digits, re-drawn on the canvas with the mouse, read by the bundled model.
 
 Each digit is thresholded, thinned to a skeleton and traced into pen strokes
-(``digitpad.ui.testing.strokes_from_image``), then drawn with the default brush through
+(``digitpad.ui._testing.strokes_from_image``), then drawn with the default brush through
 real mouse events at the default window size. Measured: 96 of the first 100 test digits
 (95% of the first 300, at brush sizes 7-13% alike) are read correctly; the bundled model
 scores 98.1% on the original images.
@@ -10,7 +10,7 @@ scores 98.1% on the original images.
 from __future__ import annotations
 
 from digitpad.ui import MainWindow
-from digitpad.ui.testing import draw_strokes, strokes_from_image
+from digitpad.ui._testing import draw_strokes, strokes_from_image
 
 DIGITS = 100
 THRESHOLD = 0.90

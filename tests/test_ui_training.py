@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digitpad.ui.testing import draw_strokes, seven
+from digitpad.ui._testing import draw_strokes, seven
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN_TIMEOUT = 120_000
@@ -90,7 +90,7 @@ def test_missing_dataset_is_a_message_not_a_crash(qtbot, window, tmp_path):
 IMPORTS = "import sys\nfrom PySide6.QtCore import QTimer\n"
 # Opens the real window in a fresh process (settings go to the test's own folder).
 WINDOW = """
-from digitpad.ui.app import application
+from digitpad.ui.shell.app import application
 app = application()
 from digitpad.ui import MainWindow
 window = MainWindow()
@@ -121,7 +121,7 @@ def test_window_opens_without_tensorflow():
     proc = _run_script(
         """
         import sys
-        from digitpad.ui.app import application
+        from digitpad.ui.shell.app import application
         app = application()
         from digitpad.ui import MainWindow
         window = MainWindow()
@@ -208,7 +208,7 @@ def test_quitting_while_keras_loads_in_the_background_exits_cleanly(tmp_path):
     """An import cut off by interpreter exit fails ("can't register atexit after shutdown")."""
     proc = _run_script(
         home=tmp_path,
-        before=IMPORTS + "from digitpad.ui import tf_preload\ntf_preload.IDLE_MS = 0\n",
+        before=IMPORTS + "from digitpad.ui.shell import tf_preload\ntf_preload.IDLE_MS = 0\n",
         script="""
         QTimer.singleShot(300, window.close)  # while Keras is still importing
         app.exec()

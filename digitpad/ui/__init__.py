@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from digitpad.ui.main_window import MainWindow
+from digitpad.ui.shell.main_window import MainWindow
 
 __all__ = ["MainWindow"]

@@ -4,7 +4,7 @@
 <context>
     <name>ActivationStrip</name>
     <message>
-        <location filename="../../digitpad/ui/network_view.py" line="+253"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+237"/>
         <source>Hidden activations appear when you draw.</source>
         <translation>숫자를 그리면 은닉 유닛의 활성화 값이 나타납니다.</translation>
     </message>
@@ -12,7 +12,7 @@
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../digitpad/ui/canvas.py" line="+62"/>
+        <location filename="../../digitpad/ui/widgets/canvas.py" line="+65"/>
         <source>Drawing pad</source>
         <translation>그림판</translation>
     </message>
@@ -30,7 +30,7 @@
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../digitpad/ui/comparison.py" line="+108"/>
+        <location filename="../../digitpad/ui/shell/comparison.py" line="+108"/>
         <source>Compare &amp;side by side</source>
         <translation>나란히 비교(&amp;S)</translation>
     </message>
@@ -48,7 +48,7 @@
 <context>
     <name>ConfusionMatrix</name>
     <message>
-        <location filename="../../digitpad/ui/evaluation_view.py" line="+81"/>
+        <location filename="../../digitpad/ui/teach/evaluation_view.py" line="+81"/>
         <source>predicted</source>
         <translation>예측값</translation>
     </message>
@@ -187,7 +187,7 @@
 <context>
     <name>EvaluationPage</name>
     <message>
-        <location filename="../../digitpad/ui/evaluation_page.py" line="+94"/>
+        <location filename="../../digitpad/ui/teach/evaluation_page.py" line="+94"/>
         <source>Evaluating needs the MNIST test set.</source>
         <translation>평가하려면 MNIST 테스트 세트가 필요합니다.</translation>
     </message>
@@ -200,7 +200,7 @@
 <context>
     <name>EvaluationView</name>
     <message>
-        <location filename="../../digitpad/ui/evaluation_view.py" line="+57"/>
+        <location filename="../../digitpad/ui/teach/evaluation_view.py" line="+57"/>
         <source>Browse test digits</source>
         <translation>테스트 숫자 둘러보기</translation>
     </message>
@@ -253,7 +253,7 @@
 <context>
     <name>Exporter</name>
     <message>
-        <location filename="../../digitpad/ui/export.py" line="+145"/>
+        <location filename="../../digitpad/ui/shell/export.py" line="+145"/>
         <source>Export drawing and probabilities as PNG…</source>
         <translation>그림과 확률을 PNG로 내보내기…</translation>
     </message>
@@ -301,7 +301,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/main_window.py" line="+331"/>
+        <location filename="../../digitpad/ui/shell/main_window.py" line="+333"/>
         <source>digitpad — draw a digit</source>
         <translation>digitpad — 숫자를 그려 보세요</translation>
     </message>
@@ -421,7 +421,7 @@ Ctrl+T: 훈련
 Ctrl+.: 중지</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+61"/>
         <source>No model loaded</source>
         <translation>불러온 모델 없음</translation>
     </message>
@@ -512,12 +512,12 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelController</name>
     <message>
-        <location filename="../../digitpad/ui/model_controller.py" line="+118"/>
+        <location filename="../../digitpad/ui/shell/model_controller.py" line="+130"/>
         <source>bundled model</source>
         <translation>기본 제공 모델</translation>
     </message>
     <message>
-        <location line="+114"/>
+        <location line="+117"/>
         <source>bundled model, trained with augmentation</source>
         <translation>기본 제공 모델(데이터 증식으로 훈련)</translation>
     </message>
@@ -527,7 +527,7 @@ Ctrl+.: 중지</translation>
         <translation>기본 제공 견고한 모델(작은 CNN)</translation>
     </message>
     <message>
-        <location line="-88"/>
+        <location line="-91"/>
         <source>trained in this session</source>
         <translation>이번 세션에서 훈련함</translation>
     </message>
@@ -537,7 +537,7 @@ Ctrl+.: 중지</translation>
         <translation>저장할 모델이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../digitpad/ui/teach_wiring.py" line="+116"/>
+        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="+114"/>
         <source>fine-tuned on your digits</source>
         <translation>내 숫자로 미세 조정함</translation>
     </message>
@@ -545,7 +545,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelInputView</name>
     <message>
-        <location filename="../../digitpad/ui/model_input_view.py" line="+38"/>
+        <location filename="../../digitpad/ui/widgets/model_input_view.py" line="+39"/>
         <source>What the model sees</source>
         <translation>모델이 보는 입력</translation>
     </message>
@@ -558,7 +558,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/network_view.py" line="+90"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+117"/>
         <source>The weight pictures need the tutorial&apos;s dense network; this model starts with convolutions.</source>
         <translation>가중치 그림은 튜토리얼의 Dense 신경망에서만 볼 수 있습니다. 이 모델은 합성곱 층으로 시작합니다.</translation>
     </message>
@@ -641,7 +641,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>Networks</name>
     <message>
-        <location filename="../../digitpad/ui/comparison.py" line="-86"/>
+        <location filename="../../digitpad/ui/shell/comparison.py" line="-86"/>
         <source>Tutorial</source>
         <translation>튜토리얼</translation>
     </message>
@@ -659,7 +659,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PreprocessLesson</name>
     <message>
-        <location filename="../../digitpad/ui/preprocess_lesson.py" line="+45"/>
+        <location filename="../../digitpad/ui/teach/preprocess_lesson.py" line="+45"/>
         <source>Whole canvas squashed to 28×28</source>
         <translation>그림판 전체를 28×28로 줄임</translation>
     </message>
@@ -692,7 +692,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PreprocessPage</name>
     <message>
-        <location filename="../../digitpad/ui/teaching_dock.py" line="+79"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+79"/>
         <source>Show the naive resize next to the MNIST-style input</source>
         <translation>MNIST식 입력 옆에 단순히 크기만 줄인 입력도 보기</translation>
     </message>
@@ -700,7 +700,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PresenterMode</name>
     <message>
-        <location filename="../../digitpad/ui/presenter.py" line="+86"/>
+        <location filename="../../digitpad/ui/shell/presenter.py" line="+98"/>
         <source>&amp;Presenter mode</source>
         <translation>발표자 모드(&amp;P)</translation>
     </message>
@@ -713,7 +713,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PresetChooser</name>
     <message>
-        <location filename="../../digitpad/ui/preset_chooser.py" line="+37"/>
+        <location filename="../../digitpad/ui/widgets/preset_chooser.py" line="+37"/>
         <source>Tutorial</source>
         <translation>튜토리얼</translation>
     </message>
@@ -756,32 +756,32 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ProbabilityChart</name>
     <message>
-        <location filename="../../digitpad/ui/probability_chart.py" line="+92"/>
+        <location filename="../../digitpad/ui/widgets/probability_chart.py" line="+100"/>
         <source>Probability of each digit</source>
         <translation>숫자별 확률</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+2"/>
         <source>Nothing drawn yet.</source>
         <translation>아직 아무것도 그리지 않았습니다.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>The model reads {0} ({1}% sure).</source>
         <translation>모델의 예측값: {0} (확신도 {1}%).</translation>
     </message>
     <message>
-        <location line="+110"/>
+        <location line="+171"/>
         <source>Prediction</source>
         <translation>예측값</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-30"/>
         <source>Draw a digit</source>
         <translation>숫자를 그리세요</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>{0}% sure</source>
         <translation>확신도 {0}%</translation>
     </message>
@@ -789,7 +789,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachWiring</name>
     <message>
-        <location filename="../../digitpad/ui/teach_wiring.py" line="-40"/>
+        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="-31"/>
         <source>Load bundled: Tutorial</source>
         <translation>기본 제공 모델 불러오기: 튜토리얼</translation>
     </message>
@@ -814,7 +814,7 @@ Ctrl+.: 중지</translation>
         <translation>모델을 열 수 없음</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+10"/>
         <source>Fine-tuned: your held-back drawings {0:.0%} before, {1:.0%} after.</source>
         <translation>미세 조정 완료: 따로 떼어 둔 내 그림의 정확도 이전 {0:.0%}, 이후 {1:.0%}.</translation>
     </message>
@@ -822,7 +822,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachingDock</name>
     <message>
-        <location filename="../../digitpad/ui/teaching_dock.py" line="+80"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+80"/>
         <source>Teach</source>
         <translation>배우기</translation>
     </message>
@@ -871,7 +871,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainPanel</name>
     <message>
-        <location filename="../../digitpad/ui/train_panel.py" line="+158"/>
+        <location filename="../../digitpad/ui/training/panel.py" line="+162"/>
         <location line="+1"/>
         <source>Epochs</source>
         <translation>에포크</translation>
@@ -1088,7 +1088,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../digitpad/ui/training_curves.py" line="+58"/>
+        <location filename="../../digitpad/ui/widgets/training_curves.py" line="+58"/>
         <source>Loss and accuracy curves</source>
         <translation>손실과 정확도 곡선</translation>
     </message>
@@ -1111,7 +1111,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>UserDigitsView</name>
     <message>
-        <location filename="../../digitpad/ui/user_digits_view.py" line="+98"/>
+        <location filename="../../digitpad/ui/teach/user_digits_view.py" line="+108"/>
         <source>Draw a digit, then press its number to add it to your digits.</source>
         <translation>숫자를 그린 다음 그 숫자 버튼을 누르면 내 숫자에 추가됩니다.</translation>
     </message>
@@ -1174,7 +1174,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>WeightGrid</name>
     <message>
-        <location filename="../../digitpad/ui/network_view.py" line="-235"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="-262"/>
         <source>This model has no 784-input Dense layer to show.</source>
         <translation>이 모델에는 보여 줄 784-입력 Dense 층이 없습니다.</translation>
     </message>

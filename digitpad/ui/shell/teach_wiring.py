@@ -1,7 +1,7 @@
 """The window's teaching extras, wired in one place: the Teach dock and menu, presenter
 mode, Export, and the bundled-model choices of the Model menu.
 
-:class:`~digitpad.ui.main_window.MainWindow` creates one :class:`TeachWiring` and calls
+:class:`~digitpad.ui.shell.main_window.MainWindow` creates one :class:`TeachWiring` and calls
 ``build_menus``, ``connect``, ``model_changed``, ``retranslate_ui`` and ``shutdown``
 from its own methods of the same purpose, so the window module stays small.
 """
@@ -19,9 +19,9 @@ from digitpad.ml.errors import ModelError
 from digitpad.ml.model_card import fine_tune_card
 from digitpad.ml.predictor import Predictor
 from digitpad.ui import jobs, messages
-from digitpad.ui.export import Exporter
-from digitpad.ui.presenter import PresenterMode
-from digitpad.ui.teaching_dock import TeachingDock
+from digitpad.ui.shell.export import Exporter
+from digitpad.ui.shell.presenter import PresenterMode
+from digitpad.ui.teach.dock import TeachingDock
 
 log = logging.getLogger(__name__)
 

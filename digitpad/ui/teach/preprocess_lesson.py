@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from digitpad.ml.preprocess import naive_resize, to_mnist
-from digitpad.ui.teach_common import DigitImage, ProbabilityBars
+from digitpad.ui.teach.common import DigitImage, ProbabilityBars
 
 
 class PreprocessLesson(QWidget):

@@ -33,15 +33,15 @@ from digitpad.ml.data import load_mnist_cached
 from digitpad.ml.errors import DatasetError, ModelError
 from digitpad.ui import i18n, jobs, messages
 from digitpad.ui import settings as keys
-from digitpad.ui.canvas import DEFAULT_BRUSH, MAX_BRUSH, MIN_BRUSH, Canvas
-from digitpad.ui.comparison import Comparison, network_title
-from digitpad.ui.model_controller import ModelController
-from digitpad.ui.model_input_view import ModelInputView
-from digitpad.ui.probability_chart import ProbabilityChart
 from digitpad.ui.settings import Settings
-from digitpad.ui.teach_wiring import TeachWiring
-from digitpad.ui.tf_preload import TensorFlowPreloader
-from digitpad.ui.train_panel import MAX_BATCH, MAX_EPOCHS, TrainPanel
+from digitpad.ui.shell.comparison import Comparison, network_title
+from digitpad.ui.shell.model_controller import ModelController
+from digitpad.ui.shell.teach_wiring import TeachWiring
+from digitpad.ui.shell.tf_preload import TensorFlowPreloader
+from digitpad.ui.training.panel import MAX_BATCH, MAX_EPOCHS, TrainPanel
+from digitpad.ui.widgets.canvas import DEFAULT_BRUSH, MAX_BRUSH, MIN_BRUSH, Canvas
+from digitpad.ui.widgets.model_input_view import ModelInputView
+from digitpad.ui.widgets.probability_chart import ProbabilityChart
 
 log = logging.getLogger(__name__)
 

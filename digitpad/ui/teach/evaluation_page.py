@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from digitpad.ml.data import load_mnist_cached
 from digitpad.ml.evaluation import evaluate_predictor
 from digitpad.ui import messages
-from digitpad.ui.evaluation_view import EvaluationView
 from digitpad.ui.jobs import Job
+from digitpad.ui.teach.evaluation_view import EvaluationView
 
 
 class EvaluationPage(QWidget):

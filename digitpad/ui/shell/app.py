@@ -53,7 +53,7 @@ def run(
     """
     app = application(sys.argv[:1])
     install_translation(app, lang)
-    from digitpad.ui.main_window import MainWindow  # after the app: widgets need it
+    from digitpad.ui.shell.main_window import MainWindow  # after the app: widgets need it
 
     window = MainWindow(model_path=model, data_path=data)
     window.show()

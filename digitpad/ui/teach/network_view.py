@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from digitpad.ml.recipe import TUTORIAL, steps_per_epoch
-from digitpad.ui.teach_common import ACCENT, MUTED
+from digitpad.ui.teach.common import ACCENT, MUTED
 
 TRAIN_SAMPLES = 60000
 PAD = 40  # grey between the tiles

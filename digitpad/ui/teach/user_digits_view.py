@@ -31,7 +31,7 @@ from digitpad.ml.errors import DigitpadError
 from digitpad.ml.user_digits import UserDigits, fine_tune
 from digitpad.ui.jobs import Job
 from digitpad.ui.messages import error_text
-from digitpad.ui.teach_common import grey_qimage
+from digitpad.ui.teach.common import grey_qimage
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QVBoxLayout, QWidget
 from digitpad.ml import model as ml_model
 from digitpad.ml.errors import ModelError
 from digitpad.ml.predictor import Predictor
-from digitpad.ui.probability_chart import ProbabilityChart
+from digitpad.ui.widgets.probability_chart import ProbabilityChart
 
 log = logging.getLogger(__name__)
 

@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 
 from digitpad.ml.preprocess import strokes_to_mnist
 from digitpad.ml.user_digits import UserDigits, UserDigitsError
-from digitpad.ui.evaluation_page import EvaluationPage
-from digitpad.ui.network_view import NetworkView
-from digitpad.ui.preprocess_lesson import PreprocessLesson
-from digitpad.ui.user_digits_view import UserDigitsView
+from digitpad.ui.teach.evaluation_page import EvaluationPage
+from digitpad.ui.teach.network_view import NetworkView
+from digitpad.ui.teach.preprocess_lesson import PreprocessLesson
+from digitpad.ui.teach.user_digits_view import UserDigitsView
 
 log = logging.getLogger(__name__)
 

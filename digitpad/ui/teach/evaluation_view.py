@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.ml.evaluation import Evaluation, evaluate_predictor
-from digitpad.ui.teach_common import DigitImage, ProbabilityBars
+from digitpad.ui.teach.common import DigitImage, ProbabilityBars
 
 GALLERY_LIMIT = 60  # thumbnails shown per cell; the title says how many exist
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QRectF, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from digitpad.ui.teach_common import grey_qimage
+from digitpad.ui.teach.common import grey_qimage
 
 PNG_SIZE = (1200, 600)  # width, height of the drawing + probabilities picture
 BAR = QColor(70, 120, 190)

@@ -2,7 +2,7 @@
 progress, a Keras-style log and live curves.
 
 The panel owns one training run at a time (a :class:`~digitpad.ui.jobs.Job` running
-:func:`~digitpad.ui.training_job.run_training`)
+:func:`~digitpad.ui.training.job.run_training`)
 and reports through signals; it never touches the canvas or the current model itself.
 
 What happens to the weights:
@@ -41,11 +41,11 @@ from PySide6.QtWidgets import (
 from digitpad.ml import keras_log
 from digitpad.ml.errors import DigitpadError
 from digitpad.ml.recipe import TUTORIAL
-from digitpad.ui import training_job as tj
 from digitpad.ui.jobs import Job
 from digitpad.ui.messages import error_text
-from digitpad.ui.preset_chooser import PresetChooser
-from digitpad.ui.training_curves import TrainingCurves
+from digitpad.ui.training import job as tj
+from digitpad.ui.widgets.preset_chooser import PresetChooser
+from digitpad.ui.widgets.training_curves import TrainingCurves
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The application: main window, menus, presenter mode, what starts and ends it."""

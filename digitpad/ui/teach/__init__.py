@@ -1,0 +1,1 @@
+"""The teaching views: Evaluate, Inside the network, Preprocessing, My digits."""

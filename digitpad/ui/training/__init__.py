@@ -1,0 +1,1 @@
+"""The train panel and what a Train click runs in its job."""
