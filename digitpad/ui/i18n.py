@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from digitpad.ml.resources import resource_path
 
@@ -131,3 +131,13 @@ def _settings():
     from digitpad.ui.settings import Settings
 
     return Settings()
+
+
+class Retranslatable:
+    """Mixin for widgets (list it before the Qt class): Qt's ``LanguageChange`` event
+    calls the widget's ``retranslate_ui()``, which sets every text again."""
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)

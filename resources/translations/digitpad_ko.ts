@@ -4,7 +4,7 @@
 <context>
     <name>ActivationStrip</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+237"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+238"/>
         <source>Hidden activations appear when you draw.</source>
         <translation>숫자를 그리면 은닉 유닛의 활성화 값이 나타납니다.</translation>
     </message>
@@ -12,7 +12,7 @@
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/canvas.py" line="+65"/>
+        <location filename="../../digitpad/ui/widgets/canvas.py" line="+66"/>
         <source>Drawing pad</source>
         <translation>그림판</translation>
     </message>
@@ -22,7 +22,7 @@
         <translation>마우스 왼쪽 버튼, 펜 또는 손가락으로 숫자를 그리세요.</translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+112"/>
         <source>Draw a digit here</source>
         <translation>여기에 숫자를 그리세요</translation>
     </message>
@@ -48,7 +48,7 @@
 <context>
     <name>ConfusionMatrix</name>
     <message>
-        <location filename="../../digitpad/ui/teach/evaluation_view.py" line="+81"/>
+        <location filename="../../digitpad/ui/teach/evaluation_view.py" line="+82"/>
         <source>predicted</source>
         <translation>예측값</translation>
     </message>
@@ -62,8 +62,8 @@
     <name>DigitCard</name>
     <message>
         <location line="+58"/>
-        <source>#%1 → %2</source>
-        <translation>#%1 → %2</translation>
+        <source>#{0} → {1}</source>
+        <translation>#{0} → {1}</translation>
     </message>
 </context>
 <context>
@@ -187,7 +187,7 @@
 <context>
     <name>EvaluationPage</name>
     <message>
-        <location filename="../../digitpad/ui/teach/evaluation_page.py" line="+94"/>
+        <location filename="../../digitpad/ui/teach/evaluation_page.py" line="+93"/>
         <source>Evaluating needs the MNIST test set.</source>
         <translation>평가하려면 MNIST 테스트 세트가 필요합니다.</translation>
     </message>
@@ -200,7 +200,7 @@
 <context>
     <name>EvaluationView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/evaluation_view.py" line="+57"/>
+        <location filename="../../digitpad/ui/teach/evaluation_view.py" line="+55"/>
         <source>Browse test digits</source>
         <translation>테스트 숫자 둘러보기</translation>
     </message>
@@ -215,17 +215,32 @@
         <translation>행렬의 칸을 클릭하면 해당 테스트 이미지를 볼 수 있습니다.</translation>
     </message>
     <message>
-        <location line="-4"/>
+        <location line="+49"/>
+        <source>Test accuracy: {0} ({1} of {2} test images)</source>
+        <translation>테스트 정확도: {0} (테스트 이미지 {2}개 중 {1}개)</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>label {0} · network reads {1} ({2}) · {3}</source>
+        <translation>레이블 {0} · 신경망의 예측값 {1} ({2}) · {3}</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>True {0} read as {1}: {2} test images{3}</source>
+        <translation>실제 {0}을(를) {1}(으)로 예측: 테스트 이미지 {2}개{3}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> (first {0} shown)</source>
+        <translation> (처음 {0}개 표시)</translation>
+    </message>
+    <message>
+        <location line="-105"/>
         <source>test image </source>
         <translation>테스트 이미지 </translation>
     </message>
     <message>
-        <location line="+58"/>
-        <source>Test accuracy: %1 (%2 of %3 test images)</source>
-        <translation>테스트 정확도: %1 (테스트 이미지 %3개 중 %2개)</translation>
-    </message>
-    <message>
-        <location line="+17"/>
+        <location line="+71"/>
         <source>right</source>
         <translation>정답</translation>
     </message>
@@ -233,21 +248,6 @@
         <location line="+0"/>
         <source>wrong</source>
         <translation>오답</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>label %1 · network reads %2 (%3) · %4</source>
-        <translation>레이블 %1 · 신경망의 예측값 %2 (%3) · %4</translation>
-    </message>
-    <message>
-        <location line="+30"/>
-        <source>True %1 read as %2: %3 test images%4</source>
-        <translation>실제 %1을(를) %2(으)로 예측: 테스트 이미지 %3개%4</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source> (first %1 shown)</source>
-        <translation> (처음 %1개 표시)</translation>
     </message>
 </context>
 <context>
@@ -301,7 +301,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/shell/main_window.py" line="+333"/>
+        <location filename="../../digitpad/ui/shell/main_window.py" line="+329"/>
         <source>digitpad — draw a digit</source>
         <translation>digitpad — 숫자를 그려 보세요</translation>
     </message>
@@ -545,7 +545,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelInputView</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/model_input_view.py" line="+39"/>
+        <location filename="../../digitpad/ui/widgets/model_input_view.py" line="+41"/>
         <source>What the model sees</source>
         <translation>모델이 보는 입력</translation>
     </message>
@@ -558,7 +558,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+117"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+112"/>
         <source>The weight pictures need the tutorial&apos;s dense network; this model starts with convolutions.</source>
         <translation>가중치 그림은 튜토리얼의 Dense 신경망에서만 볼 수 있습니다. 이 모델은 합성곱 층으로 시작합니다.</translation>
     </message>
@@ -568,44 +568,44 @@ Ctrl+.: 중지</translation>
         <translation>각 타일은 은닉 유닛 하나의 가중치 784개를 28×28 이미지로 그린 것입니다(빨강: 이곳의 잉크가 유닛을 활성화함, 파랑: 억제함). 숫자를 그리면 얼마나 강하게 활성화되는지에 따라 정렬됩니다.</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Sorted by how strongly each unit fires for your drawing: %1 of %2 units fire (outlined); the strip below shows their activations.</source>
-        <translation>그린 숫자에 각 유닛이 얼마나 강하게 활성화되는지에 따라 정렬했습니다: 유닛 %2개 중 %1개가 활성화됨(테두리 표시). 아래 띠는 활성화 값을 보여 줍니다.</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>784 pixels → relu(x·W1 + b1): %1 numbers → softmax(h·W2 + b2): 10 probabilities that sum to 1</source>
-        <translation>픽셀 784개 → relu(x·W1 + b1): 숫자 %1개 → softmax(h·W2 + b2): 합이 1인 확률 10개</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>784 pixels → %1 → 10 probabilities that sum to 1</source>
-        <translation>픽셀 784개 → %1 → 합이 1인 확률 10개</translation>
-    </message>
-    <message>
-        <location line="+19"/>
+        <location line="+37"/>
         <source>Weights</source>
         <translation>가중치</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>%1 parameters in all</source>
-        <translation>파라미터 총 %1개</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>Forward pass</source>
         <translation>순전파</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Now: %1 of %4 hidden units fire; the output says %2 (%3).</source>
-        <translation>지금: 은닉 유닛 %4개 중 %1개가 활성화되었고, 출력(예측값)은 %2 (%3)입니다.</translation>
+        <location line="-36"/>
+        <source>Sorted by how strongly each unit fires for your drawing: {0} of {1} units fire (outlined); the strip below shows their activations.</source>
+        <translation>그린 숫자에 각 유닛이 얼마나 강하게 활성화되는지에 따라 정렬했습니다: 유닛 {1}개 중 {0}개가 활성화됨(테두리 표시). 아래 띠는 활성화 값을 보여 줍니다.</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>If %1 is right, the loss is −log %2 = %3.</source>
-        <translation>정답(타깃)이 %1이라면 손실은 −log %2 = %3입니다.</translation>
+        <location line="+9"/>
+        <source>784 pixels → relu(x·W1 + b1): {0} numbers → softmax(h·W2 + b2): 10 probabilities that sum to 1</source>
+        <translation>픽셀 784개 → relu(x·W1 + b1): 숫자 {0}개 → softmax(h·W2 + b2): 합이 1인 확률 10개</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>784 pixels → {0} → 10 probabilities that sum to 1</source>
+        <translation>픽셀 784개 → {0} → 합이 1인 확률 10개</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>{0} parameters in all</source>
+        <translation>파라미터 총 {0}개</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Now: {0} of {3} hidden units fire; the output says {1} ({2}).</source>
+        <translation>지금: 은닉 유닛 {3}개 중 {0}개가 활성화되었고, 출력(예측값)은 {1} ({2})입니다.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>If {0} is right, the loss is −log {1} = {2}.</source>
+        <translation>정답(타깃)이 {0}이라면 손실은 −log {1} = {2}입니다.</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -624,18 +624,18 @@ Ctrl+.: 중지</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>%1, learning rate %2: every step nudges all weights against the gradient of the loss</source>
-        <translation>%1, 학습률 %2: 스텝마다 모든 가중치를 손실의 그레이디언트 반대 방향으로 조금씩 옮깁니다(경사하강법)</translation>
+        <source>{0}, learning rate {1}: every step nudges all weights against the gradient of the loss</source>
+        <translation>{0}, 학습률 {1}: 스텝마다 모든 가중치를 손실의 그레이디언트 반대 방향으로 조금씩 옮깁니다(경사하강법)</translation>
     </message>
     <message>
         <location line="+6"/>
-        <source>Training loop</source>
-        <translation>훈련 루프</translation>
+        <source>{0} epochs × {1} steps of {2} images = {3} weight updates</source>
+        <translation>에포크 {0}번 × 이미지 {2}개짜리 스텝 {1}번 = 가중치 업데이트 {3}번</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>%1 epochs × %2 steps of %3 images = %4 weight updates</source>
-        <translation>에포크 %1번 × 이미지 %3개짜리 스텝 %2번 = 가중치 업데이트 %4번</translation>
+        <location line="-2"/>
+        <source>Training loop</source>
+        <translation>훈련 루프</translation>
     </message>
 </context>
 <context>
@@ -659,7 +659,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PreprocessLesson</name>
     <message>
-        <location filename="../../digitpad/ui/teach/preprocess_lesson.py" line="+45"/>
+        <location filename="../../digitpad/ui/teach/preprocess_lesson.py" line="+46"/>
         <source>Whole canvas squashed to 28×28</source>
         <translation>그림판 전체를 28×28로 줄임</translation>
     </message>
@@ -679,20 +679,20 @@ Ctrl+.: 중지</translation>
         <translation>획을 MNIST의 펜 굵기로 다시 그려 20×20에 맞추고 무게중심으로 가운데에 놓습니다. 붓 굵기와 크기는 더 이상 상관없습니다.</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+30"/>
         <source>Draw a digit to compare.</source>
         <translation>숫자를 그려서 비교해 보세요.</translation>
     </message>
     <message>
         <location line="+6"/>
-        <source>The network reads %1 (%2)</source>
-        <translation>신경망의 예측값: %1 (%2)</translation>
+        <source>The network reads {0} ({1})</source>
+        <translation>신경망의 예측값: {0} ({1})</translation>
     </message>
 </context>
 <context>
     <name>PreprocessPage</name>
     <message>
-        <location filename="../../digitpad/ui/teach/dock.py" line="+79"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+80"/>
         <source>Show the naive resize next to the MNIST-style input</source>
         <translation>MNIST식 입력 옆에 단순히 크기만 줄인 입력도 보기</translation>
     </message>
@@ -713,7 +713,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PresetChooser</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/preset_chooser.py" line="+37"/>
+        <location filename="../../digitpad/ui/widgets/preset_chooser.py" line="+38"/>
         <source>Tutorial</source>
         <translation>튜토리얼</translation>
     </message>
@@ -756,7 +756,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ProbabilityChart</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/probability_chart.py" line="+100"/>
+        <location filename="../../digitpad/ui/widgets/probability_chart.py" line="+102"/>
         <source>Probability of each digit</source>
         <translation>숫자별 확률</translation>
     </message>
@@ -771,7 +771,7 @@ Ctrl+.: 중지</translation>
         <translation>모델의 예측값: {0} (확신도 {1}%).</translation>
     </message>
     <message>
-        <location line="+171"/>
+        <location line="+169"/>
         <source>Prediction</source>
         <translation>예측값</translation>
     </message>
@@ -822,7 +822,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachingDock</name>
     <message>
-        <location filename="../../digitpad/ui/teach/dock.py" line="+80"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+75"/>
         <source>Teach</source>
         <translation>배우기</translation>
     </message>
@@ -858,7 +858,7 @@ Ctrl+.: 중지</translation>
         <translation>배우기 화면 숨기기</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+46"/>
         <source>Draw a digit first, then press its number.</source>
         <translation>먼저 숫자를 그린 다음 그 숫자 버튼을 누르세요.</translation>
     </message>
@@ -871,7 +871,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainPanel</name>
     <message>
-        <location filename="../../digitpad/ui/training/panel.py" line="+162"/>
+        <location filename="../../digitpad/ui/training/panel.py" line="+163"/>
         <location line="+1"/>
         <source>Epochs</source>
         <translation>에포크</translation>
@@ -980,7 +980,7 @@ Ctrl+.: 중지</translation>
         <translation>가중치를 한 번 업데이트할 때의 크기입니다(튜토리얼의 rmsprop은 0.001).</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+107"/>
         <source>Training is already running; press Stop first.</source>
         <translation>이미 훈련 중입니다. 먼저 중지를 누르세요.</translation>
     </message>
@@ -1088,7 +1088,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/training_curves.py" line="+58"/>
+        <location filename="../../digitpad/ui/widgets/training_curves.py" line="+60"/>
         <source>Loss and accuracy curves</source>
         <translation>손실과 정확도 곡선</translation>
     </message>
@@ -1111,14 +1111,14 @@ Ctrl+.: 중지</translation>
 <context>
     <name>UserDigitsView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/user_digits_view.py" line="+108"/>
+        <location filename="../../digitpad/ui/teach/user_digits_view.py" line="+109"/>
         <source>Draw a digit, then press its number to add it to your digits.</source>
         <translation>숫자를 그린 다음 그 숫자 버튼을 누르면 내 숫자에 추가됩니다.</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Add the current drawing as a %1</source>
-        <translation>지금 그림을 %1(으)로 추가</translation>
+        <source>Add the current drawing as a {0}</source>
+        <translation>지금 그림을 {0}(으)로 추가</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1131,22 +1131,37 @@ Ctrl+.: 중지</translation>
         <translation>내 숫자로 미세 조정</translation>
     </message>
     <message>
-        <location line="+44"/>
-        <source>Not added: %1</source>
-        <translation>추가하지 못했습니다: %1</translation>
+        <location line="+39"/>
+        <source>Not added: {0}</source>
+        <translation>추가하지 못했습니다: {0}</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>Added a %1.</source>
-        <translation>%1을(를) 추가했습니다.</translation>
+        <source>Added a {0}.</source>
+        <translation>{0}을(를) 추가했습니다.</translation>
     </message>
     <message>
         <location line="+25"/>
-        <source>%1 digits saved in %2</source>
-        <translation>숫자 %1개가 저장됨: %2</translation>
+        <source>{0} digits saved in {1}</source>
+        <translation>숫자 {0}개가 저장됨: {1}</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+40"/>
+        <source>Fine-tuned on {0} digits. Add at least 4 of a digit to measure it.</source>
+        <translation>숫자 {0}개로 미세 조정했습니다. 정확도를 재려면 한 숫자당 4개 이상 추가하세요.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Your held-back drawings: {0} before → {1} after ({2} trained on, {3} held back).</source>
+        <translation>따로 떼어 둔 내 그림의 정확도: 이전 {0} → 이후 {1} (훈련에 {2}개, 검증용으로 {3}개 사용).</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Fine-tuning failed: {0}</source>
+        <translation>미세 조정 실패: {0}</translation>
+    </message>
+    <message>
+        <location line="-39"/>
         <source>Add some digits first.</source>
         <translation>먼저 숫자를 몇 개 추가하세요.</translation>
     </message>
@@ -1155,26 +1170,11 @@ Ctrl+.: 중지</translation>
         <source>Fine-tuning…</source>
         <translation>미세 조정 중…</translation>
     </message>
-    <message>
-        <location line="+8"/>
-        <source>Fine-tuned on %1 digits. Add at least 4 of a digit to measure it.</source>
-        <translation>숫자 %1개로 미세 조정했습니다. 정확도를 재려면 한 숫자당 4개 이상 추가하세요.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Your held-back drawings: %1 before → %2 after (%3 trained on, %4 held back).</source>
-        <translation>따로 떼어 둔 내 그림의 정확도: 이전 %1 → 이후 %2 (훈련에 %3개, 검증용으로 %4개 사용).</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>Fine-tuning failed: %1</source>
-        <translation>미세 조정 실패: %1</translation>
-    </message>
 </context>
 <context>
     <name>WeightGrid</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="-262"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="-252"/>
         <source>This model has no 784-input Dense layer to show.</source>
         <translation>이 모델에는 보여 줄 784-입력 Dense 층이 없습니다.</translation>
     </message>

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,6 +33,7 @@ from digitpad.ml.data import load_mnist_cached
 from digitpad.ml.errors import DatasetError, ModelError
 from digitpad.ui import i18n, jobs, messages
 from digitpad.ui import settings as keys
+from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.settings import Settings
 from digitpad.ui.shell.comparison import Comparison, network_title
 from digitpad.ui.shell.model_controller import ModelController
@@ -52,7 +53,7 @@ DEFAULT_SIZE = (1280, 800)
 PREDICT_DELAY_MS = 16  # the teaching views follow the drawing at most once per frame
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslatable, QMainWindow):
     predictionChanged = Signal(object)  # (10,) probabilities, or None for an empty canvas
     warningShown = Signal(str, str)  # title, text: every warning box (see show_warning)
     datasetChecked = Signal(bool)  # after open_dataset_file: the file is (not) usable MNIST
@@ -322,11 +323,6 @@ class MainWindow(QMainWindow):
         if app is not None and code != i18n.current_language():
             i18n.set_language(app, code)
         self.language_actions[i18n.current_language()].setChecked(True)
-
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
         """Every text the window sets itself; children retranslate on their own."""

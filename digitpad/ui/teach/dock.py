@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from digitpad.ml.preprocess import strokes_to_mnist
 from digitpad.ml.user_digits import UserDigits, UserDigitsError
+from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.teach.evaluation_page import EvaluationPage
 from digitpad.ui.teach.network_view import NetworkView
 from digitpad.ui.teach.preprocess_lesson import PreprocessLesson
@@ -61,7 +62,7 @@ def open_user_digits(folder: str) -> tuple[UserDigits, str]:
         return UserDigits(folder), str(exc)
 
 
-class PreprocessPage(QWidget):
+class PreprocessPage(Retranslatable, QWidget):
     """The lesson plus a switch for the naive column (off: only what the model sees)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -78,11 +79,6 @@ class PreprocessPage(QWidget):
     def retranslate_ui(self) -> None:
         self.compare.setText(self.tr("Show the naive resize next to the MNIST-style input"))
 
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
-
     def _show_naive(self, shown: bool) -> None:
         lesson = self.lesson
         for widgets in (lesson.titles, lesson.explanations, lesson.images, lesson.verdicts):
@@ -90,7 +86,7 @@ class PreprocessPage(QWidget):
         lesson.bars[0].setVisible(shown)
 
 
-class TeachingDock(QWidget):
+class TeachingDock(Retranslatable, QWidget):
     fineTuned = Signal(object, object)  # FineTuneResult, tuned Keras model
     statusMessage = Signal(str)
     visibilityChanged = Signal(bool)  # shown or hidden by the user or a script
@@ -168,11 +164,6 @@ class TeachingDock(QWidget):
         self.toggleViewAction().setText(self.tr("Show teaching views"))
         self.close_button.setToolTip(self.tr("Hide the teaching views"))
         self.close_button.setAccessibleName(self.tr("Hide the teaching views"))
-
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     # -- public ----------------------------------------------------------------------
     def toggleViewAction(self) -> QAction:

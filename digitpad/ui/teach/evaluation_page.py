@@ -7,17 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from digitpad.ml.data import load_mnist_cached
 from digitpad.ml.evaluation import evaluate_predictor
 from digitpad.ui import messages
+from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.jobs import Job
 from digitpad.ui.teach.evaluation_view import EvaluationView
 
 
-class EvaluationPage(QWidget):
+class EvaluationPage(Retranslatable, QWidget):
     mnistLoaded = Signal(object)  # the Mnist, for other views (fine-tuning mixes it in)
 
     def __init__(self, data_path: Callable[[], str | None], parent: QWidget | None = None):
@@ -38,10 +39,8 @@ class EvaluationPage(QWidget):
         self._job.failed.connect(self._on_failed)
         self._show_state()
 
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._show_state()
-        super().changeEvent(event)
+    def retranslate_ui(self) -> None:
+        self._show_state()  # every text here says the state: busy, error or nothing
 
     def set_predictor(self, predictor) -> None:
         self._predictor = predictor

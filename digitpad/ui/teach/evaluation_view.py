@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.ml.evaluation import Evaluation, evaluate_predictor
+from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.teach.common import DigitImage, ProbabilityBars
 
 GALLERY_LIMIT = 60  # thumbnails shown per cell; the title says how many exist
@@ -145,9 +146,7 @@ class DigitCard(QWidget):
         bars.set_probabilities(probabilities)
         bars.setFixedSize(70, 30)
         caption = QLabel(
-            self.tr("#%1 → %2")
-            .replace("%1", str(index))
-            .replace("%2", str(int(np.argmax(probabilities))))
+            self.tr("#{0} → {1}").format(str(index), str(int(np.argmax(probabilities))))
         )
         caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(picture, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -155,7 +154,7 @@ class DigitCard(QWidget):
         layout.addWidget(caption)
 
 
-class EvaluationView(QWidget):
+class EvaluationView(Retranslatable, QWidget):
     """Accuracy, confusion matrix (click a cell to see its images), test-digit browser.
 
     ``EvaluationView(predictor, mnist)`` or ``EvaluationView(predictor, images=..., labels=...)``.
@@ -215,11 +214,6 @@ class EvaluationView(QWidget):
         if self.evaluation is not None:
             self.set_evaluation(self.evaluation)  # accuracy and browser lines
 
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
-
     def _cell_page(self) -> QWidget:
         self.cell_title = QLabel()
         self.cell_title.setWordWrap(True)
@@ -262,10 +256,11 @@ class EvaluationView(QWidget):
         self.evaluation = evaluation
         ev = self.evaluation
         self.accuracy_label.setText(
-            self.tr("Test accuracy: %1 (%2 of %3 test images)")
-            .replace("%1", f"{ev.accuracy:.2%}")
-            .replace("%2", f"{int((ev.predicted == ev.labels).sum()):,}")
-            .replace("%3", f"{len(ev.labels):,}")
+            self.tr("Test accuracy: {0} ({1} of {2} test images)").format(
+                f"{ev.accuracy:.2%}",
+                f"{int((ev.predicted == ev.labels).sum()):,}",
+                f"{len(ev.labels):,}",
+            )
         )
         self.matrix.set_matrix(ev.confusion())
         self.show_test_image(self.index_box.value())
@@ -281,11 +276,9 @@ class EvaluationView(QWidget):
         self.browser_bars.set_probabilities(probabilities)
         verdict = self.tr("right") if guess == int(ev.labels[index]) else self.tr("wrong")
         self.browser_text.setText(
-            self.tr("label %1 · network reads %2 (%3) · %4")
-            .replace("%1", str(int(ev.labels[index])))
-            .replace("%2", str(guess))
-            .replace("%3", f"{probabilities[guess]:.0%}")
-            .replace("%4", verdict)
+            self.tr("label {0} · network reads {1} ({2}) · {3}").format(
+                str(int(ev.labels[index])), str(guess), f"{probabilities[guess]:.0%}", verdict
+            )
         )
 
     def browser_prediction(self) -> int:
@@ -311,13 +304,11 @@ class EvaluationView(QWidget):
 
     def _set_cell_title(self, true: int, predicted: int, total: int, shown: int) -> None:
         self.cell_title.setText(
-            self.tr("True %1 read as %2: %3 test images%4")
-            .replace("%1", str(true))
-            .replace("%2", str(predicted))
-            .replace("%3", str(total))
-            .replace(
-                "%4",
-                self.tr(" (first %1 shown)").replace("%1", str(shown)) if total > shown else "",
+            self.tr("True {0} read as {1}: {2} test images{3}").format(
+                str(true),
+                str(predicted),
+                str(total),
+                self.tr(" (first {0} shown)").format(str(shown)) if total > shown else "",
             )
         )
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from digitpad.ml.recipe import TUTORIAL, steps_per_epoch
+from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.teach.common import ACCENT, MUTED
 
 TRAIN_SAMPLES = 60000
@@ -255,7 +256,7 @@ class _TextStableLayout(QVBoxLayout):
             super().invalidate()
 
 
-class NetworkView(QWidget):
+class NetworkView(Retranslatable, QWidget):
     def __init__(self, predictor=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._predictor = None
@@ -316,11 +317,6 @@ class NetworkView(QWidget):
         self.grid.update()  # painted hints
         self.strip.update()
 
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
-
     # -- drawing ----------------------------------------------------------------------------
     def _refresh(self) -> None:
         # One forward pass per drawing; widgets repaint only what changed, and a label
@@ -361,25 +357,21 @@ class NetworkView(QWidget):
                 "to sort them by how strongly they fire."
             )
         firing = int((hidden > 0).sum())
-        return (
-            self.tr(
-                "Sorted by how strongly each unit fires for your drawing: %1 of %2 "
-                "units fire (outlined); the strip below shows their activations."
-            )
-            .replace("%1", str(firing))
-            .replace("%2", str(len(hidden)))
-        )
+        return self.tr(
+            "Sorted by how strongly each unit fires for your drawing: {0} of {1} "
+            "units fire (outlined); the strip below shows their activations."
+        ).format(str(firing), str(len(hidden)))
 
     def _forward_text(self, layers) -> str:
         kinds = [layer.kind for layer in layers if layer.kind != "InputLayer"]
         if kinds == ["Dense", "Dense"]:
             units = layers[-1].weights[0].shape[0]
             return self.tr(
-                "784 pixels → relu(x·W1 + b1): %1 numbers → softmax(h·W2 + b2): "
+                "784 pixels → relu(x·W1 + b1): {0} numbers → softmax(h·W2 + b2): "
                 "10 probabilities that sum to 1"
-            ).replace("%1", str(units))
-        return self.tr("784 pixels → %1 → 10 probabilities that sum to 1").replace(
-            "%1", " → ".join(kinds)
+            ).format(str(units))
+        return self.tr("784 pixels → {0} → 10 probabilities that sum to 1").format(
+            " → ".join(kinds)
         )
 
     def _ideas(self, hidden: np.ndarray | None, probabilities: np.ndarray | None) -> str:
@@ -401,20 +393,23 @@ class NetworkView(QWidget):
             + "</b><br>"
             + "<br>".join(lines)
             + "<br>"
-            + self.tr("%1 parameters in all").replace("%1", f"{total:,}"),
+            + self.tr("{0} parameters in all").format(f"{total:,}"),
             "<b>" + self.tr("Forward pass") + "</b><br>" + self._forward_text(layers),
         ]
         if hidden is not None and probabilities is not None:
             guess = int(np.argmax(probabilities))
             loss = -math.log(max(float(probabilities[guess]), 1e-12))
             parts[-1] += "<br>" + self.tr(
-                "Now: %1 of %4 hidden units fire; the output says %2 (%3)."
-            ).replace("%1", str(int((hidden > 0).sum()))).replace("%2", str(guess)).replace(
-                "%3", f"{probabilities[guess]:.1%}"
-            ).replace("%4", str(len(hidden)))
-            loss_now = "<br>" + self.tr("If %1 is right, the loss is −log %2 = %3.").replace(
-                "%1", str(guess)
-            ).replace("%2", f"{probabilities[guess]:.3f}").replace("%3", f"{loss:.4f}")
+                "Now: {0} of {3} hidden units fire; the output says {1} ({2})."
+            ).format(
+                str(int((hidden > 0).sum())),
+                str(guess),
+                f"{probabilities[guess]:.1%}",
+                str(len(hidden)),
+            )
+            loss_now = "<br>" + self.tr("If {0} is right, the loss is −log {1} = {2}.").format(
+                str(guess), f"{probabilities[guess]:.3f}", f"{loss:.4f}"
+            )
         else:
             loss_now = ""
         parts += [
@@ -427,18 +422,14 @@ class NetworkView(QWidget):
             + self.tr("Optimizer")
             + "</b><br>"
             + self.tr(
-                "%1, learning rate %2: every step nudges all weights against the "
+                "{0}, learning rate {1}: every step nudges all weights against the "
                 "gradient of the loss"
-            )
-            .replace("%1", recipe.optimizer)
-            .replace("%2", f"{recipe.learning_rate:g}"),
+            ).format(recipe.optimizer, f"{recipe.learning_rate:g}"),
             "<b>"
             + self.tr("Training loop")
             + "</b><br>"
-            + self.tr("%1 epochs × %2 steps of %3 images = %4 weight updates")
-            .replace("%1", str(recipe.epochs))
-            .replace("%2", str(steps))
-            .replace("%3", str(recipe.batch_size))
-            .replace("%4", f"{recipe.epochs * steps:,}"),
+            + self.tr("{0} epochs × {1} steps of {2} images = {3} weight updates").format(
+                str(recipe.epochs), str(steps), str(recipe.batch_size), f"{recipe.epochs * steps:,}"
+            ),
         ]
         return "<br><br>".join(parts)

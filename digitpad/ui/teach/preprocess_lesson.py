@@ -7,14 +7,15 @@ MNIST's pen width, fitted into 20x20 and centred (the window hands it over).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from digitpad.ml.preprocess import naive_resize, to_mnist
+from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.teach.common import DigitImage, ProbabilityBars
 
 
-class PreprocessLesson(QWidget):
+class PreprocessLesson(Retranslatable, QWidget):
     """``set_drawing(canvas_array or None, prepared)``; ``set_predictor(predictor)``."""
 
     def __init__(self, predictor=None, parent: QWidget | None = None) -> None:
@@ -55,11 +56,6 @@ class PreprocessLesson(QWidget):
         )
         self._refresh()  # the verdicts
 
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
-
     def set_predictor(self, predictor) -> None:
         self._predictor = predictor
         self._refresh()
@@ -90,7 +86,7 @@ class PreprocessLesson(QWidget):
             guess = int(np.argmax(probabilities))
             self.bars[column].set_probabilities(probabilities)
             self.verdicts[column].setText(
-                self.tr("The network reads %1 (%2)")
-                .replace("%1", str(guess))
-                .replace("%2", f"{probabilities[guess]:.0%}")
+                self.tr("The network reads {0} ({1})").format(
+                    str(guess), f"{probabilities[guess]:.0%}"
+                )
             )

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from digitpad.ml.errors import DigitpadError
 from digitpad.ml.user_digits import UserDigits, fine_tune
+from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.jobs import Job
 from digitpad.ui.messages import error_text
 from digitpad.ui.teach.common import grey_qimage
@@ -45,7 +46,7 @@ def breakable_path(path) -> str:
     return text
 
 
-class UserDigitsView(QWidget):
+class UserDigitsView(Retranslatable, QWidget):
     labelRequested = Signal(int)
     fineTuned = Signal(object, object)  # FineTuneResult, tuned keras model
 
@@ -108,15 +109,10 @@ class UserDigitsView(QWidget):
             self.tr("Draw a digit, then press its number to add it to your digits.")
         )
         for digit, button in enumerate(self.label_buttons):
-            button.setToolTip(self.tr("Add the current drawing as a %1").replace("%1", str(digit)))
+            button.setToolTip(self.tr("Add the current drawing as a {0}").format(str(digit)))
         self.delete_button.setText(self.tr("Delete selected"))
         self.fine_tune_button.setText(self.tr("Fine-tune on my digits"))
         self.refresh()
-
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def _counts_row(self) -> QGridLayout:
         counts = QGridLayout()
@@ -154,12 +150,12 @@ class UserDigitsView(QWidget):
         try:
             index = self.store.add(drawing, label)
         except ValueError as exc:
-            self.result_label.setText(self.tr("Not added: %1").replace("%1", str(exc)))
+            self.result_label.setText(self.tr("Not added: {0}").format(str(exc)))
             return None
         except DigitpadError as exc:
             self.result_label.setText(error_text(exc))
             return None
-        self.result_label.setText(self.tr("Added a %1.").replace("%1", str(label)))
+        self.result_label.setText(self.tr("Added a {0}.").format(str(label)))
         self.refresh()
         return index
 
@@ -184,9 +180,9 @@ class UserDigitsView(QWidget):
         for digit, label in enumerate(self.count_labels):
             label.setText(f"{digit}\n{int(counts[digit])}")
         self.total_label.setText(
-            self.tr("%1 digits saved in %2")
-            .replace("%1", str(len(self.store)))
-            .replace("%2", breakable_path(self.store.path))
+            self.tr("{0} digits saved in {1}").format(
+                str(len(self.store)), breakable_path(self.store.path)
+            )
         )
         self.samples.clear()
         for index in range(len(self.store)):
@@ -224,17 +220,16 @@ class UserDigitsView(QWidget):
         result, model = outcome
         self._update_buttons()
         if result.before is None:
-            text = self.tr("Fine-tuned on %1 digits. Add at least 4 of a digit to measure it.")
-            text = text.replace("%1", str(result.trained_on))
+            text = self.tr("Fine-tuned on {0} digits. Add at least 4 of a digit to measure it.")
+            text = text.format(result.trained_on)
         else:
-            text = (
-                self.tr(
-                    "Your held-back drawings: %1 before → %2 after (%3 trained on, %4 held back)."
-                )
-                .replace("%1", f"{result.before:.0%}")
-                .replace("%2", f"{result.after:.0%}")
-                .replace("%3", str(result.trained_on))
-                .replace("%4", str(result.held_back))
+            text = self.tr(
+                "Your held-back drawings: {0} before → {1} after ({2} trained on, {3} held back)."
+            ).format(
+                f"{result.before:.0%}",
+                f"{result.after:.0%}",
+                str(result.trained_on),
+                str(result.held_back),
             )
         self.result_label.setText(text)
         self.fineTuned.emit(result, model)
@@ -248,7 +243,7 @@ class UserDigitsView(QWidget):
         else:
             log.error("fine-tuning failed", exc_info=exc)
             message = f"{type(exc).__name__}: {exc}"
-        self.result_label.setText(self.tr("Fine-tuning failed: %1").replace("%1", message))
+        self.result_label.setText(self.tr("Fine-tuning failed: {0}").format(message))
 
     def shutdown(self) -> None:
         """Cancel a running fine-tune and wait for it (call before the window closes)."""

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from digitpad.ml import keras_log
 from digitpad.ml.errors import DigitpadError
 from digitpad.ml.recipe import TUTORIAL
+from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.jobs import Job
 from digitpad.ui.messages import error_text
 from digitpad.ui.training import job as tj
@@ -58,7 +59,7 @@ KERAS_LINE = "469/469 ━━━━━━━━━━━━━━━━━━━�
 MIN_LOG_POINTS = 6.5
 
 
-class TrainPanel(QWidget):
+class TrainPanel(Retranslatable, QWidget):
     trainingStarted = Signal()
     stageChanged = Signal(str)  # training_job.STAGE_*: data, tensorflow, training, evaluating
     runningChanged = Signal(bool)
@@ -191,11 +192,6 @@ class TrainPanel(QWidget):
         self.restore_button.setText(self.tr("Restore previous model"))
         self.log.setAccessibleName(self.tr("Training log"))
         self.log.setPlaceholderText(self.tr("The training log appears here, as Keras prints it."))
-
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def _controls_row(self) -> QGridLayout:
         # Two rows, so the panel stays narrow enough to share the window with the dock.

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from digitpad.ml.preprocess import clip_polylines
+from digitpad.ui.i18n import Retranslatable
 
 INK = QColor(255, 255, 255)
 PAPER = QColor(0, 0, 0)
@@ -29,7 +30,7 @@ DEFAULT_BRUSH = 9
 ERASER_SCALE = 1.5  # wider than the pen, so one pass also takes the anti-aliased edges
 
 
-class Canvas(QWidget):
+class Canvas(Retranslatable, QWidget):
     """Draw with the mouse, a tablet pen or a finger; undo, redo, erase, clear."""
 
     drawingChanged = Signal()
@@ -67,11 +68,6 @@ class Canvas(QWidget):
             self.tr("Draw a digit with the left mouse button, a pen or a finger.")
         )
         self.update()  # the "Draw a digit here" hint is painted
-
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     # -- public API ------------------------------------------------------------------
     def brush_size(self) -> int:

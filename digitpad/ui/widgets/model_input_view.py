@@ -13,13 +13,15 @@ from PySide6.QtCore import QEvent, QLineF, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from digitpad.ui.i18n import Retranslatable
+
 SIZE = 28
 GRID = QColor(70, 70, 70)
 _GREY = np.arange(256, dtype=np.uint32)
 GREYS = 0xFF000000 | (_GREY << 16) | (_GREY << 8) | _GREY  # level -> opaque 0xffRRGGBB
 
 
-class ModelInputView(QWidget):
+class ModelInputView(Retranslatable, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("modelInputView")
@@ -45,11 +47,9 @@ class ModelInputView(QWidget):
         )
 
     def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        elif event.type() == QEvent.Type.PaletteChange:
+        if event.type() == QEvent.Type.PaletteChange:
             self._grid = None
-        super().changeEvent(event)
+        super().changeEvent(event)  # Retranslatable: a language change retranslates
 
     def set_image(self, image: np.ndarray | None) -> None:
         """A (28, 28) array in [0, 1], or ``None`` for an empty input."""

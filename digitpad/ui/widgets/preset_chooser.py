@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from digitpad.ml.presets import PRESETS
+from digitpad.ui.i18n import Retranslatable
 
 DEFAULT = "tutorial"
 
 
-class PresetChooser(QWidget):
+class PresetChooser(Retranslatable, QWidget):
     """A labelled combo of ``digitpad.ml.presets.PRESETS``; ``presetChanged(key)``."""
 
     presetChanged = Signal(str)
@@ -60,11 +61,6 @@ class PresetChooser(QWidget):
             self.combo.setItemData(index, tip, 3)  # Qt.ToolTipRole
         self.combo.setAccessibleName(self.tr("Network to train"))
         self.combo.setToolTip(titles.get(self.key(), ("", ""))[1])
-
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def key(self) -> str:
         return self.combo.currentData() or DEFAULT

@@ -22,6 +22,8 @@ from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from digitpad.ui.i18n import Retranslatable
+
 HIGHLIGHT = QColor(230, 120, 20)
 BAR = QColor(70, 120, 190)
 TRACK = QColor(128, 128, 128, 40)
@@ -82,7 +84,7 @@ class _Layout:
         return cached
 
 
-class ProbabilityChart(QWidget):
+class ProbabilityChart(Retranslatable, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("probabilityChart")
@@ -107,11 +109,9 @@ class ProbabilityChart(QWidget):
 
     def changeEvent(self, event) -> None:
         kind = event.type()
-        if kind == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        elif kind in (QEvent.Type.FontChange, QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+        if kind in (QEvent.Type.FontChange, QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
             self._invalidate()
-        super().changeEvent(event)
+        super().changeEvent(event)  # Retranslatable: a language change retranslates
 
     def set_probabilities(self, probabilities: np.ndarray | None) -> None:
         self._probabilities = None if probabilities is None else np.asarray(probabilities, float)

@@ -4,15 +4,17 @@ epoch as a dot, on a shared "epochs" axis (loss on the left, accuracy on the rig
 from __future__ import annotations
 
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
-from PySide6.QtCore import QEvent, QMargins, QPointF, Qt
+from PySide6.QtCore import QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QWidget
+
+from digitpad.ui.i18n import Retranslatable
 
 LOSS_COLOR = QColor(200, 60, 60)
 ACCURACY_COLOR = QColor(40, 130, 70)
 
 
-class TrainingCurves(QChartView):
+class TrainingCurves(Retranslatable, QChartView):
     def __init__(self, parent: QWidget | None = None) -> None:
         chart = QChart()
         super().__init__(chart, parent)
@@ -62,11 +64,6 @@ class TrainingCurves(QChartView):
         self._x.setTitleText(self.tr("epoch"))
         self._loss_axis.setTitleText(loss)
         self._accuracy_axis.setTitleText(accuracy)
-
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def reset(self, epochs: int) -> None:
         for series in (self._loss, self._accuracy, self._loss_points, self._accuracy_points):
