@@ -82,9 +82,6 @@ class Canvas(Retranslatable, QWidget):
         width = self._brush * self._logical_side() / 100
         return width * ERASER_SCALE if self._eraser else width
 
-    def is_eraser(self) -> bool:
-        return self._eraser
-
     def set_eraser(self, on: bool) -> None:
         self._eraser = bool(on)
 
@@ -101,12 +98,6 @@ class Canvas(Retranslatable, QWidget):
 
     def redo(self) -> None:
         self._swap(self._redo, self._undo)
-
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    def can_redo(self) -> bool:
-        return bool(self._redo)
 
     def is_empty(self) -> bool:
         return not self.image_array().any()
