@@ -102,6 +102,18 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--model", metavar="PATH", help="default: the bundled model")
     evaluate.add_argument("--data", metavar="PATH", help="mnist.npz (default: $DIGITPAD_MNIST)")
 
+    doctor = commands.add_parser(
+        "doctor",
+        help="check this machine for a workshop (exit 0: ready to draw and train)",
+        description="Check this machine for a workshop: versions, display, fonts, MNIST, "
+        "TensorFlow, folders and every bundled model. Exit status 0 when drawing and "
+        "training can work, 1 otherwise.",
+    )
+    doctor.add_argument("--json", action="store_true", help="the same rows as JSON")
+    doctor.add_argument(
+        "--model", action="append", metavar="PATH", help="also check this .keras file"
+    )
+
     predict = commands.add_parser("predict", help="read digits from image files")
     predict.add_argument("images", nargs="+", metavar="IMAGE")
     predict.add_argument("--model", metavar="PATH", help="default: the bundled model")
@@ -121,6 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _evaluate(args)
         if args.command == "predict":
             return _predict(args)
+        if args.command == "doctor":
+            from digitpad import doctor
+
+            return doctor.main(json_output=args.json, models=args.model)
         return _gui(args)
     except DigitpadError as exc:
         print(f"digitpad: error: {exc}", file=sys.stderr)
