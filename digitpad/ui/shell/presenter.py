@@ -1,8 +1,10 @@
 """Presenter mode for workshops: full screen, large type, light text on black.
 
-The canvas and the probability chart get most of the screen; the training log, the
-shortcut hints and the teaching dock are hidden. Toggling back (the same key, F11)
-restores the window's geometry, docks, splitter and every hidden widget as they were.
+The pad and the probability bars (and a second network's, when comparing) get most
+of the screen, beside one thing: the teaching view the teacher has open, or else the
+train panel's progress and curves. Shortcut hints, the training settings and log, and
+whichever of view or panel is not shown are hidden. Toggling back (the same key, F11)
+restores the window's geometry, splitter and every hidden widget as they were.
 """
 
 from __future__ import annotations
