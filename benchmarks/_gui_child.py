@@ -253,18 +253,19 @@ def mode_predict(n: int) -> dict:
         mouse(canvas, QEvent.Type.MouseMove, *p)
     mouse(canvas, QEvent.Type.MouseButtonRelease, *pts[-1])
     app.processEvents()
-    # Compute part: canvas image -> to_mnist -> predictor, on the drawing just made.
+    # Compute part, as the window reads a move: the pad's strokes -> strokes_to_mnist ->
+    # predictor, on the drawing just made.
     from digitpad.ml.model import bundled_model_path
     from digitpad.ml.predictor import Predictor
-    from digitpad.ml.preprocess import to_mnist
+    from digitpad.ml.preprocess import strokes_to_mnist, to_mnist
 
     predictor = Predictor.from_file(bundled_model_path())
     grab, prep, infer, compute = [], [], [], []
     for _ in range(n):
         t0 = time.perf_counter()
-        drawing = canvas.image_array()
+        ink, erase = canvas.strokes()
         t1 = time.perf_counter()
-        image = to_mnist(drawing)
+        image = strokes_to_mnist(ink, erase=erase)
         t2 = time.perf_counter()
         predictor.predict(image)
         t3 = time.perf_counter()

@@ -293,9 +293,9 @@ def section_predict(args) -> str:
         )
     rows = []
     for key, label in [
-        ("compute", "**compute**: `canvas.image_array()` + `to_mnist` + `Predictor.predict`"),
-        ("grab", "  canvas QImage -> numpy"),
-        ("prep", "  `to_mnist` (crop, 20 px box filter, centre of mass)"),
+        ("compute", "**compute**: `canvas.strokes()` + `strokes_to_mnist` + `Predictor.predict`"),
+        ("grab", "  the pad's strokes (clipped to the pad)"),
+        ("prep", "  `strokes_to_mnist` (re-drawn at MNIST's pen width, 20 px box, centred)"),
         ("infer", "  `Predictor.predict` (numpy forward pass)"),
         ("numpy_forward", "numpy forward pass, (1, 784) input"),
         ("keras_call", "`model(x)` (Keras, eager call)"),
@@ -340,7 +340,7 @@ def section_predict(args) -> str:
         )
         + "\n\n"
         + table(["measurement", "median ms", "p99 ms", "max ms", "n"], rows)
-        + f"\n\n`model.predict` / (`to_mnist` + `Predictor.predict`, median "
+        + f"\n\n`model.predict` / (`strokes_to_mnist` + `Predictor.predict`, median "
         f"{med(prep_infer) * 1e3:.3f} ms) = **{speedup:.0f}×** (target ≥ 50×); / the whole "
         f"move -> pixels with no view = {kp / med(no_view):.0f}×. The numpy reference row "
         "is timed interleaved with the Keras calls (TF's thread pool is still busy then), "
