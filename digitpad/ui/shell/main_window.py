@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -271,6 +271,7 @@ class MainWindow(Retranslatable, QMainWindow):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([720, 560])
         splitter.splitterMoved.connect(self._on_splitter_moved)
+        splitter.installEventFilter(self)
         self._split_by_user = False
         self.splitter = splitter
         central = QWidget()
@@ -593,9 +594,12 @@ class MainWindow(Retranslatable, QMainWindow):
         s.sync()
 
     # -- layout ------------------------------------------------------------------------
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit_splitter()
+    def eventFilter(self, watched, event) -> bool:
+        # After the splitter's own resize (a filter runs before it; QSplitter then shares
+        # the new size out by stretch): fit it once that is done.
+        if watched is self.splitter and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self._fit_splitter)
+        return super().eventFilter(watched, event)
 
     def _on_splitter_moved(self, *_args) -> None:
         self._split_by_user = True  # from now on the user's split is kept
