@@ -104,6 +104,7 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
         raise DatasetError(
             f"{path}: is a folder, expected the file mnist.npz", code=E.IS_FOLDER, path=path
         )
+    E.refuse_special_file(path, DatasetError)
     try:
         # Open the file ourselves: np.load leaks its handle when the zip is damaged.
         with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:

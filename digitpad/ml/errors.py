@@ -37,6 +37,27 @@ class ModelError(DigitpadError):
     """A model file could not be read, or is not a digit model digitpad can use."""
 
 
+def refuse_special_file(path, error=None) -> None:
+    """Raise when ``path`` exists but is not a regular file (FIFO, device, socket).
+
+    Opening a named pipe blocks until someone writes to it: a window would hang on it
+    and ignore Stop. Checked with ``stat`` before anything opens the file.
+    """
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # missing or unreadable: the caller's own open says so
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        error = error or DigitpadError
+        raise error(
+            f"{path}: not a regular file (a pipe, device or socket); choose a file",
+            code=NOT_REGULAR_FILE,
+            path=path,
+        )
+
+
 class ImageError(DigitpadError):
     """An image file could not be read."""
 
@@ -44,6 +65,7 @@ class ImageError(DigitpadError):
 # Stable codes (the UI translates these; keep them when rewording the English).
 NO_SUCH_FILE = "no_such_file"
 IS_FOLDER = "is_folder"
+NOT_REGULAR_FILE = "not_regular_file"  # a pipe, device or socket: reading could block
 PERMISSION_DENIED = "permission_denied"
 UNREADABLE = "unreadable"  # an OS error other than the above
 EMPTY_FILE = "empty_file"

@@ -13,6 +13,7 @@ from digitpad.ml.errors import ImageError
 
 def read_grey(path: str | os.PathLike) -> np.ndarray:
     """Any image Pillow reads -> HxW uint8 grey. Transparent pixels count as background."""
+    E.refuse_special_file(path, ImageError)
     try:
         with Image.open(path) as opened:
             opened.load()

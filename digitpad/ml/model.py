@@ -149,6 +149,7 @@ def check_model_file(path: str | os.PathLike) -> Path:
         raise ModelError(
             f"{target}: is a folder, expected a .keras file", code=E.IS_FOLDER, path=target
         )
+    E.refuse_special_file(target, ModelError)
     if target.suffix in (".h5", ".hdf5"):
         raise ModelError(
             f"{target}: legacy HDF5 models are not supported; save it as .keras",

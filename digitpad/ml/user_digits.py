@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitpad.ml import errors as E
 from digitpad.ml.atomic import atomic_path
 from digitpad.ml.errors import DigitpadError
 from digitpad.ml.preprocess import to_mnist
@@ -60,10 +61,11 @@ class UserDigits:
         if not self.path.exists():
             return
         try:
+            E.refuse_special_file(self.path)  # a pipe would block the window's start
             with open(self.path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
                 images = np.asarray(npz["images"])
                 labels = np.asarray(npz["labels"])
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError, DigitpadError) as exc:
             aside = self._set_aside()
             raise UserDigitsError(
                 f"{self.path}: could not be read ({type(exc).__name__}); "

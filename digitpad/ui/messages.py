@@ -31,6 +31,9 @@ _GENERIC_LEAD = QT_TRANSLATE_NOOP("ErrorMessages", "Something went wrong.")
 _REASONS = {
     E.NO_SUCH_FILE: QT_TRANSLATE_NOOP("ErrorMessages", "The file does not exist: {path}"),
     E.IS_FOLDER: QT_TRANSLATE_NOOP("ErrorMessages", "This is a folder, not a file: {path}"),
+    E.NOT_REGULAR_FILE: QT_TRANSLATE_NOOP(
+        "ErrorMessages", "This is a pipe, device or socket, not a file: {path}"
+    ),
     E.PERMISSION_DENIED: QT_TRANSLATE_NOOP(
         "ErrorMessages", "You do not have permission to read this file: {path}"
     ),

@@ -22,7 +22,7 @@
         <translation>마우스 왼쪽 버튼, 펜 또는 손가락으로 숫자를 그리세요.</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+103"/>
         <source>Draw a digit here</source>
         <translation>여기에 숫자를 그리세요</translation>
     </message>
@@ -105,6 +105,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>This is a pipe, device or socket, not a file: {path}</source>
+        <translation>파일이 아니라 파이프, 장치 또는 소켓입니다: {path}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>You do not have permission to read this file: {path}</source>
         <translation>이 파일을 읽을 권한이 없습니다: {path}</translation>
     </message>
@@ -301,7 +306,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/shell/main_window.py" line="+329"/>
+        <location filename="../../digitpad/ui/shell/main_window.py" line="+330"/>
         <source>digitpad — draw a digit</source>
         <translation>digitpad — 숫자를 그려 보세요</translation>
     </message>
@@ -700,7 +705,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PresenterMode</name>
     <message>
-        <location filename="../../digitpad/ui/shell/presenter.py" line="+98"/>
+        <location filename="../../digitpad/ui/shell/presenter.py" line="+100"/>
         <source>&amp;Presenter mode</source>
         <translation>발표자 모드(&amp;P)</translation>
     </message>
