@@ -201,3 +201,20 @@ def test_export_training_csv_has_one_row_per_epoch(window, qtbot, mnist, tmp_pat
     assert batches[0][0] == "epochs_elapsed" and len(batches) > 3
     assert "Epoch 2/2" in (tmp_path / "run-log.txt").read_text()
     assert not QImage(str(tmp_path / "run-curves.png")).isNull()
+
+
+def test_one_run_at_a_time_no_fine_tuning_while_training(qtbot, window, mnist):
+    """Fine-tune is off while Train runs (the trained model would silently replace the
+    fine-tuned one), and Train is refused, with a reason, while a fine-tune runs."""
+    view = window.teach.dock.my_digits
+    panel = window.train_panel
+    assert view.fine_tune_button.isEnabled() or view._model_source is None
+    with qtbot.waitSignal(panel.trainingFinished, timeout=120_000):
+        assert panel.start_training(epochs=1, batch_size=128, train_limit=1000)
+        assert not view.fine_tune_button.isEnabled()
+    view.set_training_running(False)
+    view._training = False
+    panel.set_blocker(lambda: True)  # as while a fine-tune runs
+    assert panel.start_training(epochs=1, train_limit=500) is False
+    assert "Fine-tuning" in panel.status.text()
+    panel.set_blocker(view.is_fine_tuning)

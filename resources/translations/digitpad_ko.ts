@@ -542,7 +542,7 @@ Ctrl+.: 중지</translation>
         <translation>저장할 모델이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="+114"/>
+        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="+116"/>
         <source>fine-tuned on your digits</source>
         <translation>내 숫자로 미세 조정함</translation>
     </message>
@@ -876,7 +876,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainPanel</name>
     <message>
-        <location filename="../../digitpad/ui/training/panel.py" line="+163"/>
+        <location filename="../../digitpad/ui/training/panel.py" line="+168"/>
         <location line="+1"/>
         <source>Epochs</source>
         <translation>에포크</translation>
@@ -988,6 +988,11 @@ Ctrl+.: 중지</translation>
         <location line="+107"/>
         <source>Training is already running; press Stop first.</source>
         <translation>이미 훈련 중입니다. 먼저 중지를 누르세요.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Fine-tuning on your digits is running; wait for it.</source>
+        <translation>내 숫자로 미세 조정하는 중입니다. 끝날 때까지 기다려 주세요.</translation>
     </message>
     <message>
         <location line="+22"/>
@@ -1116,7 +1121,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>UserDigitsView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/user_digits_view.py" line="+109"/>
+        <location filename="../../digitpad/ui/teach/user_digits_view.py" line="+110"/>
         <source>Draw a digit, then press its number to add it to your digits.</source>
         <translation>숫자를 그린 다음 그 숫자 버튼을 누르면 내 숫자에 추가됩니다.</translation>
     </message>
@@ -1151,7 +1156,7 @@ Ctrl+.: 중지</translation>
         <translation>숫자 {0}개가 저장됨: {1}</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+50"/>
         <source>Fine-tuned on {0} digits. Add at least 4 of a digit to measure it.</source>
         <translation>숫자 {0}개로 미세 조정했습니다. 정확도를 재려면 한 숫자당 4개 이상 추가하세요.</translation>
     </message>

@@ -77,6 +77,8 @@ class TeachWiring(QObject):
         self.dock.statusMessage.connect(lambda text: w.statusBar().showMessage(text, 8000))
         self.dock.fineTuned.connect(self.adopt_fine_tuned)
         w.train_panel.runningChanged.connect(self._on_training_running)
+        w.train_panel.runningChanged.connect(self.dock.my_digits.set_training_running)
+        w.train_panel.set_blocker(self.dock.my_digits.is_fine_tuning)
 
     def retranslate_ui(self) -> None:
         titles = {

@@ -56,6 +56,7 @@ class UserDigitsView(Retranslatable, QWidget):
         self._drawing_source: Callable[[], np.ndarray | None] | None = None
         self._model_source: Callable[[], object] | None = None
         self._mnist = None
+        self._training = False  # the train panel is training: fine-tuning waits
         self._job = Job("digitpad-fine-tune", self)
         self._job.finished.connect(self._fine_tune_done)
         self._job.failed.connect(self._fine_tune_failed)
@@ -197,11 +198,21 @@ class UserDigitsView(Retranslatable, QWidget):
     def _update_buttons(self) -> None:
         busy = self._job.is_running()
         self.delete_button.setEnabled(bool(self.samples.selectedItems()) and not busy)
-        self.fine_tune_button.setEnabled(self._model_source is not None and not busy)
+        self.fine_tune_button.setEnabled(
+            self._model_source is not None and not busy and not self._training
+        )
+
+    def set_training_running(self, running: bool) -> None:
+        """One run at a time: no fine-tuning while the train panel trains."""
+        self._training = bool(running)
+        self._update_buttons()
+
+    def is_fine_tuning(self) -> bool:
+        return self._job.is_running()
 
     # -- fine-tuning ----------------------------------------------------------------------
     def start_fine_tune(self) -> None:
-        if self._model_source is None or self._job.is_running():
+        if self._model_source is None or self._job.is_running() or self._training:
             return
         if len(self.store) == 0:
             self.result_label.setText(self.tr("Add some digits first."))

@@ -82,6 +82,7 @@ class TrainPanel(Retranslatable, QWidget):
         self._job.finished.connect(self._on_outcome)
         self._job.failed.connect(self._on_error)
         self._started_once = False
+        self._blocked = None  # a callable: True while another run (fine-tuning) goes
         self._busy = False
         self._epochs = TUTORIAL.epochs
         self._epoch = 1
@@ -152,6 +153,10 @@ class TrainPanel(Retranslatable, QWidget):
 
     def is_compact(self) -> bool:
         return self._compact
+
+    def set_blocker(self, blocked) -> None:
+        """``blocked()`` is True while another run uses the model (one run at a time)."""
+        self._blocked = blocked
 
     def settings_widgets(self) -> list[QWidget]:
         """What presenter mode hides: the choices and the log (progress and curves stay)."""
@@ -277,6 +282,9 @@ class TrainPanel(Retranslatable, QWidget):
         """
         if self._busy:
             self._set_status(self.tr("Training is already running; press Stop first."))
+            return False
+        if self._blocked is not None and self._blocked():
+            self._set_status(self.tr("Fine-tuning on your digits is running; wait for it."))
             return False
         if preset is not None:
             self.preset.set_key(preset)
