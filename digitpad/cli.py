@@ -37,6 +37,16 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 4294967295, got {value}")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """Bad arguments: one clear line and status 2, not a usage dump."""
 
@@ -77,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--batch-size", type=_positive_int, default=TUTORIAL.batch_size)
     train.add_argument("--learning-rate", type=_positive_float, default=TUTORIAL.learning_rate)
     train.add_argument("--hidden-units", type=_positive_int, default=TUTORIAL.hidden_units)
-    train.add_argument("--seed", type=int, default=None, help="make the run repeatable")
+    train.add_argument(
+        "--seed", type=_seed, default=None, help="make the run repeatable (0 to 4294967295)"
+    )
     train.add_argument("--data", metavar="PATH", help="mnist.npz (default: $DIGITPAD_MNIST)")
     train.add_argument(
         "--pen",

@@ -147,3 +147,10 @@ def test_evaluate_the_bundled_model(full_mnist, tmp_path):
 
 def test_helpers_point_at_this_checkout():
     assert (REPO / "digitpad" / "__main__.py").is_file()
+
+
+def test_a_seed_out_of_range_is_one_line_not_a_traceback(tmp_path):
+    for seed in ("-1", str(2**70), "abc"):
+        result = run_cli("train", f"--seed={seed}", cwd=tmp_path)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert "--seed" in result.stderr and "Traceback" not in result.stderr

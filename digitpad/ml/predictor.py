@@ -36,7 +36,7 @@ _ACTIVATIONS = {
     None: lambda x: x,
     "relu": _relu,
     "softmax": _softmax,
-    "sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)),
+    "sigmoid": lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)),  # no overflow for large |x|
     "tanh": np.tanh,
 }
 
@@ -94,7 +94,14 @@ class Predictor:
         self._layers = tuple(layers)
         self.name = name
         self._input_shape = self._find_input_shape()
+        self._output_kind = "softmax"
         self._check()
+        self._output_kind = self._output_kind_of()
+        # Shown with the model: what digitpad did to make its outputs probabilities.
+        self.note = {
+            "logits": "its outputs are scores (no softmax): shown after a softmax",
+            "sigmoid": "its outputs are independent sigmoids: shown normalised to sum to 1",
+        }.get(self._output_kind, "")
 
     # -- construction ----------------------------------------------------------------
     @classmethod
@@ -127,7 +134,12 @@ class Predictor:
     def predict(self, images: np.ndarray) -> np.ndarray:
         """(28, 28), (n, 28, 28) or (n, 784) in [0, 1] -> (10,) or (n, 10) probabilities."""
         single = np.ndim(images) == 2 and np.shape(images) == (28, 28)
-        return self.forward(images)[-1][0] if single else self.forward(images)[-1]
+        out = self.forward(images)[-1]
+        if self._output_kind == "logits":  # scores, not probabilities: softmax them
+            out = _softmax(np.array(out, np.float64)).astype(np.float32)
+        elif self._output_kind == "sigmoid":  # ten independent yes/no: share them out
+            out = out / np.maximum(out.sum(axis=-1, keepdims=True), 1e-12)
+        return out[0] if single else out
 
     def predict_drawing(self, drawing: np.ndarray) -> np.ndarray | None:
         """Raw drawing -> probabilities, or ``None`` if nothing is drawn."""
@@ -175,6 +187,17 @@ class Predictor:
                     return tuple(int(d) for d in shape[1:])
         return (INPUT_SIZE,)
 
+    def _output_kind_of(self) -> str:
+        """ "softmax" (probabilities), "logits" (linear scores) or "sigmoid"."""
+        weighted = [layer for layer in self._layers if layer.kind in ("Dense", "Conv2D")]
+        last = weighted[-1] if weighted else None
+        name = last.config.get("activation", "linear") if last is not None else "softmax"
+        if isinstance(name, dict):
+            name = name.get("config", {}).get("name", name.get("class_name"))
+        if name in ("linear", None):
+            return "logits"
+        return "sigmoid" if name == "sigmoid" else "softmax"
+
     def _check(self) -> None:
         if self._input_shape not in ((INPUT_SIZE,), (28, 28), (28, 28, 1)):
             raise ModelError(
@@ -184,6 +207,14 @@ class Predictor:
                 path=self.name,
                 detail=str(self._input_shape),
             )
+        for layer in self._layers:
+            if any(not np.isfinite(w).all() for w in layer.weights):
+                raise ModelError(
+                    f"{self.name}: its weights hold NaN or infinity (a diverged training?)",
+                    code=E.DAMAGED,
+                    path=self.name,
+                    detail="non-finite weights",
+                )
         if not any(layer.kind == "Dense" for layer in self._layers):
             raise ModelError(f"{self.name}: has no Dense layer to classify with")
         try:
