@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from digitpad.ml import errors as E
 from digitpad.ml.errors import ImageError
@@ -17,12 +17,12 @@ def read_grey(path: str | os.PathLike) -> np.ndarray:
     try:
         with Image.open(path) as opened:
             opened.load()
-            image = opened
-            if image.mode in ("RGBA", "LA") or "transparency" in image.info:
-                rgba = image.convert("RGBA")
-                # Flatten onto white, so dark ink on a transparent background reads right.
-                background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-                image = Image.alpha_composite(background, rgba)
+            # As a viewer shows it: a phone photo's EXIF orientation applied.
+            image = ImageOps.exif_transpose(opened)
+            if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+                return _deep_to_uint8(np.asarray(image, dtype=np.float64))
+            if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+                return _flatten_alpha(image.convert("RGBA"))
             return np.asarray(image.convert("L"), dtype=np.uint8)
     except FileNotFoundError:
         raise ImageError(f"{path}: no such file", code=E.NO_SUCH_FILE, path=path) from None
@@ -38,3 +38,26 @@ def read_grey(path: str | os.PathLike) -> np.ndarray:
         raise ImageError(
             f"{path}: not a readable image ({exc})", code=E.NOT_IMAGE, path=path, detail=str(exc)
         ) from None
+
+
+def _deep_to_uint8(array: np.ndarray) -> np.ndarray:
+    """16-bit, 32-bit or float grey -> uint8 over the image's own range (not a clip at
+    255, which turned a 16-bit scan or a float TIFF into a blank white page)."""
+    array = np.nan_to_num(array, nan=0.0, posinf=0.0, neginf=0.0)
+    low, high = float(array.min()), float(array.max())
+    if high <= low:
+        return np.zeros(array.shape, np.uint8)
+    return np.round((array - low) * (255.0 / (high - low))).astype(np.uint8)
+
+
+def _flatten_alpha(rgba: Image.Image) -> np.ndarray:
+    """Onto a background that contrasts with the ink: light ink on a transparent
+    background (white on clear) goes onto black, dark ink onto white."""
+    pixels = np.asarray(rgba, dtype=np.float32)
+    alpha = pixels[..., 3] / 255.0
+    grey = pixels[..., :3].mean(axis=2)
+    opaque = alpha > 0.5
+    light_ink = opaque.any() and float(grey[opaque].mean()) > 127 and (~opaque).any()
+    background = 0.0 if light_ink else 255.0
+    flat = grey * alpha + background * (1.0 - alpha)
+    return np.round(flat).astype(np.uint8)

@@ -57,6 +57,14 @@ def _white_on_black_uint8(array: np.ndarray) -> np.ndarray:
     return array
 
 
+def _border_level(array: np.ndarray) -> float:
+    """The page's own level: the median of the border (0 for the pad's black)."""
+    if array.size == 0:
+        return 0.0
+    border = np.concatenate([array[0], array[-1], array[:, 0], array[:, -1]])
+    return float(np.median(border))
+
+
 def ink_box(array: np.ndarray) -> tuple[int, int, int, int] | None:
     """(top, bottom, left, right) bounds of the ink, or ``None`` for an empty image."""
     peak = float(array.max()) if array.size else 0.0
@@ -84,6 +92,11 @@ def to_mnist(image: np.ndarray) -> np.ndarray:
         array = _white_on_black_uint8(raw)
     else:
         array = as_white_on_black(image)
+    # Ink is what stands out from the page: a grey or tinted background is subtracted,
+    # so a blank page reads as "no digit", not as a box filled with ink.
+    background = _border_level(array)
+    if background > 0:
+        array = np.clip(array.astype(np.float32) - background, 0, None)
     box = ink_box(array)
     if box is None:
         return np.zeros((SIZE, SIZE), np.float32)
