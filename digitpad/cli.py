@@ -193,6 +193,7 @@ def _train(args: argparse.Namespace) -> int:
     )
     preset = replace(preset, recipe=recipe)
     out = check_output_path(args.out)  # fail before minutes of training, not after
+    _refuse_overwriting_inputs(out, args.data, getattr(args, "pen", None))
     mnist = load_mnist(args.data)
     pen = held_out = None
     if preset.pen_repeat:
@@ -229,9 +230,24 @@ def _train(args: argparse.Namespace) -> int:
     card_data = model_card.make_card(
         recipe, result, mnist, preset, model, pen=pen, pen_test_acc=pen_acc
     )
-    card = model_card.write_card(card_data, model_card.card_path_for(out))
+    try:
+        card = model_card.write_card(card_data, model_card.card_path_for(out))
+    except DigitpadError as exc:  # minutes of training are not thrown away for a card
+        print(f"saved {out}")
+        print(f"digitpad: warning: {exc}; the model itself is saved", file=sys.stderr)
+        return 0
     print(f"saved {out} (model card: {card.name})")
     return 0
+
+
+def _refuse_overwriting_inputs(out: Path, *inputs: str | None) -> None:
+    """``--out`` must not be the dataset (or its model card) being trained on."""
+    from digitpad.ml.model_card import card_path_for
+
+    targets = {out.resolve(), card_path_for(out).resolve()}
+    for given in inputs:
+        if given and Path(given).expanduser().resolve() in targets:
+            raise DigitpadError(f"{out}: --out would overwrite the input {given}; choose another")
 
 
 def _evaluate(args: argparse.Namespace) -> int:

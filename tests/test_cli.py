@@ -154,3 +154,12 @@ def test_a_seed_out_of_range_is_one_line_not_a_traceback(tmp_path):
         result = run_cli("train", f"--seed={seed}", cwd=tmp_path)
         assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
         assert "--seed" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_train_never_overwrites_its_own_dataset(tmp_path):
+    data = tmp_path / "data.keras"
+    data.write_bytes(b"PK\x03\x04 pretend dataset")
+    before = data.read_bytes()
+    result = run_cli("train", "--data", str(data), "--out", str(data), cwd=tmp_path)
+    assert result.returncode == 2 and "would overwrite the input" in result.stderr
+    assert data.read_bytes() == before
