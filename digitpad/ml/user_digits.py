@@ -46,12 +46,13 @@ def as_image28(drawing: np.ndarray) -> np.ndarray:
 class UserDigits:
     """Images (n, 28, 28) uint8 and labels (n,) kept in ``folder/my_digits.npz``."""
 
-    def __init__(self, folder: str | os.PathLike) -> None:
+    def __init__(self, folder: str | os.PathLike, *, load: bool = True) -> None:
         self.folder = Path(folder).expanduser()
         self.path = self.folder / FILE_NAME
         self.images = np.zeros((0, 28, 28), np.uint8)
         self.labels = np.zeros((0,), np.uint8)
-        self.load()
+        if load:
+            self.load()
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -65,34 +66,46 @@ class UserDigits:
             with open(self.path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
                 images = np.asarray(npz["images"])
                 labels = np.asarray(npz["labels"])
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError, DigitpadError) as exc:
-            aside = self._set_aside()
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            zipfile.BadZipFile,
+            EOFError,
+            MemoryError,  # a header that claims an enormous array
+            DigitpadError,
+        ) as exc:
             raise UserDigitsError(
-                f"{self.path}: could not be read ({type(exc).__name__}); "
-                f"kept as {aside.name}, starting a new collection"
+                f"{self.path}: could not be read ({type(exc).__name__}); {self._set_aside()}"
             ) from None
+        numeric = np.issubdtype(images.dtype, np.number) and np.issubdtype(labels.dtype, np.integer)
         if (
-            images.ndim != 3
+            not numeric
+            or images.ndim != 3
             or images.shape[1:] != (28, 28)
             or labels.shape != (len(images),)
             or (len(labels) and (labels.min() < 0 or labels.max() >= CLASSES))
         ):
-            aside = self._set_aside()
             raise UserDigitsError(
-                f"{self.path}: does not hold 28x28 digits with labels 0-9; kept as {aside.name}"
+                f"{self.path}: does not hold 28x28 digits with labels 0-9; {self._set_aside()}"
             )
         self.images = images.astype(np.uint8)
         self.labels = labels.astype(np.uint8)
 
-    def _set_aside(self) -> Path:
+    def _set_aside(self) -> str:
+        """Rename the unreadable file out of the way; what happened, as a phrase."""
         aside = self.path.with_name(f"{self.path.stem}.broken-{time.strftime('%Y%m%d-%H%M%S')}.npz")
         n = 1
         while aside.exists():
             aside = aside.with_name(f"{aside.stem}-{n}.npz")
             n += 1
-        os.replace(self.path, aside)
+        try:
+            os.replace(self.path, aside)
+        except OSError as exc:  # e.g. a read-only folder: leave it, lose nothing
+            log.warning("could not set %s aside: %s", self.path, exc)
+            return "left as it is (the folder is read-only); new digits are not saved"
         log.warning("unreadable %s renamed to %s", self.path, aside)
-        return aside
+        return f"kept as {aside.name}, starting a new collection"
 
     def save(self) -> None:
         try:

@@ -57,9 +57,9 @@ def open_user_digits(folder: str) -> tuple[UserDigits, str]:
     """The store, and a message when an unreadable file had to be set aside."""
     try:
         return UserDigits(folder), ""
-    except UserDigitsError as exc:  # the bad file was renamed aside: start afresh
+    except UserDigitsError as exc:  # set aside (or left alone): start afresh, in memory
         log.warning("%s", exc)
-        return UserDigits(folder), str(exc)
+        return UserDigits(folder, load=False), str(exc)
 
 
 class PreprocessPage(Retranslatable, QWidget):
