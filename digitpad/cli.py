@@ -268,14 +268,15 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _predict(args: argparse.Namespace) -> int:
     from digitpad.ml import keras_log
-    from digitpad.ml.images import read_grey
+    from digitpad.ml.images import check_image, read_grey
     from digitpad.ml.model import bundled_model_path
     from digitpad.ml.predictor import Predictor
 
     predictor = Predictor.from_file(Path(args.model) if args.model else bundled_model_path())
-    drawings = [(name, read_grey(name)) for name in args.images]  # all readable, or stop now
-    for name, drawing in drawings:
-        probabilities = predictor.predict_drawing(drawing)
+    for name in args.images:  # all readable (headers), or stop before printing anything
+        check_image(name)
+    for name in args.images:  # then one image in memory at a time, however many photos
+        probabilities = predictor.predict_drawing(read_grey(name))
         if probabilities is None:
             print(f"{name}: no digit found (the image is blank)")
             continue

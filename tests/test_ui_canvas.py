@@ -151,3 +151,20 @@ def test_save_bundled_model_copies_file(qtbot, window, tmp_path, monkeypatch):
     assert target.is_file()
     window.models.load_file(target)
     assert window.models.test_acc is not None  # the model card came along
+
+
+def test_undo_history_is_bounded_by_bytes_on_a_huge_pad(qtbot, monkeypatch):
+    from digitpad.ui.widgets import canvas as canvas_module
+
+    pad = canvas_module.Canvas()
+    qtbot.addWidget(pad)
+    pad.resize(1000, 1000)
+    pad.show()
+    qtbot.waitExposed(pad)
+    step = pad._image.sizeInBytes()
+    monkeypatch.setattr(canvas_module, "UNDO_BYTES", 5 * step)
+    for i in range(20):
+        drag(pad, [(100 + i * 10, 100), (100 + i * 10, 400)])
+    assert 1 <= len(pad._undo) <= 5  # not 20 copies of a 4 MB image
+    pad.undo()
+    assert len(pad._redo) == 1

@@ -11,8 +11,19 @@ from digitpad.ml import errors as E
 from digitpad.ml.errors import ImageError
 
 
+def check_image(path: str | os.PathLike) -> None:
+    """Cheap: the file is there and its header is an image Pillow reads (pixels unread)."""
+    E.refuse_special_file(path, ImageError)
+    try:
+        with Image.open(path):
+            pass
+    except (OSError, UnidentifiedImageError, ValueError) as exc:
+        raise _image_error(path, exc) from None
+
+
 def read_grey(path: str | os.PathLike) -> np.ndarray:
-    """Any image Pillow reads -> HxW uint8 grey. Transparent pixels count as background."""
+    """Any image Pillow reads -> HxW uint8 grey, as a viewer shows it (EXIF orientation,
+    deep grey scaled, ink on a transparent background kept visible)."""
     E.refuse_special_file(path, ImageError)
     try:
         with Image.open(path) as opened:
@@ -24,20 +35,22 @@ def read_grey(path: str | os.PathLike) -> np.ndarray:
             if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
                 return _flatten_alpha(image.convert("RGBA"))
             return np.asarray(image.convert("L"), dtype=np.uint8)
-    except FileNotFoundError:
-        raise ImageError(f"{path}: no such file", code=E.NO_SUCH_FILE, path=path) from None
-    except IsADirectoryError:
-        raise ImageError(
+    except (OSError, UnidentifiedImageError, ValueError) as exc:
+        raise _image_error(path, exc) from None
+
+
+def _image_error(path, exc: Exception) -> ImageError:
+    if isinstance(exc, FileNotFoundError):
+        return ImageError(f"{path}: no such file", code=E.NO_SUCH_FILE, path=path)
+    if isinstance(exc, IsADirectoryError):
+        return ImageError(
             f"{path}: is a folder, expected an image file", code=E.IS_FOLDER, path=path
-        ) from None
-    except PermissionError:
-        raise ImageError(
-            f"{path}: permission denied", code=E.PERMISSION_DENIED, path=path
-        ) from None
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise ImageError(
-            f"{path}: not a readable image ({exc})", code=E.NOT_IMAGE, path=path, detail=str(exc)
-        ) from None
+        )
+    if isinstance(exc, PermissionError):
+        return ImageError(f"{path}: permission denied", code=E.PERMISSION_DENIED, path=path)
+    return ImageError(
+        f"{path}: not a readable image ({exc})", code=E.NOT_IMAGE, path=path, detail=str(exc)
+    )
 
 
 def _deep_to_uint8(array: np.ndarray) -> np.ndarray:

@@ -21,6 +21,9 @@ from digitpad.ui.i18n import Retranslatable
 INK = QColor(255, 255, 255)
 PAPER = QColor(0, 0, 0)
 UNDO_LIMIT = 50
+# Undo keeps a copy of the pad per step: on a huge (maximised 4K, HiDPI) pad that is
+# over 100 MB a step, so the history is also bounded by bytes (fewer steps there).
+UNDO_BYTES = 256 * 2**20
 DEFAULT_SIDE = 336
 # The brush is a percentage of the pad's width, so a digit looks the same at any window
 # size. ~1/11 of the pad is ~2.5 MNIST pixels once a digit is scaled to its 20 px box,
@@ -285,6 +288,7 @@ class Canvas(Retranslatable, QWidget):
     def _remember(self) -> None:
         self._undo.append(self._snapshot())
         self._redo.clear()
+        _trim(self._undo)
         self._announce()
 
     def _snapshot(self) -> tuple[QImage, tuple]:
@@ -294,6 +298,7 @@ class Canvas(Retranslatable, QWidget):
         if not source:
             return
         target.append(self._snapshot())
+        _trim(target)
         restored, strokes = source.pop()
         self._strokes = [(list(p), w, e) for p, w, e in strokes]
         side = self._logical_side()
@@ -337,3 +342,12 @@ class Canvas(Retranslatable, QWidget):
         painter.drawImage(QRectF(0, 0, side, side), image)
         painter.end()
         return fresh
+
+
+def _trim(history: deque) -> None:
+    """Drop the oldest steps while the history holds more than ``UNDO_BYTES`` of images
+    (the newest step is always kept)."""
+    total = sum(image.sizeInBytes() for image, _strokes in history)
+    while len(history) > 1 and total > UNDO_BYTES:
+        image, _strokes = history.popleft()
+        total -= image.sizeInBytes()
