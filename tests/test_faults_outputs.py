@@ -35,3 +35,19 @@ def test_weights_that_are_not_numbers_are_refused_in_one_line(poison):
     with pytest.raises(ModelError) as caught:
         Predictor(_dense_model("softmax", poison=poison), name="bad.keras")
     assert "NaN or infinity" in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "config", [{"strides": [2, 2]}, {"dilation_rate": [2, 2]}], ids=["strided", "dilated"]
+)
+def test_convolutions_it_cannot_compute_are_unsupported_not_damaged(config):
+    kernel = np.zeros((3, 3, 1, 4), np.float32)
+    layers = [
+        LayerSpec("InputLayer", {"batch_shape": [None, 28, 28, 1]}),
+        LayerSpec("Conv2D", {"activation": "relu", "padding": "valid", **config}, (kernel,)),
+        LayerSpec("Flatten", {}),
+        LayerSpec("Dense", {"activation": "softmax"}, (np.zeros((2704, 10), np.float32),)),
+    ]
+    with pytest.raises(ModelError) as caught:
+        Predictor(layers, name="conv.keras")
+    assert caught.value.code == "unsupported_layer" and "not supported" in str(caught.value)

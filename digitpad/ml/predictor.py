@@ -199,6 +199,29 @@ class Predictor:
         return "sigmoid" if name == "sigmoid" else "softmax"
 
     def _check(self) -> None:
+        for layer in self._layers:  # valid Keras, but not maths this predictor does
+            config = layer.config
+            if layer.kind == "Conv2D" and (
+                tuple(config.get("strides", (1, 1))) != (1, 1)
+                or tuple(config.get("dilation_rate", (1, 1))) != (1, 1)
+                or config.get("groups", 1) != 1
+            ):
+                raise ModelError(
+                    f"{self.name}: strided, dilated or grouped convolutions are not supported "
+                    "by the fast predictor (the file is fine; digitpad cannot show it live)",
+                    code=E.UNSUPPORTED_LAYER,
+                    path=self.name,
+                    detail="Conv2D strides/dilation/groups",
+                )
+            if layer.kind == "MaxPooling2D" and tuple(
+                config.get("strides") or config.get("pool_size", (2, 2))
+            ) != tuple(config.get("pool_size", (2, 2))):
+                raise ModelError(
+                    f"{self.name}: overlapping max pooling is not supported by the fast predictor",
+                    code=E.UNSUPPORTED_LAYER,
+                    path=self.name,
+                    detail="MaxPooling2D strides",
+                )
         if self._input_shape not in ((INPUT_SIZE,), (28, 28), (28, 28, 1)):
             raise ModelError(
                 f"{self.name}: expects input shape {self._input_shape}, "
