@@ -94,3 +94,19 @@ def test_no_mnist_anywhere_says_how_to_get_it(tmp_path):
         assert "download" in line
     assert not (tmp_path / "m.keras").exists()
     assert not list((home / ".keras").rglob("mnist.npz"))  # no half download left as real
+
+
+def test_a_pickled_file_never_gets_advice_to_load_it_unsafely(tmp_path):
+    import pickle
+
+    from digitpad.ml.data import load_mnist
+    from digitpad.ml.errors import DatasetError
+
+    path = tmp_path / "p.npz"
+    path.write_bytes(pickle.dumps({"x_train": [1, 2, 3]}))
+    with pytest.raises(DatasetError) as caught:
+        load_mnist(path)
+    text = str(caught.value)
+    assert (
+        "not a readable .npz" in text and "allow_pickle" not in text and "pickle.load" not in text
+    )

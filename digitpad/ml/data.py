@@ -126,6 +126,9 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
         ) from None
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "pickle" in reason.lower():
+            # numpy's own advice here is to load it unsafely: never pass that on.
+            reason = "it holds Python objects, which digitpad never loads"
         raise DatasetError(
             f"{path}: not a readable .npz file ({reason})", code=E.NOT_NPZ, path=path, detail=reason
         ) from None
