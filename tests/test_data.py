@@ -80,9 +80,14 @@ def test_folder_and_garbage_and_truncated_files(tmp_path):
         load_mnist(truncated)
 
 
-def test_offline_without_file_explains_where_to_put_it(monkeypatch):
-    """Keras' own loader fails as it does offline; the message says what to do."""
+def test_offline_without_file_explains_where_to_put_it(monkeypatch, tmp_path):
+    """The network looks reachable but Keras' download fails; the message says what to do.
+    (Plainly offline is said at once: test_faults_data.py.)"""
+    from digitpad.ml import data as ml_data
+
     monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no cached download
+    monkeypatch.setattr(ml_data, "_can_reach", lambda host, timeout=3.0: True)
 
     def load_data():
         raise OSError("URL fetch failure on https://storage.googleapis.com/mnist.npz")

@@ -110,3 +110,38 @@ def test_a_pickled_file_never_gets_advice_to_load_it_unsafely(tmp_path):
     assert (
         "not a readable .npz" in text and "allow_pickle" not in text and "pickle.load" not in text
     )
+
+
+def test_offline_without_mnist_says_so_at_once_without_tensorflow(tmp_path, monkeypatch):
+    import sys
+    import time
+
+    from digitpad.ml import data as ml_data
+    from digitpad.ml.errors import MNIST_MISSING, DatasetError
+
+    monkeypatch.delenv("DIGITPAD_MNIST", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))  # no cached download
+    monkeypatch.setattr(ml_data, "_can_reach", lambda host, timeout=3.0: False)
+    started = time.perf_counter()
+    with pytest.raises(DatasetError) as caught:
+        ml_data.load_mnist()
+    assert caught.value.code == MNIST_MISSING and "offline" in str(caught.value)
+    assert "DIGITPAD_MNIST" in str(caught.value) and time.perf_counter() - started < 1.0
+    if "tensorflow" not in sys.modules:  # (another test may have imported it already)
+        assert "tensorflow" not in sys.modules
+
+
+def test_keras_own_cached_download_is_read_without_tensorflow(tmp_path, monkeypatch):
+    import shutil
+
+    from conftest import SMALL_MNIST
+
+    from digitpad.ml import data as ml_data
+
+    monkeypatch.delenv("DIGITPAD_MNIST", raising=False)
+    cached = tmp_path / "keras" / "datasets" / "mnist.npz"
+    cached.parent.mkdir(parents=True)
+    shutil.copyfile(SMALL_MNIST, cached)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    mnist = ml_data.load_mnist()
+    assert mnist.source == str(cached) and len(mnist.x_test) == 500

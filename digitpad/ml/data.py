@@ -94,7 +94,36 @@ def load_mnist(explicit: str | os.PathLike | None = None) -> Mnist:
     if path is not None:
         arrays = _read_npz(path)
         return _validated(arrays, str(path))
+    cached = keras_cache_path()
+    if cached.is_file():  # Keras' own download, read without importing TensorFlow
+        return _validated(_read_npz(cached), str(cached))
+    if not _can_reach(DOWNLOAD_HOST):
+        raise DatasetError(
+            f"MNIST not found and this machine is offline; {HOW_TO_GET}",
+            code=E.MNIST_MISSING,
+            detail="offline",
+        )
     return _validated(_from_keras(), "keras.datasets.mnist")
+
+
+DOWNLOAD_HOST = ("storage.googleapis.com", 443)  # where keras.datasets.mnist downloads from
+
+
+def keras_cache_path() -> Path:
+    """Where ``keras.datasets.mnist.load_data()`` keeps its download."""
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return Path(home) / "datasets" / "mnist.npz"
+
+
+def _can_reach(host: tuple[str, int], timeout: float = 3.0) -> bool:
+    """A quick look before importing TensorFlow to download: offline says so at once."""
+    import socket
+
+    try:
+        with socket.create_connection(host, timeout=timeout):
+            return True
+    except OSError:
+        return False
 
 
 def _read_npz(path: Path) -> dict[str, np.ndarray]:
