@@ -12,7 +12,13 @@ import pytest
 from digitpad.ml.model import bundled_model_path, load_model
 from digitpad.ml.render import render
 from digitpad.ml.strokes import mnist_to_strokes, place
-from digitpad.ml.user_digits import FILE_NAME, UserDigits, UserDigitsError, fine_tune
+from digitpad.ml.user_digits import (
+    FILE_NAME,
+    JOURNAL_NAME,
+    UserDigits,
+    UserDigitsError,
+    fine_tune,
+)
 
 
 def _digit(value: int) -> np.ndarray:
@@ -27,11 +33,14 @@ def test_add_and_delete_persist_across_reload(tmp_path):
     for label in (3, 3, 7):
         store.add(_digit(label), label)
     assert store.counts()[3] == 2 and store.counts()[7] == 1
-    assert (tmp_path / FILE_NAME).is_file()
+    assert (tmp_path / JOURNAL_NAME).is_file()  # adds go to the journal
+    assert list(UserDigits(tmp_path).labels) == [3, 3, 7]
     store.delete(0)
+    assert (tmp_path / FILE_NAME).is_file() and not (tmp_path / JOURNAL_NAME).exists()
     again = UserDigits(tmp_path)
     assert again.counts()[3] == 1 and again.counts()[7] == 1 and len(again) == 2
     assert list(again.labels) == [3, 7]
+    assert (again.images[1] == _digit(7)).all()
 
 
 def test_raw_canvas_drawing_is_prepared_like_mnist(tmp_path):
@@ -48,45 +57,81 @@ def test_raw_canvas_drawing_is_prepared_like_mnist(tmp_path):
     assert len(UserDigits(tmp_path)) == 1
 
 
-def test_failed_replace_keeps_previous_file(tmp_path, monkeypatch):
+def test_failed_fold_keeps_previous_file(tmp_path, monkeypatch):
     store = UserDigits(tmp_path)
     store.add(_digit(1), 1)
+    store.add(_digit(2), 2)
+    store.save()
     before = (tmp_path / FILE_NAME).read_bytes()
 
     def broken(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("digitpad.ml.user_digits.os.replace", broken)
+    monkeypatch.setattr("digitpad.ml.atomic.os.replace", broken)
+    with pytest.raises(UserDigitsError, match="could not save"):
+        store.delete(0)
+    monkeypatch.undo()
+    assert (tmp_path / FILE_NAME).read_bytes() == before
+    assert list(store.labels) == [1, 2]  # memory matches the disk
+    names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".my_digits.lock"))
+    assert names == [FILE_NAME]  # no temp file left
+    assert list(UserDigits(tmp_path).labels) == [1, 2]
+
+
+def test_failed_journal_write_adds_nothing(tmp_path, monkeypatch):
+    store = UserDigits(tmp_path)
+    store.add(_digit(1), 1)
+
+    def full(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("digitpad.ml.user_digits.os.fsync", full)
     with pytest.raises(UserDigitsError, match="could not save"):
         store.add(_digit(2), 2)
     monkeypatch.undo()
-    assert (tmp_path / FILE_NAME).read_bytes() == before
-    assert len(store) == 1  # memory matches the disk
-    assert [p.name for p in tmp_path.iterdir()] == [FILE_NAME]  # no temp file left
-    assert list(UserDigits(tmp_path).labels) == [1]
+    assert list(store.labels) == [1]
+    store.add(_digit(3), 3)  # the next add replaces what the failed one left
+    assert list(UserDigits(tmp_path).labels) == [1, 3]
 
 
-def test_process_killed_mid_save_leaves_previous_file(tmp_path):
+@pytest.mark.parametrize("where", ["journal", "fold"])
+def test_process_killed_mid_save_leaves_previous_digits(tmp_path, where):
     store = UserDigits(tmp_path)
     store.add(_digit(4), 4)
-    code = textwrap.dedent(
-        f"""
-        import os, numpy as np
-        import digitpad.ml.user_digits as ud
+    store.save()
+    store.add(_digit(6), 6)
+    if where == "journal":  # the power goes out half-way through a record
+        die = """
+        real = ud.os.fsync
+        def dying(fd):
+            os.ftruncate(fd, os.fstat(fd).st_size - 300)
+            os._exit(9)
+        ud.os.fsync = dying
+        store.add(np.full((28, 28), 255, np.uint8), 5)
+        """
+    else:  # ... or half-way through writing the .npz
+        die = """
         def dying(target, **arrays):
             handle = open(target, "wb") if isinstance(target, str) else target
             handle.write(b"PK half a zip")
             handle.flush()
-            os._exit(9)  # the power goes out mid-write
+            os._exit(9)
         ud.np.savez_compressed = dying
-        store = ud.UserDigits({str(tmp_path)!r})
-        store.add(np.full((28, 28), 255, np.uint8), 5)
+        store.delete(0)
         """
-    )
+    code = textwrap.dedent(
+        f"""
+        import os, numpy as np
+        import digitpad.ml.user_digits as ud
+        store = ud.UserDigits({str(tmp_path)!r})
+        """
+    ) + textwrap.dedent(die)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
-    assert done.returncode == 9
+    assert done.returncode == 9, done.stderr.decode()[-2000:]
     again = UserDigits(tmp_path)
-    assert list(again.labels) == [4]
+    assert list(again.labels) == [4, 6]
+    again.add(_digit(7), 7)
+    assert list(UserDigits(tmp_path).labels) == [4, 6, 7]
 
 
 def test_corrupt_file_is_reported_and_kept_aside(tmp_path):

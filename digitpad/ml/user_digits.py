@@ -1,22 +1,34 @@
 """A person's own digits: a small dataset saved as a real ``.npz`` file, and fine-tuning.
 
-Saves are atomic (temporary file beside the target, fsync, ``os.replace``): a crash
-mid-save leaves the previous file as it was. A file that cannot be read is renamed
-aside (never deleted) and reported with a one-line :class:`UserDigitsError`.
+The collection is ``my_digits.npz`` plus a journal beside it (``my_digits.journal``):
+adding a digit appends one fixed-size record to the journal (constant time, however
+many digits are saved), and the journal is folded into the ``.npz`` every
+:data:`COMPACT_EVERY` digits, on every delete and when the window closes. Every change
+happens under a lock file, after reading what other windows or processes added since,
+so two windows adding at once never lose each other's digits. The ``.npz`` is written
+atomically (temporary file, fsync, ``os.replace``); a record cut off by a crash is
+ignored. A file that cannot be read is renamed aside (never deleted) and reported with
+a one-line :class:`UserDigitsError`.
+
+The lock is :mod:`filelock` (a small, well-kept cross-platform library) rather than
+``fcntl`` by hand, which would leave Windows out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import struct
 import threading
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock, Timeout
 
 from digitpad.ml import errors as E
 from digitpad.ml.atomic import atomic_path
@@ -27,6 +39,15 @@ from digitpad.ml.recipe import CLASSES
 log = logging.getLogger(__name__)
 
 FILE_NAME = "my_digits.npz"
+JOURNAL_NAME = "my_digits.journal"
+LOCK_NAME = ".my_digits.lock"
+COMPACT_EVERY = 512  # journal records folded into the .npz at once
+LOCK_WAIT = 10.0  # seconds: another window holds the lock only for a write
+
+_HEADER = struct.Struct("<4sQ")  # magic, generation of the .npz the journal extends
+_MAGIC = b"DPJ1"
+_RECORD_MARK = 0xD7
+_RECORD = 2 + 28 * 28  # mark, label, pixels
 
 
 class UserDigitsError(DigitpadError):
@@ -43,14 +64,30 @@ def as_image28(drawing: np.ndarray) -> np.ndarray:
     return np.round(to_mnist(array) * 255).astype(np.uint8)
 
 
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    """Changes whenever the file is replaced or rewritten (inode, size, mtime)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
 class UserDigits:
     """Images (n, 28, 28) uint8 and labels (n,) kept in ``folder/my_digits.npz``."""
 
     def __init__(self, folder: str | os.PathLike, *, load: bool = True) -> None:
         self.folder = Path(folder).expanduser()
         self.path = self.folder / FILE_NAME
+        self.journal = self.folder / JOURNAL_NAME
         self.images = np.zeros((0, 28, 28), np.uint8)
         self.labels = np.zeros((0,), np.uint8)
+        self.warning = ""  # a journal that had to be set aside, said once
+        self._generation = 0  # of the .npz in memory
+        self._npz_signature: tuple[int, int, int] | None = None
+        self._journal_offset = 0  # bytes of the journal already in memory
+        self._writable = True
+        self._lock = FileLock(self.folder / LOCK_NAME, timeout=LOCK_WAIT)
         if load:
             self.load()
 
@@ -58,18 +95,57 @@ class UserDigits:
         return len(self.labels)
 
     # -- persistence --------------------------------------------------------------------
-    def load(self) -> None:
-        if not self.path.exists():
+    @contextlib.contextmanager
+    def _locked(self, *, for_writing: bool) -> Iterator[None]:
+        """The lock file, held for one read or write; a read-only folder reads unlocked."""
+        try:
+            if for_writing:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            self._lock.acquire()
+        except Timeout:
+            raise UserDigitsError(
+                f"{self.path}: another digitpad has held it for {LOCK_WAIT:.0f} s; try again"
+            ) from None
+        except OSError as exc:
+            if for_writing:
+                raise UserDigitsError(
+                    f"{self.path}: could not save ({exc.strerror or exc})"
+                ) from None
+            yield  # nowhere to put a lock (read-only or missing folder): just read
             return
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def load(self) -> None:
+        """Read the ``.npz`` and the journal (raises :class:`UserDigitsError`)."""
+        if not self.path.exists() and not self.journal.exists():
+            return
+        with self._locked(for_writing=False):
+            self._reload()
+
+    def _reload(self) -> None:
+        self.images = np.zeros((0, 28, 28), np.uint8)
+        self.labels = np.zeros((0,), np.uint8)
+        self._generation, self._journal_offset = 0, 0
+        self._npz_signature = _signature(self.path)
+        if self._npz_signature is not None:
+            self._read_npz()
+        self._read_journal()
+
+    def _read_npz(self) -> None:
         try:
             E.refuse_special_file(self.path)  # a pipe would block the window's start
             with open(self.path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
                 images = np.asarray(npz["images"])
                 labels = np.asarray(npz["labels"])
+                generation = int(npz["generation"]) if "generation" in npz.files else 0
         except (
             OSError,
             ValueError,
             KeyError,
+            TypeError,
             zipfile.BadZipFile,
             EOFError,
             MemoryError,  # a header that claims an enormous array
@@ -91,6 +167,64 @@ class UserDigits:
             )
         self.images = images.astype(np.uint8)
         self.labels = labels.astype(np.uint8)
+        self._generation = generation
+
+    def _read_journal(self) -> None:
+        """Append the journal's records after ``_journal_offset`` to memory."""
+        try:
+            if self.journal.exists():
+                E.refuse_special_file(self.journal)
+            with open(self.journal, "rb") as handle:
+                if self._journal_offset == 0:
+                    head = handle.read(_HEADER.size)
+                    if len(head) < _HEADER.size:
+                        return  # created, never written: nothing in it
+                    magic, generation = _HEADER.unpack(head)
+                    if magic != _MAGIC:
+                        self._set_journal_aside("it is not a digitpad journal")
+                        return
+                    if generation != self._generation:  # left by a fold cut short
+                        return  # its digits are in the .npz already
+                    self._journal_offset = _HEADER.size
+                handle.seek(self._journal_offset)
+                data = handle.read()
+        except FileNotFoundError:
+            return
+        except (OSError, DigitpadError) as exc:
+            self._set_journal_aside(str(getattr(exc, "strerror", None) or exc))
+            return
+        count = len(data) // _RECORD  # a record cut off by a crash is not counted
+        if not count:
+            return
+        records = np.frombuffer(data[: count * _RECORD], np.uint8).reshape(count, _RECORD)
+        valid = (records[:, 0] == _RECORD_MARK) & (records[:, 1] < CLASSES)
+        damaged = not valid.all()
+        if damaged:  # keep what came before the first damaged record
+            count = int(np.argmin(valid))
+            records = records[:count]
+        self.images = np.concatenate([self.images, records[:, 2:].reshape(-1, 28, 28)])
+        self.labels = np.concatenate([self.labels, records[:, 1]])
+        self._journal_offset += count * _RECORD
+        if damaged:
+            self._set_journal_aside("a damaged record")
+            if self._writable and count:  # the good records live on in the .npz
+                with contextlib.suppress(UserDigitsError):
+                    self._fold()
+
+    def _set_journal_aside(self, why: str) -> None:
+        aside = self.journal.with_name(f"my_digits.broken-{time.strftime('%Y%m%d-%H%M%S')}.journal")
+        try:
+            os.replace(self.journal, aside)
+        except OSError as exc:
+            log.warning("could not set %s aside: %s", self.journal, exc)
+            self._writable = False
+            self.warning = (
+                f"{self.journal}: unreadable ({why}); left as it is, new digits are not saved"
+            )
+            return
+        self.warning = f"{self.journal}: unreadable ({why}); kept as {aside.name}"
+        log.warning("%s", self.warning)
+        self._journal_offset = 0
 
     def _set_aside(self) -> str:
         """Rename the unreadable file out of the way; what happened, as a phrase."""
@@ -103,17 +237,50 @@ class UserDigits:
             os.replace(self.path, aside)
         except OSError as exc:  # e.g. a read-only folder: leave it, lose nothing
             log.warning("could not set %s aside: %s", self.path, exc)
+            self._writable = False
             return "left as it is (the folder is read-only); new digits are not saved"
         log.warning("unreadable %s renamed to %s", self.path, aside)
+        with contextlib.suppress(OSError):  # its journal extends a file that is gone
+            if self.journal.exists():
+                os.replace(self.journal, aside.with_suffix(".journal"))
         return f"kept as {aside.name}, starting a new collection"
 
-    def save(self) -> None:
+    def _catch_up(self) -> None:
+        """Under the lock: take in what other windows or processes wrote since."""
+        if _signature(self.path) != self._npz_signature:  # folded or deleted elsewhere
+            self._reload()
+        else:
+            self._read_journal()
+
+    def _refuse_if_read_only(self) -> None:
+        if not self._writable:
+            raise UserDigitsError(f"{self.path}: could not save (the file was left as it is)")
+
+    def _fold(self) -> None:
+        """Under the lock: write everything in memory as the next .npz, drop the journal."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
             with atomic_path(self.path) as temp:
-                np.savez_compressed(temp, images=self.images, labels=self.labels)
+                np.savez_compressed(
+                    temp,
+                    images=self.images,
+                    labels=self.labels,
+                    generation=np.int64(self._generation + 1),
+                )
         except OSError as exc:
             raise UserDigitsError(f"{self.path}: could not save ({exc.strerror or exc})") from None
+        self._generation += 1
+        self._npz_signature = _signature(self.path)
+        self._journal_offset = 0
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.journal)  # a crash before this leaves a journal of the old generation
+
+    def save(self) -> None:
+        """Fold the journal into the ``.npz`` (e.g. when the window closes)."""
+        self._refuse_if_read_only()
+        with self._locked(for_writing=True):
+            self._catch_up()
+            if self._journal_offset or _signature(self.path) is None:
+                self._fold()
 
     # -- editing ------------------------------------------------------------------------
     def add(self, drawing: np.ndarray, label: int) -> int:
@@ -123,28 +290,57 @@ class UserDigits:
         image = as_image28(drawing)
         if not image.any():
             raise ValueError("the drawing is empty")
-        images = np.concatenate([self.images, image[None]])
-        labels = np.concatenate([self.labels, np.array([label], np.uint8)])
-        old = self.images, self.labels
-        self.images, self.labels = images, labels
-        try:
-            self.save()
-        except BaseException:
-            self.images, self.labels = old
-            raise
-        return len(labels) - 1
+        self._refuse_if_read_only()
+        record = bytes([_RECORD_MARK, int(label)]) + image.tobytes()
+        with self._locked(for_writing=True):
+            self._catch_up()
+            before = self._journal_offset
+            try:
+                fresh = before == 0  # none yet, or one a cut-short fold left
+                with open(self.journal, "wb" if fresh else "r+b") as handle:
+                    if fresh:
+                        handle.write(_HEADER.pack(_MAGIC, self._generation))
+                    else:  # after the last whole record (a torn one is cut off)
+                        handle.seek(self._journal_offset)
+                        handle.truncate()
+                    handle.write(record)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                    self._journal_offset = handle.tell()
+            except OSError as exc:
+                with contextlib.suppress(OSError):  # said "not saved": leave no record either
+                    os.truncate(self.journal, before)
+                self._journal_offset = before
+                raise UserDigitsError(
+                    f"{self.path}: could not save ({exc.strerror or exc})"
+                ) from None
+            self.images = np.concatenate([self.images, image[None]])
+            self.labels = np.concatenate([self.labels, np.array([label], np.uint8)])
+            if (self._journal_offset - _HEADER.size) // _RECORD >= COMPACT_EVERY:
+                with contextlib.suppress(UserDigitsError):  # the digit is saved already
+                    self._fold()
+        return len(self.labels) - 1
 
     def delete(self, index: int) -> None:
+        """Delete sample ``index`` as shown now (found again if others added since)."""
         if not 0 <= index < len(self):
             raise IndexError(f"no sample {index} (have {len(self)})")
-        old = self.images, self.labels
-        self.images = np.delete(self.images, index, axis=0)
-        self.labels = np.delete(self.labels, index)
-        try:
-            self.save()
-        except BaseException:
-            self.images, self.labels = old
-            raise
+        self._refuse_if_read_only()
+        image, label = self.images[index].copy(), self.labels[index]
+        with self._locked(for_writing=True):
+            self._catch_up()
+            same = np.flatnonzero((self.labels == label) & (self.images == image).all(axis=(1, 2)))
+            if not len(same):
+                return  # another window deleted it already
+            at = index if index in same else int(same[0])
+            self.images = np.delete(self.images, at, axis=0)
+            self.labels = np.delete(self.labels, at)
+            try:
+                self._fold()
+            except UserDigitsError:
+                with contextlib.suppress(UserDigitsError):
+                    self._reload()  # memory shows what the disk holds
+                raise
 
     def counts(self) -> np.ndarray:
         return np.bincount(self.labels.astype(np.int64), minlength=CLASSES)

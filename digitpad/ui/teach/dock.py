@@ -56,7 +56,8 @@ def user_data_folder() -> str:
 def open_user_digits(folder: str) -> tuple[UserDigits, str]:
     """The store, and a message when an unreadable file had to be set aside."""
     try:
-        return UserDigits(folder), ""
+        store = UserDigits(folder)
+        return store, store.warning  # a damaged journal set aside: the rest is kept
     except UserDigitsError as exc:  # set aside (or left alone): start afresh, in memory
         log.warning("%s", exc)
         return UserDigits(folder, load=False), str(exc)

@@ -157,7 +157,11 @@ class UserDigitsView(Retranslatable, QWidget):
             self.result_label.setText(error_text(exc))
             return None
         self.result_label.setText(self.tr("Added a {0}.").format(str(label)))
-        self.refresh()
+        if index == self.samples.count():  # nobody else added meanwhile: one new item
+            self._append_item(index)
+            self._refresh_counts()
+        else:
+            self.refresh()
         return index
 
     def delete_selected(self) -> None:
@@ -177,6 +181,20 @@ class UserDigitsView(Retranslatable, QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        self.samples.clear()
+        for index in range(len(self.store)):
+            self._append_item(index)
+        self._refresh_counts()
+
+    def _append_item(self, index: int) -> None:
+        item = QListWidgetItem(
+            QIcon(QPixmap.fromImage(grey_qimage(self.store.images[index]))),
+            str(int(self.store.labels[index])),
+        )
+        item.setData(Qt.ItemDataRole.UserRole, index)
+        self.samples.addItem(item)
+
+    def _refresh_counts(self) -> None:
         counts = self.store.counts()
         for digit, label in enumerate(self.count_labels):
             label.setText(f"{digit}\n{int(counts[digit])}")
@@ -185,14 +203,6 @@ class UserDigitsView(Retranslatable, QWidget):
                 str(len(self.store)), breakable_path(self.store.path)
             )
         )
-        self.samples.clear()
-        for index in range(len(self.store)):
-            item = QListWidgetItem(
-                QIcon(QPixmap.fromImage(grey_qimage(self.store.images[index]))),
-                str(int(self.store.labels[index])),
-            )
-            item.setData(Qt.ItemDataRole.UserRole, index)
-            self.samples.addItem(item)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -257,6 +267,11 @@ class UserDigitsView(Retranslatable, QWidget):
         self.result_label.setText(self.tr("Fine-tuning failed: {0}").format(message))
 
     def shutdown(self) -> None:
-        """Cancel a running fine-tune and wait for it (call before the window closes)."""
+        """Cancel a running fine-tune and wait for it (call before the window closes);
+        fold the journal of added digits into ``my_digits.npz``."""
         self._job.cancel()
         self._job.wait(120.0)
+        try:
+            self.store.save()
+        except DigitpadError as exc:  # every digit is in the journal already: nothing lost
+            log.warning("%s", exc)
