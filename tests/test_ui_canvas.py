@@ -168,3 +168,38 @@ def test_undo_history_is_bounded_by_bytes_on_a_huge_pad(qtbot, monkeypatch):
     assert 1 <= len(pad._undo) <= 5  # not 20 copies of a 4 MB image
     pad.undo()
     assert len(pad._redo) == 1
+
+
+@pytest.mark.parametrize("then", ["replaced", "deleted"])
+def test_save_as_writes_the_model_on_screen_not_the_file_now_on_disk(
+    qtbot, window, tmp_path, monkeypatch, then
+):
+    import shutil
+
+    from digitpad.ml.model import bundled_model_path, bundled_variant_path
+
+    opened = tmp_path / "mine.keras"
+    shutil.copyfile(bundled_model_path(), opened)
+    window.models.load_file(opened)
+    on_screen = opened.read_bytes()
+    probabilities = window.models.predictor.predict(np.eye(28, dtype=np.float32))
+    if then == "replaced":  # another program overwrites it with a different network
+        shutil.copyfile(bundled_variant_path("robust"), opened)
+    else:
+        opened.unlink()
+    target = tmp_path / "copy.keras"
+    monkeypatch.setattr(
+        "digitpad.ui.shell.main_window.QFileDialog.getSaveFileName",
+        lambda *a, **k: (str(target), ""),
+    )
+    warnings = []
+    monkeypatch.setattr(
+        "digitpad.ui.shell.main_window.QMessageBox.warning", lambda *a: warnings.append(a[2])
+    )
+    window.save_action.trigger()
+    assert not warnings
+    assert target.read_bytes() == on_screen
+    window.models.load_file(target)
+    np.testing.assert_array_equal(
+        window.models.predictor.predict(np.eye(28, dtype=np.float32)), probabilities
+    )

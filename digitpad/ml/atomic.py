@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,10 +40,3 @@ def atomic_path(target: str | os.PathLike) -> Iterator[str]:
             os.unlink(temp)
         raise
 
-
-def copy_atomically(source: str | os.PathLike, target: str | os.PathLike) -> Path:
-    """Copy ``source`` over ``target`` the same way: all of it, or nothing changes."""
-    target = Path(target)
-    with atomic_path(target) as temp:
-        shutil.copyfile(source, temp)
-    return target

@@ -10,8 +10,10 @@ before the run can still be brought back once (``restore_previous``).
 
 from __future__ import annotations
 
+import io
 import logging
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +22,12 @@ import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 
 from digitpad.ml import model as ml_model
-from digitpad.ml.atomic import copy_atomically
+from digitpad.ml.atomic import atomic_path
 from digitpad.ml.errors import ModelError
 from digitpad.ml.model_card import card_path_for, read_card, write_card
 from digitpad.ml.predictor import Predictor
 from digitpad.ml.preprocess import strokes_to_mnist, to_mnist
+from digitpad.ml.weights import read_layers
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,10 @@ class ModelState:
     path: Path | None  # the file it came from (None: trained here, not saved)
     test_acc: float | None
     label: str  # untranslated (QT_TRANSLATE_NOOP)
+    # The file's bytes and card as they were read: "Save as" and training start from
+    # the model on screen even if the file is changed or deleted afterwards.
+    file_bytes: bytes | None = None
+    card: dict | None = None
 
 
 class ModelController(QObject):
@@ -52,6 +59,8 @@ class ModelController(QObject):
         self._path: Path | None = None
         self._test_acc: float | None = None
         self._label = ""
+        self._file_bytes: bytes | None = None
+        self._file_card: dict | None = None
         self._card: dict = {}
         self._saved: ModelState | None = None  # the committed model while previewing
         self._previous: ModelState | None = None  # before the last adopted training
@@ -134,16 +143,16 @@ class ModelController(QObject):
                 raise ModelError(f"this installation has no bundled {preset} model")
             card_path = card_path_for(path)
             label = _BUNDLED_LABELS.get(preset, preset)
-        predictor = Predictor.from_file(path)
+        predictor, data = _read_model(path)
         card = read_card(card_path) or {}
-        self._commit(predictor, None, path, _accuracy(card), label)
+        self._commit(predictor, None, path, _accuracy(card), label, data=data, card=card)
 
     def load_file(self, path: str | os.PathLike) -> None:
         """Raises ``ModelError``; on error the current model stays."""
         target = Path(path).expanduser()
-        predictor = Predictor.from_file(target)
+        predictor, data = _read_model(target)
         card = read_card(card_path_for(target)) or {}
-        self._commit(predictor, None, target, _accuracy(card), target.name)
+        self._commit(predictor, None, target, _accuracy(card), target.name, data=data, card=card)
 
     def adopt_trained(
         self, keras_model, predictor: Predictor, card: dict | None = None, label: str = ""
@@ -188,13 +197,16 @@ class ModelController(QObject):
         Call it on a worker thread (it may import TensorFlow or read the file); the
         current model is captured now, so later changes do not affect it.
         """
-        keras_model, path = self._keras_model, self._path
-        if keras_model is None and path is None:
+        keras_model, path, data = self._keras_model, self._path, self._file_bytes
+        if keras_model is None and data is None:
             return None
 
         def source():
-            if keras_model is None:
-                return ml_model.load_model(path)
+            if keras_model is None:  # from the bytes read at load, not today's file
+                with tempfile.TemporaryDirectory(prefix="digitpad-") as folder:
+                    copy = Path(folder) / (path.name if path else "model.keras")
+                    copy.write_bytes(data)
+                    return ml_model.load_model(copy)
             keras = ml_model.import_keras()
             copy = keras.models.clone_model(keras_model)
             copy.set_weights(keras_model.get_weights())
@@ -205,7 +217,8 @@ class ModelController(QObject):
 
     # -- saving ----------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> Path:
-        """Save atomically; raises ``ModelError``. A file-backed model is copied as is."""
+        """Save atomically; raises ``ModelError``. A model opened from a file is saved
+        as it was read (the model on screen), whatever has happened to that file since."""
         target = Path(path).expanduser()
         if target.suffix != ".keras":
             target = target.with_suffix(".keras")
@@ -217,30 +230,37 @@ class ModelController(QObject):
                 except OSError:
                     log.warning("model card not written beside %s", saved)
             return saved
-        if self._path is None:
+        if self._file_bytes is None:
             raise ModelError(self.tr("There is no model to save."))
-        if self._path.resolve() == target.resolve():
-            return target
-        return _copy_atomically(self._path, target)
+        return _write_atomically(self._file_bytes, self._file_card, target)
 
     # -- internals -------------------------------------------------------------------
-    def _commit(self, predictor, keras_model, path, test_acc, label) -> None:
+    def _commit(
+        self, predictor, keras_model, path, test_acc, label, *, data=None, card=None
+    ) -> None:
         self._saved = None
         self._previous = None
         if keras_model is None:
             self._card = {}
-        self._set_state(ModelState(predictor, keras_model, path, test_acc, label))
+        self._set_state(ModelState(predictor, keras_model, path, test_acc, label, data, card))
         log.info("model: %s (test_acc %s)", label, test_acc)
         self.modelChanged.emit()
 
     def _state(self) -> ModelState:
         return ModelState(
-            self._predictor, self._keras_model, self._path, self._test_acc, self._label
+            self._predictor,
+            self._keras_model,
+            self._path,
+            self._test_acc,
+            self._label,
+            self._file_bytes,
+            self._file_card,
         )
 
     def _set_state(self, state: ModelState) -> None:
         self._predictor, self._keras_model = state.predictor, state.keras_model
         self._path, self._test_acc, self._label = state.path, state.test_acc, state.label
+        self._file_bytes, self._file_card = state.file_bytes, state.card
 
 
 _BUNDLED_LABELS = {
@@ -256,19 +276,29 @@ def _accuracy(card: dict) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
-def _copy_atomically(source: Path, target: Path) -> Path:
-    """The model file and its card, each copied all at once (``ml.atomic``)."""
+def _read_model(path: Path) -> tuple[Predictor, bytes]:
+    """The predictor and the bytes it was made from, read once (``ModelError``)."""
+    target = ml_model.check_model_file(path)  # every check, with its one-line refusals
+    try:
+        data = target.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"{target}: cannot be read ({exc.strerror or exc})") from None
+    return Predictor(read_layers(io.BytesIO(data)), name=target.name), data
+
+
+def _write_atomically(data: bytes, card: dict | None, target: Path) -> Path:
+    """The model as read and its card, each written all at once (``ml.atomic``)."""
     folder = target.parent
     if not folder.is_dir():
         raise ModelError(f"{target}: folder {folder} does not exist")
     try:
-        copy_atomically(source, target)
+        with atomic_path(target) as temp, open(temp, "wb") as handle:
+            handle.write(data)
     except OSError as exc:
         raise ModelError(f"{target}: could not save ({exc.strerror or exc})") from None
-    card = card_path_for(source)
-    if card.is_file():
+    if card:
         try:
-            copy_atomically(card, card_path_for(target))
+            write_card(card, card_path_for(target))
         except OSError:
-            log.warning("model card not copied to %s", card_path_for(target))
+            log.warning("model card not written beside %s", target)
     return target
