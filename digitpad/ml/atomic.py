@@ -39,4 +39,3 @@ def atomic_path(target: str | os.PathLike) -> Iterator[str]:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-

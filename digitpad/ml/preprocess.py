@@ -135,10 +135,42 @@ def strokes_to_mnist(
     centre, as for :func:`to_mnist`. ``erase`` holds eraser strokes (points, pen width in
     the strokes' own units) painted black on the same scale. No strokes: all zeros.
     """
+    drawn = _draw_strokes(strokes, width, erase)
+    if drawn is None:
+        return np.zeros((SIZE, SIZE), np.float32)
+    canvas, _scale, _middle = drawn
+    if erase:  # what is left of the ink may be smaller: crop and fit it again
+        return to_mnist(np.asarray(canvas))
+    field = np.asarray(canvas.resize((SIZE, SIZE), Image.Resampling.BOX), np.float32)
+    peak = float(field.max())
+    if peak <= 0:
+        return np.zeros((SIZE, SIZE), np.float32)
+    field = _centre_of_mass_to_centre(field)
+    return np.clip(field / peak, 0.0, 1.0).astype(np.float32)
+
+
+def strokes_field_rect(strokes, width: float = PEN_WIDTH) -> tuple[float, float, float] | None:
+    """Where :func:`strokes_to_mnist` (without eraser strokes) puts its 28x28 field, in
+    the strokes' own units: ``(x, y, side)`` of the field's square, or ``None``. Lets a
+    view lay the 28 x 28 pixels, or what each one contributed, back over the drawing."""
+    drawn = _draw_strokes(strokes, width, ())
+    if drawn is None or drawn[1] <= 0:
+        return None
+    canvas, scale, middle = drawn
+    field = np.asarray(canvas.resize((SIZE, SIZE), Image.Resampling.BOX), np.float32)
+    dy, dx = _centre_of_mass_shift(field)
+    # Field pixel q came from stroke point p at q = (p - middle) * scale + 14 + shift.
+    x = middle[0] - (SIZE / 2 + dx) / scale
+    y = middle[1] - (SIZE / 2 + dy) / scale
+    return float(x), float(y), float(SIZE / scale)
+
+
+def _draw_strokes(strokes, width: float, erase):
+    """The strokes drawn at 4x on the 28x28 field's scale: (PIL image, scale, middle)."""
     lines = [np.asarray(line, np.float64).reshape(-1, 2) for line in strokes]
     lines = [line for line in lines if len(line) and np.isfinite(line).all()]
     if not lines:
-        return np.zeros((SIZE, SIZE), np.float32)
+        return None
     points = np.concatenate(lines)
     low, high = points.min(axis=0), points.max(axis=0)
     extent = float((high - low).max())
@@ -165,35 +197,31 @@ def strokes_to_mnist(
         path = np.asarray(rubbed, np.float64).reshape(-1, 2)
         if len(path) and np.isfinite(path).all() and pen > 0:
             _polylines(draw, [placed(path)], pen * scale * _SUPER, 0)
-    if erase:  # what is left of the ink may be smaller: crop and fit it again
-        return to_mnist(np.asarray(canvas))
-    field = np.asarray(canvas.resize((SIZE, SIZE), Image.Resampling.BOX), np.float32)
-    peak = float(field.max())
-    if peak <= 0:
-        return np.zeros((SIZE, SIZE), np.float32)
-    field = _centre_of_mass_to_centre(field)
-    return np.clip(field / peak, 0.0, 1.0).astype(np.float32)
+    return canvas, scale, middle
 
 
-def clip_polylines(lines, low: float = 0.0, high: float = 1.0) -> list[np.ndarray]:
-    """The parts of polylines inside the square [low, high]^2 (Liang-Barsky per segment).
+def clip_polylines(lines, low: float = 0.0, high: float | tuple[float, float] = 1.0):
+    """The parts of polylines inside the square [low, high]^2, or the rectangle
+    [low, high_x] x [low, high_y] when ``high`` is a pair (Liang-Barsky per segment).
 
     The pad paints only inside itself; strokes that wander off it must not count either.
     A polyline leaving and re-entering becomes several.
     """
+    high_x, high_y = (high, high) if np.ndim(high) == 0 else (float(high[0]), float(high[1]))
+    top = np.array([high_x, high_y])
     out: list[np.ndarray] = []
     for raw in lines:
         line = np.asarray(raw, np.float64).reshape(-1, 2)
         if not len(line):
             continue
-        if ((line >= low) & (line <= high)).all():
+        if ((line >= low) & (line <= top)).all():
             out.append(line)
             continue
         if len(line) == 1:
             continue  # a dot off the pad
         current: list[np.ndarray] = []
         for a, b in itertools.pairwise(line):
-            piece = _clip_segment(a, b, low, high)
+            piece = _clip_segment(a, b, low, high_x, high_y)
             if piece is None:
                 if len(current) > 1:
                     out.append(np.array(current))
@@ -211,14 +239,14 @@ def clip_polylines(lines, low: float = 0.0, high: float = 1.0) -> list[np.ndarra
     return out
 
 
-def _clip_segment(a: np.ndarray, b: np.ndarray, low: float, high: float):
+def _clip_segment(a: np.ndarray, b: np.ndarray, low: float, high_x: float, high_y: float):
     d = b - a
     t0, t1 = 0.0, 1.0
     for p, q in (
         (-d[0], a[0] - low),
-        (d[0], high - a[0]),
+        (d[0], high_x - a[0]),
         (-d[1], a[1] - low),
-        (d[1], high - a[1]),
+        (d[1], high_y - a[1]),
     ):
         if p == 0:
             if q < 0:
@@ -258,16 +286,18 @@ def naive_resize(image: np.ndarray) -> np.ndarray:
 
 
 def _centre_of_mass_to_centre(field: np.ndarray) -> np.ndarray:
+    return _shift(field, *_centre_of_mass_shift(field))
+
+
+def _centre_of_mass_shift(field: np.ndarray) -> tuple[int, int]:
     total = float(field.sum())
     if total <= 0:
-        return field
+        return 0, 0
     ys, xs = np.indices(field.shape)
     cy = float((ys * field).sum()) / total
     cx = float((xs * field).sum()) / total
     centre = (SIZE - 1) / 2
-    dy = round(centre - cy)
-    dx = round(centre - cx)
-    return _shift(field, dy, dx)
+    return round(centre - cy), round(centre - cx)
 
 
 def _shift(field: np.ndarray, dy: int, dx: int) -> np.ndarray:

@@ -10,7 +10,6 @@ before the run can still be brought back once (``restore_previous``).
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import tempfile
@@ -27,7 +26,6 @@ from digitpad.ml.errors import ModelError
 from digitpad.ml.model_card import card_path_for, read_card, write_card
 from digitpad.ml.predictor import Predictor
 from digitpad.ml.preprocess import strokes_to_mnist, to_mnist
-from digitpad.ml.weights import read_layers
 
 log = logging.getLogger(__name__)
 
@@ -277,13 +275,26 @@ def _accuracy(card: dict) -> float | None:
 
 
 def _read_model(path: Path) -> tuple[Predictor, bytes]:
-    """The predictor and the bytes it was made from, read once (``ModelError``)."""
-    target = ml_model.check_model_file(path)  # every check, with its one-line refusals
+    """The predictor and the bytes it was made from (``ModelError``): read again if the
+    file was replaced in between (e.g. a training saving to it just then)."""
+    for _attempt in range(3):
+        before = _signature(path)
+        predictor = Predictor.from_file(path)  # every check, with its one-line refusals
+        try:
+            data = Path(path).expanduser().read_bytes()
+        except OSError as exc:
+            raise ModelError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        if _signature(path) == before:
+            break
+    return predictor, data
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
     try:
-        data = target.read_bytes()
-    except OSError as exc:
-        raise ModelError(f"{target}: cannot be read ({exc.strerror or exc})") from None
-    return Predictor(read_layers(io.BytesIO(data)), name=target.name), data
+        stat = Path(path).expanduser().stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def _write_atomically(data: bytes, card: dict | None, target: Path) -> Path:
