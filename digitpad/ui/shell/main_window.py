@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QToolButton,
@@ -37,6 +38,7 @@ from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.settings import Settings
 from digitpad.ui.shell.comparison import Comparison, network_title
 from digitpad.ui.shell.model_controller import ModelController
+from digitpad.ui.shell.reading import NUMBER_ASPECT, ReadingModes
 from digitpad.ui.shell.teach_wiring import TeachWiring
 from digitpad.ui.shell.tf_preload import TensorFlowPreloader
 from digitpad.ui.training.panel import MAX_BATCH, MAX_EPOCHS, TrainPanel
@@ -73,10 +75,12 @@ class MainWindow(Retranslatable, QMainWindow):
         self.chart = ProbabilityChart()
         self.train_panel = TrainPanel()
         self.comparison = Comparison(self)  # a second network beside the chart
+        self.reading = ReadingModes(self)  # "why this digit?" and whole numbers
         # An explicit --data wins over the dataset last opened in the GUI (both beat
         # $DIGITPAD_MNIST, which the ML layer reads when neither is set).
         self.train_panel.set_data_path(data_path or self.settings.text_value(keys.DATA_PATH))
         self._probabilities: np.ndarray | None = None
+        self._ink: tuple[list, list] = ([], [])  # the strokes last read
         self._predict_timer = QTimer(self)
         self._predict_timer.setSingleShot(True)
         self._predict_timer.setInterval(PREDICT_DELAY_MS)
@@ -121,6 +125,33 @@ class MainWindow(Retranslatable, QMainWindow):
             raise ValueError(f"unknown teaching view {key!r}; choose from {TEACHING_VIEWS}")
         self.teach.dock.show_tab(key)
 
+    def set_reading_mode(self, mode: str) -> None:
+        """ "digit" (the square pad, one digit) or "number" (a wide pad: several digits,
+        each read on its own). Switching starts a blank pad."""
+        self.reading.set_mode(mode)
+
+    def reading_mode(self) -> str:
+        return self.reading.mode
+
+    def current_number(self) -> str | None:
+        """The digits read on the wide pad, left to right (``None``: empty pad, or not in
+        number mode)."""
+        reading = self.reading.number() if self.reading.mode == "number" else None
+        return reading.text if reading is not None and reading.digits else None
+
+    def current_explanation(self) -> np.ndarray | None:
+        """(28, 28) signed contributions of each input pixel to the winning digit's score
+        (to "winner minus the compared digit" when one is chosen), or ``None``."""
+        if self.reading.mode != "digit" or self._probabilities is None:
+            return None
+        found = self.reading.explanation()
+        if found is None:  # the overlay is off: computed on demand, the same way
+            self.reading.explain_drawing(
+                self.models.predictor, self.input_view.image(), self._probabilities, *self._ink
+            )
+            found = self.reading.explanation()
+        return None if found is None else found.contributions.copy()
+
     def prediction_pending(self) -> bool:
         """True while the teaching views wait (at most one frame) for the latest drawing."""
         return self._predict_timer.isActive()
@@ -136,6 +167,12 @@ class MainWindow(Retranslatable, QMainWindow):
         # ~0.4 ms (strokes -> strokes_to_mnist -> numpy forward pass): every move. The
         # pad's pixels are copied only if the strokes leave nothing (eraser specks).
         ink, erase = self.canvas.strokes()
+        self._ink = (ink, erase)
+        if self.reading.mode == "number":
+            self.reading.read_number(self.models.predictor, ink)
+            self._probabilities = None
+            self.predictionChanged.emit(None)
+            return np.zeros((28, 28), np.float32)
         # After erasing, the pad itself says whether anything is left to read.
         if ink and (not erase or self.canvas.image_array().any()):
             image, probabilities = self.models.read_strokes(ink, erase, self.canvas.image_array)
@@ -144,6 +181,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.input_view.set_image(image)
         self.chart.set_probabilities(probabilities)
         self._probabilities = probabilities
+        if self.reading.explaining:
+            self.reading.explain_drawing(self.models.predictor, image, probabilities, ink, erase)
+        else:  # worked out on demand (current_explanation), not on every move
+            self.reading.forget_explanation()
         self.comparison.read(image if probabilities is not None else None)
         self.predictionChanged.emit(None if probabilities is None else probabilities.copy())
         return image
@@ -215,9 +256,15 @@ class MainWindow(Retranslatable, QMainWindow):
 
         self._sees_label = sees = QLabel()
         sees.setWordWrap(True)
+        explain = QToolButton()
+        explain.setDefaultAction(self.reading.explain_action)
+        explain.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        explain.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         side = QVBoxLayout()
         side.addWidget(sees)
         side.addWidget(self.input_view)
+        side.addWidget(explain)
+        side.addWidget(self.reading.explain_panel)
         side.addLayout(brush_row)
         side.addLayout(tools)
         self.hints_label = hints = QLabel()
@@ -241,7 +288,8 @@ class MainWindow(Retranslatable, QMainWindow):
 
         top = QHBoxLayout()
         top.addWidget(self.canvas, 1)
-        top.addWidget(self._side_panel(side))
+        self.side_panel = self._side_panel(side)
+        top.addWidget(self.side_panel)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -251,6 +299,7 @@ class MainWindow(Retranslatable, QMainWindow):
         main_chart.setSpacing(2)
         main_chart.addWidget(self.comparison.main_title)
         main_chart.addWidget(self.chart, 1)
+        main_chart.addWidget(self.reading.number_view, 1)
         charts.addLayout(main_chart, 1)
         charts.addWidget(self.comparison.view, 1)
         left_layout.addLayout(charts, round((1 - PAD_SHARE) * 10))
@@ -298,6 +347,8 @@ class MainWindow(Retranslatable, QMainWindow):
         menu.addAction(self.quit_action)
         menu = self.drawing_menu = self.menuBar().addMenu("")
         menu.addActions([self.undo_action, self.redo_action, self.eraser_action, self.clear_action])
+        menu.addSeparator()
+        menu.addActions([self.reading.explain_action, self.reading.number_action])
         menu = self.training_menu = self.menuBar().addMenu("")
         menu.addActions([self.train_action, self.stop_action])
         self.teach.build_menus()
@@ -360,6 +411,7 @@ class MainWindow(Retranslatable, QMainWindow):
         )
         self.teach.retranslate_ui()
         self.comparison.retranslate_ui()
+        self.reading.retranslate_ui()
         self._update_model_label()
 
     def _connect(self) -> None:
@@ -382,6 +434,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.teach.dock.visibilityChanged.connect(
             lambda shown: shown and self._teaching_stale and self._update_teaching_views()
         )
+        self.reading.modeChanged.connect(self._on_reading_mode)
         self._dataset_job.finished.connect(self._on_dataset_loaded)
         self._dataset_job.failed.connect(self._on_dataset_failed)
 
@@ -393,6 +446,27 @@ class MainWindow(Retranslatable, QMainWindow):
         self._read_canvas()
         if not self._predict_timer.isActive():
             self._predict_timer.start()
+
+    @Slot(str)
+    def _on_reading_mode(self, mode: str) -> None:
+        number = mode == "number"
+        if number:
+            self.eraser_action.setChecked(False)
+            self.input_view.set_explanation(None)
+            self.canvas.set_overlay(None)
+        else:
+            self.reading.clear_number()
+        self.eraser_action.setEnabled(not number)  # the digits are split by their strokes
+        self.reading.explain_action.setEnabled(not number)
+        self.canvas.set_aspect(NUMBER_ASPECT if number else 1.0)
+        self.side_panel.setVisible(not number)
+        self.chart.setVisible(not number)
+        self.reading.number_view.setVisible(number)
+        comparing = not number and self.comparison.key() is not None  # as it was
+        self.comparison.view.setVisible(comparing)
+        self.comparison.main_title.setVisible(comparing)
+        QTimer.singleShot(0, self, self._fit_splitter)
+        self.refresh_prediction()
 
     @Slot()
     def _update_teaching_views(self) -> None:
@@ -611,7 +685,8 @@ class MainWindow(Retranslatable, QMainWindow):
         if self._split_by_user or total <= 0:
             return
         pad = self.splitter.height() * PAD_SHARE
-        left = pad + SIDE_WIDTH + 24
+        left = pad * self.canvas.aspect() if self.reading.mode == "number" else pad + SIDE_WIDTH
+        left += 24
         left = int(max(total * 0.42, min(total * 0.62, left)))
         if abs(self.splitter.sizes()[0] - left) > 2:
             self.splitter.setSizes([left, total - left])

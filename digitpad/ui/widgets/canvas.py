@@ -3,7 +3,10 @@
 Strokes are drawn into a ``QImage`` at the screen's device pixel ratio inside the
 input handlers and only blitted in ``paintEvent``; the ML layer reads that image
 (:meth:`Canvas.image_array`), never a screen grab. The drawing area is the largest
-centred square of the widget, so the pad stays square however the window is resized.
+centred square of the widget, so the pad stays square however the window is resized;
+for writing a whole number it is a wide rectangle instead (:meth:`Canvas.set_aspect`).
+Over the ink the pad can show the digits it found (boxes) and, once the pen is lifted,
+what each pixel contributed to the reading (an overlay image laid over the 28x28 field).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from digitpad.ui.i18n import Retranslatable
 
 INK = QColor(255, 255, 255)
 PAPER = QColor(0, 0, 0)
+BOX = QColor(90, 170, 255)  # a digit found in a number
+UNSURE = QColor(255, 170, 40)  # ... split by a guess, or read with low confidence
 UNDO_LIMIT = 50
 # Undo keeps a copy of the pad per step: on a huge (maximised 4K, HiDPI) pad that is
 # over 100 MB a step, so the history is also bounded by bytes (fewer steps there).
@@ -58,10 +63,13 @@ class Canvas(Retranslatable, QWidget):
         self._brush = DEFAULT_BRUSH
         self._eraser = False
         self._last: QPointF | None = None
+        self._aspect = 1.0  # width / height of the drawing area
         self._image = self._blank(DEFAULT_SIDE)
         # Each stroke's geometry in fractions of the pad's side: (points, pen width, eraser).
         # The model reads these (re-drawn at MNIST's pen width), not the brush's pixels.
         self._strokes: list[tuple[list[tuple[float, float]], float, bool]] = []
+        self._boxes: list[tuple[QRectF, str, bool]] = []  # in pad heights: box, label, unsure
+        self._overlay: tuple[QImage, QRectF] | None = None  # image over a rect in pad heights
         self._undo: deque[tuple[QImage, tuple]] = deque(maxlen=UNDO_LIMIT)
         self._redo: deque[tuple[QImage, tuple]] = deque(maxlen=UNDO_LIMIT)
 
@@ -88,6 +96,45 @@ class Canvas(Retranslatable, QWidget):
     def set_eraser(self, on: bool) -> None:
         self._eraser = bool(on)
 
+    def aspect(self) -> float:
+        return self._aspect
+
+    def set_aspect(self, ratio: float) -> None:
+        """Width / height of the pad (1: square, for one digit). Starts a blank pad."""
+        ratio = max(1.0, float(ratio))
+        if ratio == self._aspect:
+            return
+        self._aspect = ratio
+        self._strokes, self._boxes, self._overlay = [], [], None
+        self._undo.clear()
+        self._redo.clear()
+        self._announce()
+        self._image = self._blank(max(1, self.drawing_rect().height()))
+        self.updateGeometry()
+        self._changed()
+
+    def set_boxes(self, boxes) -> None:
+        """Digit boxes to outline: ``(x0, y0, x1, y1, label, unsure)`` in pad heights."""
+        fresh = [
+            (QRectF(QPointF(x0, y0), QPointF(x1, y1)), str(t), bool(u))
+            for x0, y0, x1, y1, t, u in boxes
+        ]
+        if [(b.getCoords(), t, u) for b, t, u in fresh] != [
+            (b.getCoords(), t, u) for b, t, u in self._boxes
+        ]:
+            self._boxes = fresh
+            self.update()
+
+    def set_overlay(
+        self, image: QImage | None, rect: tuple[float, float, float] | None = None
+    ) -> None:
+        """Lay ``image`` (with alpha) over the square ``(x, y, side)`` in pad heights, or
+        remove it. Shown while the pen is up: the ink stays visible while drawing."""
+        self._overlay = (
+            None if image is None or rect is None else (image, QRectF(*rect[:2], rect[2], rect[2]))
+        )
+        self.update()
+
     def clear(self) -> None:
         if self.is_empty():
             return
@@ -106,7 +153,8 @@ class Canvas(Retranslatable, QWidget):
         return not self.image_array().any()
 
     def strokes(self) -> tuple[list[np.ndarray], list[tuple[np.ndarray, float]]]:
-        """(ink polylines, eraser (polyline, width) pairs) in fractions of the pad's side.
+        """(ink polylines, eraser (polyline, width) pairs) in fractions of the pad's
+        height (x runs to :meth:`aspect` on a wide pad).
 
         What :func:`digitpad.ml.preprocess.strokes_to_mnist` takes; brush and pad size
         are left behind on purpose.
@@ -118,7 +166,7 @@ class Canvas(Retranslatable, QWidget):
                 erase.append((line, width))
             else:
                 ink.append(line)
-        return clip_polylines(ink), erase
+        return clip_polylines(ink, high=(self._aspect, 1.0)), erase
 
     def image_array(self) -> np.ndarray:
         """The drawing as H x W uint8, white ink on black (what ``to_mnist`` expects)."""
@@ -131,20 +179,21 @@ class Canvas(Retranslatable, QWidget):
 
     # -- geometry --------------------------------------------------------------------
     def sizeHint(self) -> QSize:
-        return QSize(DEFAULT_SIDE, DEFAULT_SIDE)
+        return QSize(round(DEFAULT_SIDE * self._aspect), DEFAULT_SIDE)
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return width
+        return round(width / self._aspect)
 
     def drawing_rect(self) -> QRect:
-        side = min(self.width(), self.height())
-        return QRect((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+        height = min(self.height(), int(self.width() / self._aspect))
+        width = round(height * self._aspect)
+        return QRect((self.width() - width) // 2, (self.height() - height) // 2, width, height)
 
     def resizeEvent(self, event) -> None:
-        side = self.drawing_rect().width()
+        side = self.drawing_rect().height()
         if side > 0 and side != self._logical_side():
             self._image = self._rescaled(self._image, side)
         super().resizeEvent(event)
@@ -165,14 +214,48 @@ class Canvas(Retranslatable, QWidget):
             painter.drawImage(QRectF(visible), self._image, source)
         painter.setPen(QPen(self.palette().mid().color(), 1))
         painter.drawRect(area.adjusted(0, 0, -1, -1))
+        if (self._boxes or self._overlay is not None) and not visible.isEmpty():
+            self._paint_marks(painter, area)
         # Strokes are kept for every ink on the pad, so without any the pad is blank.
         if self._last is None and not visible.isEmpty() and (not self._strokes or self.is_empty()):
             painter.setPen(QColor(150, 150, 150))
             font = painter.font()
             font.setPointSizeF(font.pointSizeF() * 1.4)
             painter.setFont(font)
-            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self.tr("Draw a digit here"))
+            hint = (
+                self.tr("Write a number here") if self._aspect > 1 else self.tr("Draw a digit here")
+            )
+            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, hint)
         painter.end()
+
+    def _paint_marks(self, painter: QPainter, area: QRect) -> None:
+        """Digit boxes, and the overlay once the pen is up (scaled from pad heights)."""
+        side = area.height()
+        painter.save()
+        painter.setClipRect(area)
+        painter.translate(QPointF(area.topLeft()))
+        painter.scale(side, side)
+        if self._overlay is not None and self._last is None:
+            image, rect = self._overlay
+            painter.drawImage(rect, image)  # no smoothing: the 28x28 cells stay square
+        for box, label, unsure in self._boxes:
+            colour = UNSURE if unsure else BOX
+            painter.setPen(
+                QPen(colour, 2 / side, Qt.PenStyle.DashLine if unsure else Qt.PenStyle.SolidLine)
+            )
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(box)
+            if label:
+                font = painter.font()
+                font.setPixelSize(max(10, round(side * 0.09)))
+                painter.save()
+                painter.resetTransform()
+                painter.setFont(font)
+                top_left = QPointF(area.topLeft()) + box.topLeft() * side
+                above = max(float(area.top()) + font.pixelSize(), top_left.y() - 4)
+                painter.drawText(QPointF(top_left.x(), above), label)  # over the box
+                painter.restore()
+        painter.restore()
 
     # -- input: mouse, tablet, touch ---------------------------------------------------
     def mousePressEvent(self, event) -> None:
@@ -242,6 +325,8 @@ class Canvas(Retranslatable, QWidget):
         painter.setBrush(PAPER if self._eraser else INK)
         painter.drawEllipse(point, radius, radius)
         painter.end()
+        if self._overlay is not None:  # hidden while the pen is down: repaint all of it
+            self.update(self.drawing_rect())
         self._dirty(point, point, radius)
 
     def _extend(self, position: QPointF, width_scale: float = 1.0) -> None:
@@ -269,7 +354,7 @@ class Canvas(Retranslatable, QWidget):
 
     def _end(self) -> None:
         self._last = None
-        self.update()
+        self.update()  # the overlay, if any, comes back
 
     def _painter(self) -> QPainter:
         painter = QPainter(self._image)
@@ -325,12 +410,13 @@ class Canvas(Retranslatable, QWidget):
 
     @staticmethod
     def _side_of(image: QImage) -> int:
-        return round(image.width() / image.devicePixelRatio())
+        """The pad's height in logical pixels (its side when square)."""
+        return round(image.height() / image.devicePixelRatio())
 
     def _blank(self, side: int) -> QImage:
         dpr = self._dpr()
         pixels = max(1, round(side * dpr))
-        image = QImage(pixels, pixels, QImage.Format.Format_RGB32)
+        image = QImage(max(1, round(side * self._aspect * dpr)), pixels, QImage.Format.Format_RGB32)
         image.setDevicePixelRatio(dpr)
         image.fill(PAPER)
         return image
@@ -339,7 +425,7 @@ class Canvas(Retranslatable, QWidget):
         fresh = self._blank(side)
         painter = QPainter(fresh)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        painter.drawImage(QRectF(0, 0, side, side), image)
+        painter.drawImage(QRectF(0, 0, side * self._aspect, side), image)
         painter.end()
         return fresh
 

@@ -36,6 +36,7 @@ class ModelInputView(Retranslatable, QWidget):
         self._qimage = self._wrap(self._levels)
         self._square = self._fit()
         self._grid: tuple[tuple, QPixmap] | None = None  # (size key, transparent overlay)
+        self._explained: QImage | None = None  # "why this digit?" colours, when shown
 
     def retranslate_ui(self) -> None:
         self.setAccessibleName(self.tr("What the model sees"))
@@ -67,9 +68,17 @@ class ModelInputView(Retranslatable, QWidget):
     def image(self) -> np.ndarray:
         return self._image.copy()
 
+    def set_explanation(self, picture: QImage | None) -> None:
+        """Show a 28x28 picture of what each pixel contributed instead of the grey
+        input (``widgets.explanation.view_image``), or go back to the input."""
+        if picture is None and self._explained is None:
+            return
+        self._explained = picture
+        self.update(self._square)
+
     def displayed_image(self) -> QImage:
         """The 28x28 image that is painted (a copy that owns its pixels, for checks)."""
-        return self._qimage.copy()
+        return (self._qimage if self._explained is None else self._explained).copy()
 
     def sizeHint(self) -> QSize:
         return QSize(196, 196)
@@ -129,6 +138,7 @@ class ModelInputView(Retranslatable, QWidget):
         square = self._square
         if not square.contains(event.rect()):
             painter.fillRect(event.rect(), self.palette().window())
-        painter.drawImage(square, self._qimage)  # scaled without smoothing: crisp cells
+        shown = self._qimage if self._explained is None else self._explained
+        painter.drawImage(square, shown)  # scaled without smoothing: crisp cells
         painter.drawPixmap(square.topLeft(), self._grid_overlay(square))
         painter.end()

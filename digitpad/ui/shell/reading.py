@@ -1,0 +1,206 @@
+"""Two ways of reading beyond "one digit, ten bars", wired for the window:
+
+- **Why this digit?** (W): the 28x28 view shows what each pixel contributed to the
+  reading (``ml.explain``: gradient x input through the numpy forward pass), blue for,
+  orange against, with a legend; once the pen is lifted the same colours lie over the
+  drawing on the pad. "Compare with" turns it into "why 7 and not 1?".
+- **Write a number** (N): the pad turns wide, ``ml.numbers.read_number`` splits the
+  strokes into digits and reads each; the pad outlines every digit found and the chart's
+  place shows the number with one small bar chart per digit.
+
+Not a widget: it owns the actions, the "compare with" box, the legend and the number
+view; the main window places them and calls :meth:`ReadingModes.read` on every change.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from digitpad.ml import numbers
+from digitpad.ml.explain import Explanation, explain
+from digitpad.ml.preprocess import strokes_field_rect
+from digitpad.ui.widgets.explanation import ExplanationLegend, overlay_image, view_image
+from digitpad.ui.widgets.number_view import NumberView, ShownDigit
+
+log = logging.getLogger(__name__)
+
+NUMBER_ASPECT = 2.5  # the wide pad: room for four to six digits at a comfortable height
+MODES = ("digit", "number")
+RUNNER_UP = -1  # "compare with" the second most probable digit
+
+_REASONS = {
+    numbers.CUT_REASON: QT_TRANSLATE_NOOP("ReadingModes", "touching digits split by a guess"),
+    numbers.MARGIN_REASON: QT_TRANSLATE_NOOP(
+        "ReadingModes", "digits close together: split by a guess"
+    ),
+    numbers.LOW_REASON: QT_TRANSLATE_NOOP("ReadingModes", "low confidence"),
+}
+
+
+class ReadingModes(QObject):
+    modeChanged = Signal(str)  # "digit" or "number"
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self._window = window
+        self._mode = "digit"
+        self._explanation: Explanation | None = None
+        self._number: numbers.NumberReading | None = None
+        self.explain_action = QAction(window)
+        self.explain_action.setCheckable(True)
+        self.explain_action.setShortcut(QKeySequence("W"))
+        self.explain_action.toggled.connect(self._on_explain_toggled)
+        self.number_action = QAction(window)
+        self.number_action.setCheckable(True)
+        self.number_action.setShortcut(QKeySequence("N"))
+        self.number_action.toggled.connect(lambda on: self.set_mode("number" if on else "digit"))
+        for action in (self.explain_action, self.number_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            window.addAction(action)
+        self.versus = QComboBox()
+        self.versus.setObjectName("explainVersus")
+        self.versus.currentIndexChanged.connect(lambda _i: window.refresh_prediction())
+        self._versus_label = QLabel()
+        self._versus_label.setBuddy(self.versus)
+        self.legend = ExplanationLegend()
+        self.number_view = NumberView()
+        self.number_view.hide()
+        self.explain_panel = QWidget()  # shown under the 28x28 view while explaining
+        layout = QVBoxLayout(self.explain_panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self._versus_label)
+        row.addWidget(self.versus, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.legend)
+        self.explain_panel.hide()
+        self.retranslate_ui()
+
+    # -- state -----------------------------------------------------------------------
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    @property
+    def explaining(self) -> bool:
+        return self.explain_action.isChecked()
+
+    def explanation(self) -> Explanation | None:
+        return self._explanation
+
+    def forget_explanation(self) -> None:
+        """The drawing changed while nothing showed the explanation: work it out again
+        when asked (``window.current_explanation``), not on every move."""
+        self._explanation = None
+
+    def number(self) -> numbers.NumberReading | None:
+        return self._number
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown reading mode {mode!r}; choose from {MODES}")
+        if mode == self._mode:
+            return
+        self._mode = mode
+        self.number_action.blockSignals(True)
+        self.number_action.setChecked(mode == "number")
+        self.number_action.blockSignals(False)
+        self.modeChanged.emit(mode)
+
+    def versus_choice(self, probabilities: np.ndarray | None) -> int | None:
+        choice = self.versus.currentData()
+        if choice is None or probabilities is None:
+            return None
+        if choice == RUNNER_UP:
+            return int(np.argsort(probabilities)[-2])
+        return int(choice)
+
+    # -- reading ---------------------------------------------------------------------
+    def explain_drawing(self, predictor, image, probabilities, ink, erase) -> None:
+        """Colour the 28x28 view and lay the colours over the pad (digit mode)."""
+        w = self._window
+        self._explanation = None
+        if predictor is not None and probabilities is not None:
+            target = int(np.argmax(probabilities))
+            versus = self.versus_choice(probabilities)
+            if versus == target:
+                versus = None
+            try:
+                self._explanation = explain(predictor, image, target, versus)
+            except (ValueError, ArithmeticError) as exc:  # never a traceback per stroke
+                log.warning("explaining failed: %s", exc)
+        shown = self._explanation if self.explaining else None
+        if shown is None:
+            w.input_view.set_explanation(None)
+            w.canvas.set_overlay(None)
+            self.legend.set_digits(None, None)
+            return
+        w.input_view.set_explanation(view_image(image, shown.contributions))
+        rect = None if erase else strokes_field_rect(ink)
+        w.canvas.set_overlay(overlay_image(shown.contributions), rect)
+        self.legend.set_digits(shown.target, shown.versus)
+
+    def read_number(self, predictor, ink) -> None:
+        """Split the wide pad's strokes into digits, read each, show them (number mode)."""
+        w = self._window
+        reading = None
+        if predictor is not None and ink:
+            try:
+                reading = numbers.read_number(predictor, ink)
+            except (ValueError, ArithmeticError) as exc:
+                log.warning("reading the number failed: %s", exc)
+        self._number = reading
+        digits = reading.digits if reading is not None else ()
+        w.canvas.set_boxes([(*d.box, str(i + 1), d.unsure) for i, d in enumerate(digits)])
+        self.number_view.set_digits(
+            ShownDigit(d.digit, d.probabilities, d.image, d.unsure, self._reason(d.why))
+            for d in digits
+        )
+
+    def clear_number(self) -> None:
+        self._number = None
+        self._window.canvas.set_boxes([])
+        self.number_view.set_digits(())
+
+    @staticmethod
+    def _reason(why: str) -> str:
+        if not why:
+            return ""
+        source = _REASONS.get(why)
+        return QCoreApplication.translate("ReadingModes", source) if source else why
+
+    # -- slots -----------------------------------------------------------------------
+    def _on_explain_toggled(self, on: bool) -> None:
+        self.explain_panel.setVisible(on)
+        self._window.refresh_prediction()
+
+    def retranslate_ui(self) -> None:
+        self.explain_action.setText(self.tr("&Why this digit?"))
+        self.explain_action.setToolTip(
+            self.tr(
+                "Colour each pixel by how much it pushed the network towards the digit "
+                "it read (blue) or away from it (orange) (W)"
+            )
+        )
+        self.number_action.setText(self.tr("Write a &number"))
+        self.number_action.setToolTip(
+            self.tr("A wide pad: write several digits, each is read on its own (N)")
+        )
+        self._versus_label.setText(self.tr("and not:"))
+        current = self.versus.currentData()
+        self.versus.blockSignals(True)
+        self.versus.clear()
+        self.versus.addItem(self.tr("any other"), None)
+        self.versus.addItem(self.tr("second guess"), RUNNER_UP)
+        for digit in range(10):
+            self.versus.addItem(str(digit), digit)
+        self.versus.setCurrentIndex(max(0, self.versus.findData(current)))
+        self.versus.blockSignals(False)
+        self.versus.setToolTip(
+            self.tr("Explain the reading against one other digit: why 7 and not 1?")
+        )
