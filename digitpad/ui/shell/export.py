@@ -23,9 +23,12 @@ HIGHLIGHT = QColor(230, 120, 20)
 
 
 def render_prediction(
-    drawing: np.ndarray | None, probabilities: np.ndarray | None, title: str = ""
+    drawing: np.ndarray | QImage | None, probabilities: np.ndarray | None, title: str = ""
 ) -> QImage:
-    """The drawing (left) beside a ``PROBABILITY | NUMBER`` table with bars (right)."""
+    """The drawing (left) beside a ``PROBABILITY | NUMBER`` table with bars (right).
+
+    ``drawing`` is the pad's pixels, or a picture of the pad as shown (e.g. with the
+    "why this digit?" colours over the ink)."""
     width, height = PNG_SIZE
     image = QImage(width, height, QImage.Format.Format_RGB32)
     image.fill(QColor(255, 255, 255))
@@ -35,9 +38,11 @@ def render_prediction(
     side = height - 2 * margin
     pad = QRectF(margin, margin, side, side)
     painter.fillRect(pad, Qt.GlobalColor.black)
-    if drawing is not None and np.asarray(drawing).size:
+    if isinstance(drawing, QImage) or (drawing is not None and np.asarray(drawing).size):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        picture = grey_qimage(np.asarray(drawing, np.uint8))
+        picture = (
+            drawing if isinstance(drawing, QImage) else grey_qimage(np.asarray(drawing, np.uint8))
+        )
         scale = min(side / picture.width(), side / picture.height())
         w, h = picture.width() * scale, picture.height() * scale
         painter.drawImage(QRectF(pad.center().x() - w / 2, pad.center().y() - h / 2, w, h), picture)
@@ -73,10 +78,41 @@ def render_prediction(
 
 
 def save_prediction_png(
-    path: str | Path, drawing: np.ndarray | None, probabilities, title: str = ""
+    path: str | Path, drawing: np.ndarray | QImage | None, probabilities, title: str = ""
 ) -> Path:
     target = Path(path)
     if not render_prediction(drawing, probabilities, title).save(str(target), "PNG"):
+        raise OSError(f"{target}: could not write the PNG")
+    return target
+
+
+def render_number(pad: QImage, number: QImage, title: str = "") -> QImage:
+    """The wide pad as shown (digit boxes included) above the number and its digits'
+    bars (the number view as shown), under a title."""
+    width = PNG_SIZE[0]
+    margin, title_h = 30, 50
+    pad_h = round((width - 2 * margin) * pad.height() / max(1, pad.width()))
+    number_h = round((width - 2 * margin) * number.height() / max(1, number.width()))
+    image = QImage(width, margin * 3 + title_h + pad_h + number_h, QImage.Format.Format_RGB32)
+    image.fill(QColor(255, 255, 255))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    font = QFont()
+    font.setPixelSize(30)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor(20, 20, 20))
+    painter.drawText(QRectF(margin, margin, width - 2 * margin, title_h), title)
+    top = margin + title_h
+    painter.drawImage(QRectF(margin, top, width - 2 * margin, pad_h), pad)
+    painter.drawImage(QRectF(margin, top + pad_h + margin, width - 2 * margin, number_h), number)
+    painter.end()
+    return image
+
+
+def save_number_png(path: str | Path, pad: QImage, number: QImage, title: str = "") -> Path:
+    target = Path(path)
+    if not render_number(pad, number, title).save(str(target), "PNG"):
         raise OSError(f"{target}: could not write the PNG")
     return target
 
@@ -158,7 +194,21 @@ class Exporter(QObject):
             self.tr("PNG images (*.png)"),
         )
         if path:
-            self._report(lambda: [save_prediction_png(path, *self.drawing_and_title())])
+            self._report(lambda: [self.save_drawing(path)])
+
+    def save_drawing(self, path: str | Path) -> Path:
+        """What the pad and the reading show now, as one PNG (number mode: the number
+        with its digits; explaining: the colours over the drawing)."""
+        w = self._window
+        pad = w.canvas.grab(w.canvas.drawing_rect()).toImage()
+        if w.reading_mode() == "number":
+            number = w.current_number()
+            title = self.tr("The network reads {0}").format(number) if number else ""
+            return save_number_png(path, pad, w.reading.number_view.grab().toImage(), title)
+        drawing, probabilities, title = self.drawing_and_title()
+        return save_prediction_png(
+            path, pad if w.reading.explaining else drawing, probabilities, title
+        )
 
     def drawing_and_title(self) -> tuple[np.ndarray, np.ndarray | None, str]:
         w = self._window

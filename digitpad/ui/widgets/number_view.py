@@ -60,6 +60,13 @@ class NumberView(Retranslatable, QWidget):
     def text(self) -> str:
         return "".join(str(d.digit) for d in self._digits)
 
+    def unsure_note(self) -> str:
+        """ "? 2: touching digits split by a guess" for the first unsure digit, or ""."""
+        for i, shown in enumerate(self._digits):
+            if shown.unsure:
+                return f"? {i + 1}: {shown.why}" if shown.why else f"? {i + 1}"
+        return ""
+
     def sizeHint(self) -> QSize:
         return QSize(480, 220)
 
@@ -96,7 +103,22 @@ class NumberView(Retranslatable, QWidget):
             return
         n = len(self._digits)
         number_h = height * 0.38
-        self._paint_number(painter, QRectF(0, 0, width, number_h))
+        note = self.unsure_note()
+        note_h = 0.0
+        if note:  # why a digit is orange, in one line under the number
+            font = QFont(self.font())
+            font.setPixelSize(max(10, min(16, round(height * 0.06))))
+            note_h = QFontMetricsF(font).height() + 2
+            painter.setFont(font)
+            painter.setPen(UNSURE)
+            metrics = QFontMetricsF(font)
+            elided = metrics.elidedText(note, Qt.TextElideMode.ElideRight, width - 8)
+            painter.drawText(
+                QRectF(4, number_h - note_h, width - 8, note_h),
+                Qt.AlignmentFlag.AlignCenter,
+                elided,
+            )
+        self._paint_number(painter, QRectF(0, 0, width, number_h - note_h))
         cell_w = min(width / n, height * 0.9)
         left = (width - cell_w * n) / 2
         for i, (shown, thumb) in enumerate(zip(self._digits, self._thumbs, strict=True)):
