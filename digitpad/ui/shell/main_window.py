@@ -169,7 +169,10 @@ class MainWindow(Retranslatable, QMainWindow):
         ink, erase = self.canvas.strokes()
         self._ink = (ink, erase)
         if self.reading.mode == "number":
-            self.reading.read_number(self.models.predictor, ink)
+            # Read when the pen is lifted: a digit is not finished mid-stroke, and trying
+            # every way to split the strokes costs more than a frame.
+            if not self.canvas.is_drawing():
+                self.reading.read_number(self.models.predictor, ink)
             self._probabilities = None
             self.predictionChanged.emit(None)
             return np.zeros((28, 28), np.float32)
@@ -417,6 +420,9 @@ class MainWindow(Retranslatable, QMainWindow):
     def _connect(self) -> None:
         """Every signal-slot connection of the window, in one place."""
         self.canvas.drawingChanged.connect(self._on_drawing_changed)
+        self.canvas.strokeFinished.connect(
+            lambda: self.reading.mode == "number" and self.refresh_prediction()
+        )
         self.canvas.drawingChanged.connect(self.preloader.poke)
         self.canvas.undoAvailable.connect(self.undo_action.setEnabled)
         self.canvas.redoAvailable.connect(self.redo_action.setEnabled)

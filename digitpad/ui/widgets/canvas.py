@@ -42,6 +42,7 @@ class Canvas(Retranslatable, QWidget):
     """Draw with the mouse, a tablet pen or a finger; undo, redo, erase, clear."""
 
     drawingChanged = Signal()
+    strokeFinished = Signal()  # the pen was lifted
     undoAvailable = Signal(bool)
     redoAvailable = Signal(bool)
 
@@ -148,6 +149,10 @@ class Canvas(Retranslatable, QWidget):
 
     def redo(self) -> None:
         self._swap(self._redo, self._undo)
+
+    def is_drawing(self) -> bool:
+        """True while the pen is down (between press and release)."""
+        return self._last is not None
 
     def is_empty(self) -> bool:
         return not self.image_array().any()
@@ -355,6 +360,7 @@ class Canvas(Retranslatable, QWidget):
     def _end(self) -> None:
         self._last = None
         self.update()  # the overlay, if any, comes back
+        self.strokeFinished.emit()
 
     def _painter(self) -> QPainter:
         painter = QPainter(self._image)
