@@ -6,6 +6,8 @@
     xvfb-run -a -s "-screen 0 1920x1080x24" python3 scripts/screenshot.py shots --projector
         # 1280x720, 1366x768, 1920x1080 x English, Korean x no view, each view, two networks;
         # prints the pad's share of the height and any clipped text for each picture
+    xvfb-run -a python3 scripts/screenshot.py shots --reading
+        # "why this digit?" and "write a number", English and Korean, and presenter mode
 
 Works offscreen too (QT_QPA_PLATFORM=offscreen). Settings go to a temporary folder so
 the pictures do not depend on, or change, the user's own settings. The README picture
@@ -48,6 +50,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--compare", metavar="NETWORK", help="also the drawing read by two networks (compare.png)"
+    )
+    parser.add_argument(
+        "--reading",
+        action="store_true",
+        help="'why this digit?' and 'write a number' (why-*.png, number-*.png)",
     )
     return parser.parse_args()
 
@@ -124,6 +131,71 @@ def projector_shots(app, window, out: Path, strokes) -> int:
     return failures
 
 
+def write_number(window, text: str) -> None:
+    """Write ``text`` on the wide pad, each digit re-drawn by hand from an MNIST test
+    digit (or, without MNIST, a 1 or a 7), side by side with small irregular gaps."""
+    from digitpad.ui._testing import drag, seven
+
+    try:
+        from digitpad.ml.data import load_mnist
+
+        mnist = load_mnist()
+        firsts = {d: int((mnist.y_test == d).argmax()) for d in range(10)}
+        pick = {d: digit_strokes(firsts[d]) for d in range(10)}
+    except Exception:  # noqa: BLE001 - no MNIST: a hand-made 7 and 1
+        pick = {d: seven() if d == 7 else [[(14, 5), (14, 23)]] for d in range(10)}
+    area = window.canvas.drawing_rect()
+    h = area.height()
+    scale = h / 28 * 0.95
+    for i, ch in enumerate(text):
+        left = area.left() + h * (0.1 + 0.55 * i + 0.04 * (i % 2))
+        for line in pick[int(ch)]:
+            drag(
+                window.canvas,
+                [(left + x * scale - 0.2 * h, area.top() + y * scale) for x, y in line],
+            )
+
+
+def reading_shots(app, window, shot, strokes) -> None:
+    """why-<lang>.png, why-not-<lang>.png, number-<lang>.png, number-presenter.png."""
+    from digitpad.ui import i18n
+    from digitpad.ui._testing import draw_strokes
+
+    reading = window.reading
+    for lang in ("en", "ko"):
+        i18n.set_language(app, lang, remember=False)
+        window.set_reading_mode("digit")
+        window.canvas.clear()
+        reading.explain_action.setChecked(True)
+        draw_strokes(window.canvas, strokes)
+        wait(app, 300)
+        shot(f"why-{lang}")
+        reading.versus.setCurrentIndex(reading.versus.findData(-1))  # the runner-up
+        wait(app, 200)
+        shot(f"why-not-{lang}")
+        reading.versus.setCurrentIndex(0)
+        reading.explain_action.setChecked(False)
+        window.set_reading_mode("number")
+        wait(app, 200)
+        write_number(window, "2026")
+        wait(app, 300)
+        print(f"{lang}: the number reads {window.current_number()}", flush=True)
+        shot(f"number-{lang}")
+    window.teach.presenter.set_active(True)
+    wait(app, 500)
+    shot("number-presenter")
+    window.teach.presenter.set_active(False)
+    window.set_reading_mode("digit")
+    i18n.set_language(app, "en", remember=False)
+
+
+def extra_shots(app, window, shot, args) -> None:
+    if args.compare:
+        compare_shot(app, window, shot, args.compare)
+    if args.reading:
+        reading_shots(app, window, shot, digit_strokes(args.digit))
+
+
 def compare_shot(app, window, shot, network: str) -> None:
     window.set_comparison(network)
     wait(app, 200)
@@ -169,8 +241,8 @@ def main() -> int:
     wait(app, 200)
     shot("drawing")
     readme = out / "drawing.png"
-    if args.compare:
-        compare_shot(app, window, shot, args.compare)
+    if args.compare or args.reading:
+        extra_shots(app, window, shot, args)
     if args.train:
         panel = window.train_panel
         done = QEventLoop()

@@ -176,8 +176,12 @@ class ReadingModes(QObject):
 
     # -- slots -----------------------------------------------------------------------
     def _on_explain_toggled(self, on: bool) -> None:
+        w = self._window
         self.explain_panel.setVisible(on)
-        self._window.refresh_prediction()
+        # The legend takes the shortcut hints' place: the 28x28 view keeps its size.
+        if not w.teach.presenter.is_active():  # presenter mode hides (and restores) them
+            w.hints_label.setVisible(not on)
+        w.refresh_prediction()
 
     def retranslate_ui(self) -> None:
         self.explain_action.setText(self.tr("&Why this digit?"))
