@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import threading
 import zipfile
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from digitpad.ml import errors as E
+from digitpad.ml.archive import MB, check_directory, check_member, human
 from digitpad.ml.errors import DatasetError
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,11 @@ EXPECTED = {
     "x_test": (10000, 28, 28),
     "y_test": (10000,),
 }
+# What a dataset's four arrays may add up to once unpacked: MNIST is 55 MB; 256 MB takes
+# a set about five times its size (EMNIST's 280,000 digits) and keeps a hostile header
+# from allocating gigabytes. Checked from the zip's directory and each array's npy
+# header before numpy allocates anything.
+MAX_DATASET_BYTES = 256 * MB
 HOW_TO_GET = (
     f"download mnist.npz (Keras' layout) and pass --data PATH or set {ENV_VAR}=/path/to/mnist.npz"
 )
@@ -135,6 +142,7 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
         )
     E.refuse_special_file(path, DatasetError)
     try:
+        check_directory(path, DatasetError, E.TOO_LARGE)
         # Open the file ourselves: np.load leaks its handle when the zip is damaged.
         with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
             missing = [key for key in EXPECTED if key not in npz.files]
@@ -146,6 +154,8 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
                     path=path,
                     detail=f"missing {', '.join(missing)}",
                 )
+            if npz.zip is not None:  # np.load gives a zip for every .npz
+                _check_sizes(npz.zip, path)
             return {key: npz[key] for key in EXPECTED}
     except DatasetError:
         raise
@@ -161,6 +171,43 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
         raise DatasetError(
             f"{path}: not a readable .npz file ({reason})", code=E.NOT_NPZ, path=path, detail=reason
         ) from None
+
+
+def _check_sizes(archive: zipfile.ZipFile, path: Path) -> None:
+    """Refuse arrays that would unpack to more than a digit dataset needs, from the zip's
+    directory and each array's npy header (a few bytes), before numpy allocates them."""
+    need = f"a digit dataset needs ({human(MAX_DATASET_BYTES)})"
+    total = 0
+    names = archive.namelist()
+    for key in EXPECTED:
+        info = archive.getinfo(f"{key}.npy" if f"{key}.npy" in names else key)
+        check_member(
+            path,
+            info,
+            limit=MAX_DATASET_BYTES + 64 * 1024,  # the arrays plus their npy headers
+            need=need,
+            error=DatasetError,
+            code=E.TOO_LARGE,
+            what=key,
+        )
+        with archive.open(info) as member:
+            version = np.lib.format.read_magic(member)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(member)
+            elif version == (2, 0):
+                shape, _, dtype = np.lib.format.read_array_header_2_0(member)
+            else:
+                raise ValueError(f"{key} is in npy format {version[0]}.{version[1]}")
+        declared = math.prod(shape) * dtype.itemsize
+        total += declared
+        if declared > MAX_DATASET_BYTES or total > MAX_DATASET_BYTES:
+            shown = "×".join(str(d) for d in shape) or "scalar"
+            detail = (
+                f"{key} claims {shown} {dtype} values ({human(declared)}), far more than {need}"
+            )
+            raise DatasetError(
+                f"{path}: {detail}; not loaded", code=E.TOO_LARGE, path=path, detail=detail
+            )
 
 
 def _from_keras() -> dict[str, np.ndarray]:

@@ -72,6 +72,7 @@ EMPTY_FILE = "empty_file"
 NOT_KERAS_MODEL = "not_keras_model"
 LEGACY_HDF5 = "legacy_hdf5"
 DAMAGED = "damaged"  # truncated or corrupt archive
+TOO_LARGE = "too_large"  # would unpack to far more than it can need (a zip bomb?)
 UNSAFE_CODE = "unsafe_code"  # a Lambda layer refused by safe mode
 CANNOT_LOAD = "cannot_load"  # Keras failed for another reason
 WRONG_INPUT_SHAPE = "wrong_input_shape"

@@ -17,6 +17,12 @@ from digitpad.ml.resources import resource_path
 
 log = logging.getLogger(__name__)
 
+# The widest hidden layer `digitpad train --hidden-units` builds: 65,536 units are 52 M
+# weights and a 417 MB model file, inside the 512 MB of weights digitpad opens
+# (weights.py); training it peaked at 2.8 GB (200 images, 1 epoch, 11 s). A value like
+# 10**9 made TensorFlow try to allocate terabytes before failing with a traceback.
+MAX_HIDDEN_UNITS = 65536
+
 BUNDLED_NAME = "mnist_dense.keras"
 BUNDLED_CARD = "mnist_dense.json"
 
@@ -84,6 +90,10 @@ def build_model(recipe: Recipe = TUTORIAL, *, jit_compile: bool | str = "auto"):
     window uses it; the CLI keeps Keras' default so a seeded run repeats bit for bit.
     """
     recipe.validate()
+    if recipe.hidden_units > MAX_HIDDEN_UNITS:
+        raise ValueError(
+            f"hidden units must be at most {MAX_HIDDEN_UNITS}, got {recipe.hidden_units}"
+        )
     keras = import_keras()
     from keras import layers
 
@@ -184,10 +194,21 @@ def check_model_file(path: str | os.PathLike) -> Path:
             code=E.NOT_KERAS_MODEL,
             path=target,
         )
+    # Sized up from the zip's directory before anything is unpacked: a 2 MB file can
+    # hold 2 GB of zeros (weights.check_archive). Only then is every member's CRC
+    # checked, which now costs at most what the file can legitimately hold.
+    from digitpad.ml.archive import check_directory
+    from digitpad.ml.weights import check_archive
+
+    check_directory(target, ModelError, E.TOO_LARGE)
     try:
         with zipfile.ZipFile(target) as archive:
             names = set(archive.namelist())
-            bad = archive.testzip()
+            if "config.json" in names and "model.weights.h5" in names:
+                check_archive(archive, target)
+                bad = archive.testzip()
+            else:
+                bad = None
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise ModelError(
             f"{target}: damaged or truncated ({exc})", code=E.DAMAGED, path=target, detail=str(exc)

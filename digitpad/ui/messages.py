@@ -50,6 +50,11 @@ _REASONS = {
     E.DAMAGED: QT_TRANSLATE_NOOP(
         "ErrorMessages", "The file is damaged or truncated (only partly saved): {path}"
     ),
+    E.TOO_LARGE: QT_TRANSLATE_NOOP(
+        "ErrorMessages",
+        "The file would unpack to far more than it can need, so digitpad did not open it "
+        "(a zip bomb?): {path}",
+    ),
     E.UNSAFE_CODE: QT_TRANSLATE_NOOP(
         "ErrorMessages",
         "The model contains code (a Lambda layer) that digitpad refuses to run for safety: {path}",
@@ -81,7 +86,15 @@ _REASONS = {
     E.NOT_IMAGE: QT_TRANSLATE_NOOP("ErrorMessages", "This is not a readable image: {path}"),
 }
 # Codes whose {detail} is not already part of the sentence: show it on its own line.
-_DETAIL_LINE = {E.UNREADABLE, E.DAMAGED, E.CANNOT_LOAD, E.MNIST_MISSING, E.NOT_MNIST, E.NOT_NPZ}
+_DETAIL_LINE = {
+    E.UNREADABLE,
+    E.DAMAGED,
+    E.TOO_LARGE,
+    E.CANNOT_LOAD,
+    E.MNIST_MISSING,
+    E.NOT_MNIST,
+    E.NOT_NPZ,
+}
 _DETAIL = QT_TRANSLATE_NOOP("ErrorMessages", "Details: {detail}")
 
 

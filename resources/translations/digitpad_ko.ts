@@ -12,7 +12,7 @@
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/canvas.py" line="+66"/>
+        <location filename="../../digitpad/ui/widgets/canvas.py" line="+69"/>
         <source>Drawing pad</source>
         <translation>그림판</translation>
     </message>
@@ -140,6 +140,11 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>The file would unpack to far more than it can need, so digitpad did not open it (a zip bomb?): {path}</source>
+        <translation>압축을 풀면 필요한 크기보다 훨씬 커지는 파일이라 digitpad가 열지 않았습니다(압축 폭탄일 수 있습니다): {path}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The model contains code (a Lambda layer) that digitpad refuses to run for safety: {path}</source>
         <translation>모델에 코드(Lambda 층)가 들어 있어 안전을 위해 digitpad가 실행하지 않습니다: {path}</translation>
     </message>
@@ -184,7 +189,7 @@
         <translation>읽을 수 있는 이미지 파일이 아닙니다: {path}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+12"/>
         <source>Details: {detail}</source>
         <translation>세부 정보: {detail}</translation>
     </message>
@@ -517,12 +522,12 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelController</name>
     <message>
-        <location filename="../../digitpad/ui/shell/model_controller.py" line="+130"/>
+        <location filename="../../digitpad/ui/shell/model_controller.py" line="+139"/>
         <source>bundled model</source>
         <translation>기본 제공 모델</translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+128"/>
         <source>bundled model, trained with augmentation</source>
         <translation>기본 제공 모델(데이터 증식으로 훈련)</translation>
     </message>
@@ -532,12 +537,12 @@ Ctrl+.: 중지</translation>
         <translation>기본 제공 견고한 모델(작은 CNN)</translation>
     </message>
     <message>
-        <location line="-91"/>
+        <location line="-102"/>
         <source>trained in this session</source>
         <translation>이번 세션에서 훈련함</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+66"/>
         <source>There is no model to save.</source>
         <translation>저장할 모델이 없습니다.</translation>
     </message>
@@ -697,7 +702,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PreprocessPage</name>
     <message>
-        <location filename="../../digitpad/ui/teach/dock.py" line="+80"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+81"/>
         <source>Show the naive resize next to the MNIST-style input</source>
         <translation>MNIST식 입력 옆에 단순히 크기만 줄인 입력도 보기</translation>
     </message>
@@ -1151,12 +1156,12 @@ Ctrl+.: 중지</translation>
         <translation>{0}을(를) 추가했습니다.</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+43"/>
         <source>{0} digits saved in {1}</source>
         <translation>숫자 {0}개가 저장됨: {1}</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+42"/>
         <source>Fine-tuned on {0} digits. Add at least 4 of a digit to measure it.</source>
         <translation>숫자 {0}개로 미세 조정했습니다. 정확도를 재려면 한 숫자당 4개 이상 추가하세요.</translation>
     </message>
