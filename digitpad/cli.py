@@ -37,6 +37,20 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _hidden_units(text: str) -> int:
+    """At most ``MAX_HIDDEN_UNITS``: beyond it the model would not fit the 512 MB of
+    weights digitpad opens, and TensorFlow would try to allocate it before failing."""
+    from digitpad.ml.model import MAX_HIDDEN_UNITS
+
+    value = _positive_int(text)
+    if value > MAX_HIDDEN_UNITS:
+        raise argparse.ArgumentTypeError(
+            f"must be between 1 and {MAX_HIDDEN_UNITS} (a larger layer would not fit in "
+            f"memory nor in a model file digitpad opens), got {value}"
+        )
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -86,7 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--batch-size", type=_positive_int, default=TUTORIAL.batch_size)
     train.add_argument("--learning-rate", type=_positive_float, default=TUTORIAL.learning_rate)
-    train.add_argument("--hidden-units", type=_positive_int, default=TUTORIAL.hidden_units)
+    train.add_argument(
+        "--hidden-units",
+        type=_hidden_units,
+        default=TUTORIAL.hidden_units,
+        help="units in the hidden layer (default 512, at most 65536)",
+    )
     train.add_argument(
         "--seed", type=_seed, default=None, help="make the run repeatable (0 to 4294967295)"
     )
@@ -251,16 +270,24 @@ def _refuse_overwriting_inputs(out: Path, *inputs: str | None) -> None:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    from digitpad.ml import errors as E
     from digitpad.ml.data import load_mnist
+    from digitpad.ml.errors import ModelError
     from digitpad.ml.model import bundled_model_path, check_model_file, load_model
     from digitpad.ml.training import TrainData, evaluate
 
     path = check_model_file(args.model or bundled_model_path())
     mnist = load_mnist(args.data)
     model = load_model(path)
-    test_loss, test_acc = evaluate(
-        model, TrainData.from_mnist(mnist), verbose=1 if sys.stdout.isatty() else 2
-    )
+    try:
+        test_loss, test_acc = evaluate(
+            model, TrainData.from_mnist(mnist), verbose=1 if sys.stdout.isatty() else 2
+        )
+    except Exception as exc:  # noqa: BLE001 - a loaded model Keras cannot run: one line
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError(
+            f"{path}: cannot be evaluated ({reason})", code=E.CANNOT_LOAD, path=path, detail=reason
+        ) from None
     print(f"test_loss: {test_loss:.4f}")
     print(f"test_acc: {test_acc:.4f}")
     return 0

@@ -17,7 +17,7 @@ from digitpad.ml import errors as E
 from digitpad.ml.errors import ModelError
 from digitpad.ml.preprocess import to_mnist
 from digitpad.ml.recipe import CLASSES, INPUT_SIZE
-from digitpad.ml.weights import LayerSpec, read_layers
+from digitpad.ml.weights import LayerSpec, activation_name, next_shape, read_layers, weight_mismatch
 
 
 def _relu(x: np.ndarray) -> np.ndarray:
@@ -42,9 +42,9 @@ _ACTIVATIONS = {
 
 
 def _activation(config: dict):
-    name = config.get("activation", "linear")
-    if isinstance(name, dict):  # serialized form in some Keras versions
-        name = name.get("config", {}).get("name", name.get("class_name"))
+    """The function a layer's ``activation`` entry names; :class:`ModelError` for a name
+    this predictor lacks ("unsupported") or an entry no Keras writes ("damaged")."""
+    name = activation_name(config.get("activation", "linear"))
     if name not in _ACTIVATIONS:
         raise ModelError(
             f"activation {name!r} is not supported by the fast predictor",
@@ -191,12 +191,38 @@ class Predictor:
         """ "softmax" (probabilities), "logits" (linear scores) or "sigmoid"."""
         weighted = [layer for layer in self._layers if layer.kind in ("Dense", "Conv2D")]
         last = weighted[-1] if weighted else None
-        name = last.config.get("activation", "linear") if last is not None else "softmax"
-        if isinstance(name, dict):
-            name = name.get("config", {}).get("name", name.get("class_name"))
+        name = activation_name(last.config.get("activation", "linear")) if last else "softmax"
         if name in ("linear", None):
             return "logits"
         return "sigmoid" if name == "sigmoid" else "softmax"
+
+    def _check_layers_against_configs(self) -> None:
+        """Each activation entry readable, each layer's weights shaped as its own config
+        says (Keras refuses a file whose kernel contradicts ``units``; so does this)."""
+        in_shape = None
+        for layer in self._layers:
+            try:
+                if "activation" in layer.config:
+                    activation_name(layer.config["activation"])
+            except ModelError as exc:
+                name = layer.config.get("name", layer.kind)
+                raise ModelError(
+                    f"{self.name}: layer {name!r} has a {exc}",
+                    code=exc.code,
+                    path=self.name,
+                    detail=f"{name}: {exc.detail}",
+                ) from None
+            problem = weight_mismatch(
+                layer.kind, layer.config, [w.shape for w in layer.weights], in_shape
+            )
+            if problem:
+                raise ModelError(
+                    f"{self.name}: weights do not match the model's layers ({problem})",
+                    code=E.DAMAGED,
+                    path=self.name,
+                    detail=problem,
+                )
+            in_shape = next_shape(layer.kind, layer.config, in_shape)
 
     def _check(self) -> None:
         for layer in self._layers:  # valid Keras, but not maths this predictor does
@@ -230,6 +256,7 @@ class Predictor:
                 path=self.name,
                 detail=str(self._input_shape),
             )
+        self._check_layers_against_configs()
         for layer in self._layers:
             if any(not np.isfinite(w).all() for w in layer.weights):
                 raise ModelError(

@@ -101,7 +101,7 @@ def train(
         return result
     with _steps_per_execution(model, callback.batch_every):
         history = model.fit(
-            data.x_train,
+            shaped_for(model, data.x_train),
             data.y_train,
             epochs=recipe.epochs,
             batch_size=recipe.batch_size,
@@ -125,7 +125,11 @@ def train(
         return result
     if evaluate and data.x_test is not None:
         test_loss, test_acc = model.evaluate(
-            data.x_test, data.y_test, batch_size=32, callbacks=[callback], verbose=verbose
+            shaped_for(model, data.x_test),
+            data.y_test,
+            batch_size=32,
+            callbacks=[callback],
+            verbose=verbose,
         )
         if callback.cancelled:
             result.stopped = True
@@ -162,5 +166,22 @@ def _drop_traced_functions(model) -> None:
 
 def evaluate(model, data: TrainData, verbose: int | str = 0) -> tuple[float, float]:
     """The tutorial's ``model.evaluate(test_images, test_labels)``: 313 steps of 32."""
-    test_loss, test_acc = model.evaluate(data.x_test, data.y_test, batch_size=32, verbose=verbose)
+    test_loss, test_acc = model.evaluate(
+        shaped_for(model, data.x_test), data.y_test, batch_size=32, verbose=verbose
+    )
     return float(test_loss), float(test_acc)
+
+
+def shaped_for(model, images: np.ndarray) -> np.ndarray:
+    """``images`` as the model takes them: the recipe's (n, 784) rows reshaped (a view,
+    no copy) to a model built on (28, 28) or (28, 28, 1), which ``check_shapes`` accepts.
+    """
+    try:
+        shape = tuple(model.input_shape[1:])
+    except (AttributeError, TypeError, ValueError):
+        return images
+    if shape == images.shape[1:] or None in shape:
+        return images
+    if math.prod(shape) != math.prod(images.shape[1:]):
+        return images  # not ours to fix: Keras says what it expected
+    return images.reshape((len(images), *shape))
