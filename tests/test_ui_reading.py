@@ -128,6 +128,7 @@ def test_strokes_off_the_wide_pad_do_not_count(window):
 
 def test_number_mode_in_korean_and_in_presenter_mode(window, qtbot):
     window.set_language("ko")
+    qtbot.wait(20)  # LanguageChange is delivered as an event
     try:
         window.set_reading_mode("number")
         assert window.reading.number_action.text() != "Write a &number"
@@ -141,6 +142,7 @@ def test_number_mode_in_korean_and_in_presenter_mode(window, qtbot):
         window.teach.presenter.action.trigger()
     finally:
         window.set_language("en")
+        qtbot.wait(20)
 
 
 def test_export_writes_the_number_and_the_overlay_as_png(window, tmp_path):

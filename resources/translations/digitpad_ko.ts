@@ -12,7 +12,7 @@
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/canvas.py" line="+69"/>
+        <location filename="../../digitpad/ui/widgets/canvas.py" line="+78"/>
         <source>Drawing pad</source>
         <translation>그림판</translation>
     </message>
@@ -22,9 +22,14 @@
         <translation>마우스 왼쪽 버튼, 펜 또는 손가락으로 숫자를 그리세요.</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+151"/>
         <source>Draw a digit here</source>
         <translation>여기에 숫자를 그리세요</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Write a number here</source>
+        <translation>여기에 숫자를 여러 개 쓰세요</translation>
     </message>
 </context>
 <context>
@@ -261,9 +266,29 @@
     </message>
 </context>
 <context>
+    <name>ExplanationLegend</name>
+    <message>
+        <location filename="../../digitpad/ui/widgets/explanation.py" line="+76"/>
+        <source>Colour legend</source>
+        <translation>색 범례</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>against {0}</source>
+        <translation>{0}에 반대</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+3"/>
+        <location line="+1"/>
+        <source>for {0}</source>
+        <translation>{0} 쪽으로</translation>
+    </message>
+</context>
+<context>
     <name>Exporter</name>
     <message>
-        <location filename="../../digitpad/ui/shell/export.py" line="+145"/>
+        <location filename="../../digitpad/ui/shell/export.py" line="+181"/>
         <source>Export drawing and probabilities as PNG…</source>
         <translation>그림과 확률을 PNG로 내보내기…</translation>
     </message>
@@ -283,7 +308,12 @@
         <translation>PNG 이미지 (*.png)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
+        <source>The network reads {0}</source>
+        <translation>신경망이 읽은 수: {0}</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>The network reads {0} ({1:.0%})</source>
         <translation>신경망의 예측값: {0} ({1:.0%})</translation>
     </message>
@@ -311,7 +341,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/shell/main_window.py" line="+330"/>
+        <location filename="../../digitpad/ui/shell/main_window.py" line="+384"/>
         <source>digitpad — draw a digit</source>
         <translation>digitpad — 숫자를 그려 보세요</translation>
     </message>
@@ -431,7 +461,7 @@ Ctrl+T: 훈련
 Ctrl+.: 중지</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+87"/>
         <source>No model loaded</source>
         <translation>불러온 모델 없음</translation>
     </message>
@@ -522,7 +552,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelController</name>
     <message>
-        <location filename="../../digitpad/ui/shell/model_controller.py" line="+139"/>
+        <location filename="../../digitpad/ui/shell/model_controller.py" line="+137"/>
         <source>bundled model</source>
         <translation>기본 제공 모델</translation>
     </message>
@@ -555,7 +585,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelInputView</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/model_input_view.py" line="+41"/>
+        <location filename="../../digitpad/ui/widgets/model_input_view.py" line="+42"/>
         <source>What the model sees</source>
         <translation>모델이 보는 입력</translation>
     </message>
@@ -664,6 +694,34 @@ Ctrl+.: 중지</translation>
         <location line="+1"/>
         <source>Robust (small CNN)</source>
         <translation>견고한 모델(작은 CNN)</translation>
+    </message>
+</context>
+<context>
+    <name>NumberView</name>
+    <message>
+        <location filename="../../digitpad/ui/widgets/number_view.py" line="+46"/>
+        <source>The number read</source>
+        <translation>읽은 수</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Nothing written yet</source>
+        <translation>아직 아무것도 쓰지 않았습니다</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Reads {0}</source>
+        <translation>{0}(으)로 읽음</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>unsure of digit {0}</source>
+        <translation>{0}번째 숫자는 확실하지 않음</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Write a number on the wide pad: each digit is read on its own</source>
+        <translation>넓은 패드에 수를 쓰세요. 숫자마다 따로 읽습니다</translation>
     </message>
 </context>
 <context>
@@ -794,6 +852,64 @@ Ctrl+.: 중지</translation>
         <location line="+0"/>
         <source>{0}% sure</source>
         <translation>확신도 {0}%</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingModes</name>
+    <message>
+        <location filename="../../digitpad/ui/shell/reading.py" line="+37"/>
+        <source>touching digits split by a guess</source>
+        <translation>붙어 있는 숫자를 추측으로 나눔</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>digits close together: split by a guess</source>
+        <translation>숫자가 가까워 추측으로 나눔</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>low confidence</source>
+        <translation>확신도 낮음</translation>
+    </message>
+    <message>
+        <location line="+146"/>
+        <source>&amp;Why this digit?</source>
+        <translation>왜 이 숫자일까?(&amp;W)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Colour each pixel by how much it pushed the network towards the digit it read (blue) or away from it (orange) (W)</source>
+        <translation>각 픽셀이 신경망을 읽은 숫자 쪽으로 민 정도(파랑)와 반대로 민 정도(주황)를 색으로 보여 줍니다 (W)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Write a &amp;number</source>
+        <translation>여러 자리 수 쓰기(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A wide pad: write several digits, each is read on its own (N)</source>
+        <translation>넓은 패드: 숫자를 여러 개 쓰면 하나씩 따로 읽습니다 (N)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>and not:</source>
+        <translation>비교:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>any other</source>
+        <translation>나머지 전체</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>second guess</source>
+        <translation>두 번째 후보</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Explain the reading against one other digit: why 7 and not 1?</source>
+        <translation>다른 한 숫자와 비교해 설명합니다: 왜 1이 아니라 7일까?</translation>
     </message>
 </context>
 <context>
