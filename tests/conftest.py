@@ -14,6 +14,7 @@ from digitpad.ml.data import Mnist, load_mnist
 from digitpad.ml.errors import DatasetError
 
 SMALL_MNIST = Path(__file__).resolve().parent / "data" / "mnist_small.npz"
+HELD_OUT_PEN = Path(__file__).resolve().parent / "data" / "pendigits-heldout.tra"
 # The full MNIST, when this machine has it; every test otherwise uses the small subset
 # shipped in tests/data, so the suite runs offline. Training in the window, the CLI and
 # the teaching views all resolve $DIGITPAD_MNIST, which points at the subset from here on.
@@ -76,6 +77,18 @@ def pendigits():
         if os.environ.get("DIGITPAD_REQUIRE_PENDIGITS") == "1":
             pytest.fail(message + " (DIGITPAD_REQUIRE_PENDIGITS=1)")
         pytest.skip(message + f" (set {ENV_VAR})")
+
+
+@pytest.fixture(scope="session")
+def held_out_pen():
+    """The six held-out writers' pen digits: from $DIGITPAD_PENDIGITS when set, else the
+    copy of just those writers in tests/data (so these tests run offline too)."""
+    from digitpad.ml.pendigits import load_pendigits
+
+    try:
+        return load_pendigits().split()[1]
+    except DatasetError:
+        return load_pendigits(HELD_OUT_PEN)
 
 
 @pytest.fixture(autouse=True)

@@ -22,16 +22,14 @@ THRESHOLDS = {"tutorial": 0.93, "dense-augmented": 0.965, "robust": 0.975}
 
 
 @pytest.fixture(scope="module")
-def held_out(pendigits):
-    digits = pendigits.split()[1]
-    return pendigits_images(digits), digits.labels
+def held_out(held_out_pen):
+    return pendigits_images(held_out_pen), held_out_pen.labels
 
 
 def pendigits_images(digits):
     return pendigits.prepare_strokes(digits)
 
 
-@pytest.mark.pendigits
 @pytest.mark.parametrize("key", list(THRESHOLDS))
 def test_bundled_network_reads_held_out_writers(key, held_out):
     path = bundled_variant_path(key)
