@@ -420,8 +420,12 @@ class MainWindow(Retranslatable, QMainWindow):
     def _connect(self) -> None:
         """Every signal-slot connection of the window, in one place."""
         self.canvas.drawingChanged.connect(self._on_drawing_changed)
+        # Number mode reads, and the explanation is laid over the pad, when the pen lifts.
         self.canvas.strokeFinished.connect(
-            lambda: self.reading.mode == "number" and self.refresh_prediction()
+            lambda: (
+                (self.reading.mode == "number" or self.reading.explaining)
+                and self.refresh_prediction()
+            )
         )
         self.canvas.drawingChanged.connect(self.preloader.poke)
         self.canvas.undoAvailable.connect(self.undo_action.setEnabled)

@@ -141,9 +141,13 @@ class ReadingModes(QObject):
             self.legend.set_digits(None, None)
             return
         w.input_view.set_explanation(view_image(image, shown.contributions))
+        self.legend.set_digits(shown.target, shown.versus)
+        if w.canvas.is_drawing():  # the pad shows ink while the pen is down: no overlay
+            if w.canvas.has_overlay():
+                w.canvas.set_overlay(None)
+            return
         rect = None if erase else strokes_field_rect(ink)
         w.canvas.set_overlay(overlay_image(shown.contributions), rect)
-        self.legend.set_digits(shown.target, shown.versus)
 
     def read_number(self, predictor, ink) -> None:
         """Split the wide pad's strokes into digits, read each, show them (number mode)."""

@@ -126,6 +126,9 @@ class Canvas(Retranslatable, QWidget):
             self._boxes = fresh
             self.update()
 
+    def has_overlay(self) -> bool:
+        return self._overlay is not None
+
     def set_overlay(
         self, image: QImage | None, rect: tuple[float, float, float] | None = None
     ) -> None:
