@@ -165,3 +165,13 @@ def test_export_writes_the_number_and_the_overlay_as_png(window, tmp_path):
     picture = QImage(str(written))
     assert picture.width() == 1200 and picture.height() > 400
     assert window.current_number() == "17"
+
+
+def test_inside_the_network_links_to_the_explanation(window):
+    window.show_teaching_view("network")
+    draw_strokes(window.canvas, seven())
+    network = window.teach.dock.network
+    assert network.explain_button.isVisible() and network.explain_button.text()
+    assert not window.reading.explaining
+    network.explain_button.click()
+    assert window.reading.explaining and window.reading.legend.texts() == ("against 7", "for 7")

@@ -22,7 +22,7 @@
         <translation>마우스 왼쪽 버튼, 펜 또는 손가락으로 숫자를 그리세요.</translation>
     </message>
     <message>
-        <location line="+151"/>
+        <location line="+154"/>
         <source>Draw a digit here</source>
         <translation>여기에 숫자를 그리세요</translation>
     </message>
@@ -461,7 +461,7 @@ Ctrl+T: 훈련
 Ctrl+.: 중지</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+91"/>
         <source>No model loaded</source>
         <translation>불러온 모델 없음</translation>
     </message>
@@ -577,7 +577,7 @@ Ctrl+.: 중지</translation>
         <translation>저장할 모델이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="+116"/>
+        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="+120"/>
         <source>fine-tuned on your digits</source>
         <translation>내 숫자로 미세 조정함</translation>
     </message>
@@ -598,7 +598,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+112"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+129"/>
         <source>The weight pictures need the tutorial&apos;s dense network; this model starts with convolutions.</source>
         <translation>가중치 그림은 튜토리얼의 Dense 신경망에서만 볼 수 있습니다. 이 모델은 합성곱 층으로 시작합니다.</translation>
     </message>
@@ -623,7 +623,17 @@ Ctrl+.: 중지</translation>
         <translation>그린 숫자에 각 유닛이 얼마나 강하게 활성화되는지에 따라 정렬했습니다: 유닛 {1}개 중 {0}개가 활성화됨(테두리 표시). 아래 띠는 활성화 값을 보여 줍니다.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-48"/>
+        <source>Why this digit? See what each of your pixels did ▸</source>
+        <translation>왜 이 숫자일까? 픽셀 하나하나가 한 일을 보기 ▸</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Colour the 28×28 input and your drawing by each pixel&apos;s push (W)</source>
+        <translation>28×28 입력과 그림을 각 픽셀이 민 방향으로 색칠합니다 (W)</translation>
+    </message>
+    <message>
+        <location line="+55"/>
         <source>784 pixels → relu(x·W1 + b1): {0} numbers → softmax(h·W2 + b2): 10 probabilities that sum to 1</source>
         <translation>픽셀 784개 → relu(x·W1 + b1): 숫자 {0}개 → softmax(h·W2 + b2): 합이 1인 확률 10개</translation>
     </message>
@@ -872,7 +882,7 @@ Ctrl+.: 중지</translation>
         <translation>확신도 낮음</translation>
     </message>
     <message>
-        <location line="+146"/>
+        <location line="+150"/>
         <source>&amp;Why this digit?</source>
         <translation>왜 이 숫자일까?(&amp;W)</translation>
     </message>
@@ -1305,7 +1315,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>WeightGrid</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="-252"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="-269"/>
         <source>This model has no 784-input Dense layer to show.</source>
         <translation>이 모델에는 보여 줄 784-입력 Dense 층이 없습니다.</translation>
     </message>

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from digitpad.ml.recipe import TUTORIAL, steps_per_epoch
 from digitpad.ui.i18n import Retranslatable
@@ -257,9 +257,17 @@ class _TextStableLayout(QVBoxLayout):
 
 
 class NetworkView(Retranslatable, QWidget):
+    explainRequested = Signal()  # "which of my pixels made it say that?": the window's overlay
+
     def __init__(self, predictor=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._predictor = None
+        self.explain_button = QPushButton()
+        self.explain_button.setObjectName("networkExplain")
+        self.explain_button.setFlat(True)
+        self.explain_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.explain_button.setStyleSheet("text-align: left; color: palette(link);")
+        self.explain_button.clicked.connect(self.explainRequested)
         self._input: np.ndarray | None = None
         self.grid = WeightGrid()
         self.strip = ActivationStrip()
@@ -274,9 +282,11 @@ class NetworkView(Retranslatable, QWidget):
         # column is ~600 px), the ideas follow below them, never cut off at the side.
         layout = self._layout = _TextStableLayout(self)
         layout.addWidget(self.caption)
+        layout.addWidget(self.explain_button)
         layout.addWidget(self.grid, 1)
         layout.addWidget(self.strip)
         layout.addWidget(self.ideas)
+        self._button_texts()
         if predictor is not None:
             self.set_predictor(predictor)
         else:
@@ -313,7 +323,14 @@ class NetworkView(Retranslatable, QWidget):
 
     def retranslate_ui(self) -> None:
         """Every text here follows the model and the drawing: rebuild them all."""
+        self._button_texts()
         self._refresh()
+
+    def _button_texts(self) -> None:
+        self.explain_button.setText(self.tr("Why this digit? See what each of your pixels did ▸"))
+        self.explain_button.setToolTip(
+            self.tr("Colour the 28×28 input and your drawing by each pixel's push (W)")
+        )
         self.grid.update()  # painted hints
         self.strip.update()
 
