@@ -74,7 +74,7 @@ _cache: dict[str, Mnist] = {}
 _cache_lock = threading.Lock()
 
 
-def load_mnist_cached(explicit: str | os.PathLike | None = None) -> Mnist:
+def load_mnist_cached(explicit: str | os.PathLike | None = None, *, download: bool = True) -> Mnist:
     """:func:`load_mnist` once per file and process, keyed by the resolved path.
 
     Reading and checking 55 MB takes a visible moment; a window trains, evaluates and
@@ -89,14 +89,22 @@ def load_mnist_cached(explicit: str | os.PathLike | None = None) -> Mnist:
             key = f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
         except OSError:
             return load_mnist(explicit)  # let the loader say what is wrong
+    else:
+        cached = keras_cache_path()
+        if cached.is_file():  # downloaded later in this session: a new key
+            stat = cached.stat()
+            key = f"keras:{stat.st_size}:{stat.st_mtime_ns}"
     with _cache_lock:
         if key not in _cache:
-            _cache[key] = load_mnist(explicit)
+            _cache[key] = load_mnist(explicit, download=download)
         return _cache[key]
 
 
-def load_mnist(explicit: str | os.PathLike | None = None) -> Mnist:
-    """Load and validate MNIST; raise :class:`DatasetError` with one clear line."""
+def load_mnist(explicit: str | os.PathLike | None = None, *, download: bool = True) -> Mnist:
+    """Load and validate MNIST; raise :class:`DatasetError` with one clear line.
+
+    ``download=False`` (the window, which offers its own download with progress and a
+    cancel, ``ml.download``): not found is an error (``detail`` "online" or "offline")."""
     path = resolve_path(explicit)
     if path is not None:
         arrays = _read_npz(path)
@@ -104,16 +112,34 @@ def load_mnist(explicit: str | os.PathLike | None = None) -> Mnist:
     cached = keras_cache_path()
     if cached.is_file():  # Keras' own download, read without importing TensorFlow
         return _validated(_read_npz(cached), str(cached))
-    if not _can_reach(DOWNLOAD_HOST):
+    if not _can_reach(_download_host()):
         raise DatasetError(
             f"MNIST not found and this machine is offline; {HOW_TO_GET}",
             code=E.MNIST_MISSING,
             detail="offline",
         )
+    if not download:
+        raise DatasetError(
+            f"MNIST not found; download it (11 MB) or {HOW_TO_GET}",
+            code=E.MNIST_MISSING,
+            detail="online",
+        )
     return _validated(_from_keras(), "keras.datasets.mnist")
 
 
 DOWNLOAD_HOST = ("storage.googleapis.com", 443)  # where keras.datasets.mnist downloads from
+
+
+URL_VAR = "DIGITPAD_MNIST_URL"  # where the window downloads from instead (a mirror, a test)
+
+
+def _download_host() -> tuple[str, int]:
+    from urllib.parse import urlsplit
+
+    mirror = urlsplit(os.environ.get(URL_VAR, "").strip())
+    if mirror.hostname:
+        return mirror.hostname, mirror.port or (443 if mirror.scheme == "https" else 80)
+    return DOWNLOAD_HOST
 
 
 def keras_cache_path() -> Path:

@@ -339,6 +339,34 @@
     </message>
 </context>
 <context>
+    <name>GetMnist</name>
+    <message>
+        <location filename="../../digitpad/ui/training/get_mnist.py" line="+54"/>
+        <source>Open dataset…</source>
+        <translation>데이터셋 열기…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose an mnist.npz file (Keras&apos; layout).</source>
+        <translation>mnist.npz 파일(Keras 형식)을 고르세요.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Download MNIST (11 MB)</source>
+        <translation>MNIST 내려받기 (11 MB)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This machine is offline: copy mnist.npz here and open it.</source>
+        <translation>이 컴퓨터는 오프라인입니다. mnist.npz를 복사해 와서 여세요.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>From {0}, into {1}</source>
+        <translation>{0}에서 {1}(으)로</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../digitpad/ui/shell/main_window.py" line="+384"/>
@@ -461,7 +489,7 @@ Ctrl+T: 훈련
 Ctrl+.: 중지</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+92"/>
         <source>No model loaded</source>
         <translation>불러온 모델 없음</translation>
     </message>
@@ -1007,7 +1035,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainPanel</name>
     <message>
-        <location filename="../../digitpad/ui/training/panel.py" line="+168"/>
+        <location filename="../../digitpad/ui/training/panel.py" line="+172"/>
         <location line="+1"/>
         <source>Epochs</source>
         <translation>에포크</translation>
@@ -1116,7 +1144,7 @@ Ctrl+.: 중지</translation>
         <translation>가중치를 한 번 업데이트할 때의 크기입니다(튜토리얼의 rmsprop은 0.001).</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+117"/>
         <source>Training is already running; press Stop first.</source>
         <translation>이미 훈련 중입니다. 먼저 중지를 누르세요.</translation>
     </message>
@@ -1126,12 +1154,12 @@ Ctrl+.: 중지</translation>
         <translation>내 숫자로 미세 조정하는 중입니다. 끝날 때까지 기다려 주세요.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Preparing…</source>
         <translation>준비 중…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치가 끝나면 중지합니다…</translation>
     </message>
@@ -1146,7 +1174,7 @@ Ctrl+.: 중지</translation>
         <translation>훈련 전의 모델을 복원했습니다.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+30"/>
         <source>Training failed: {0}</source>
         <translation>훈련 실패: {0}</translation>
     </message>
@@ -1217,13 +1245,24 @@ Ctrl+.: 중지</translation>
     </message>
     <message>
         <location line="+16"/>
+        <location line="+41"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-41"/>
         <source>Done</source>
         <translation>완료</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Downloading MNIST… {0:.1f} / {1:.1f} MB</source>
+        <translation>MNIST 내려받는 중… {0:.1f} / {1:.1f} MB</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>MNIST downloaded to {0}; training starts.</source>
+        <translation>MNIST를 {0}에 내려받았습니다. 훈련을 시작합니다.</translation>
     </message>
 </context>
 <context>

@@ -439,6 +439,7 @@ class MainWindow(Retranslatable, QMainWindow):
         panel.previewDiscarded.connect(self.models.discard_preview)
         panel.restoreRequested.connect(self.models.restore_previous)
         panel.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        panel.openDatasetRequested.connect(self.open_dataset)
         panel.runningChanged.connect(self._on_training_running)
         self.teach.connect()
         self.teach.dock.visibilityChanged.connect(

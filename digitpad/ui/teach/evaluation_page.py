@@ -59,7 +59,7 @@ class EvaluationPage(Retranslatable, QWidget):
         predictor, path = self._predictor, self._data_path()
 
         def work(_context):
-            mnist = load_mnist_cached(path)
+            mnist = load_mnist_cached(path, download=False)
             return mnist, predictor, evaluate_predictor(predictor, mnist.x_test, mnist.y_test)
 
         self._job.start(work)

@@ -51,7 +51,7 @@ def run_training(job: TrainingJob, context: JobContext) -> TrainingOutcome:
     from digitpad.ml.presets import build_preset_model, get_preset, train_preset
 
     context.progress(("stage", STAGE_DATA))
-    mnist = load_mnist_cached(job.data_path)
+    mnist = load_mnist_cached(job.data_path, download=False)  # the panel offers one
     if context.cancelled():
         return TrainingOutcome({"stopped": True, "history": {}}, None, None, {})
     preset = get_preset(job.preset)

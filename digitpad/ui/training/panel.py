@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -38,13 +38,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitpad.ml import errors as E
 from digitpad.ml import keras_log
-from digitpad.ml.errors import DigitpadError
+from digitpad.ml.errors import DatasetError, DigitpadError
 from digitpad.ml.recipe import TUTORIAL
 from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.jobs import Job
 from digitpad.ui.messages import error_text
 from digitpad.ui.training import job as tj
+from digitpad.ui.training.get_mnist import GetMnist
 from digitpad.ui.widgets.preset_chooser import PresetChooser
 from digitpad.ui.widgets.training_curves import TrainingCurves
 
@@ -72,6 +74,7 @@ class TrainPanel(Retranslatable, QWidget):
     restoreRequested = Signal()  # the user wants the model from before the run back
     previewDiscarded = Signal()  # the run produced nothing to keep
     statusMessage = Signal(str)
+    openDatasetRequested = Signal()  # "no MNIST": the person chose Open dataset…
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,6 +134,7 @@ class TrainPanel(Retranslatable, QWidget):
         inner.addWidget(self._controls)
         inner.addWidget(self.progress)
         inner.addWidget(self.status)
+        inner.addWidget(self.get_mnist)
         inner.addWidget(self.choice)
         inner.addWidget(self.log, 2)
         inner.addWidget(self.curves, 3)
@@ -236,6 +240,14 @@ class TrainPanel(Retranslatable, QWidget):
         choice_layout.addStretch(1)
         self.choice.hide()
 
+        self.get_mnist = GetMnist()  # offered when Train finds no MNIST
+        self.get_mnist.hide()
+        self.get_mnist.openRequested.connect(self.openDatasetRequested)
+        self.get_mnist.progress.connect(self._on_download_progress)
+        self.get_mnist.runningChanged.connect(self._set_busy)
+        self.get_mnist.downloaded.connect(self._on_downloaded)
+        self.get_mnist.failed.connect(self._on_download_failed)
+
     def _build_log(self) -> None:
         self.log = QPlainTextEdit()
         self.log.setObjectName("trainLog")
@@ -254,6 +266,8 @@ class TrainPanel(Retranslatable, QWidget):
     # -- public API ------------------------------------------------------------------
     def set_data_path(self, path: str | None) -> None:
         self._data_path = path or None
+        if path and not self.get_mnist.is_running():
+            self.get_mnist.hide()  # a dataset was chosen: nothing to get any more
 
     def data_path(self) -> str | None:
         return self._data_path
@@ -296,6 +310,7 @@ class TrainPanel(Retranslatable, QWidget):
             self.learning_rate.setValue(float(learning_rate))
         self._offering = False
         self.choice.hide()
+        self.get_mnist.hide()
         recipe = TUTORIAL.with_(
             epochs=self.epochs.value(),
             batch_size=self.batch_size.value(),
@@ -319,6 +334,10 @@ class TrainPanel(Retranslatable, QWidget):
     @Slot()
     def stop_training(self) -> None:
         """Ask the run to stop; it does so after the current batch."""
+        if self.get_mnist.is_running():
+            self.get_mnist.cancel()
+            self.stop_button.setEnabled(False)
+            return
         if self._busy:
             self._job.cancel()
             self.stop_button.setEnabled(False)
@@ -369,6 +388,8 @@ class TrainPanel(Retranslatable, QWidget):
     def _on_error(self, exc: BaseException) -> None:
         if isinstance(exc, DigitpadError):
             self._on_failed(error_text(exc))
+            if isinstance(exc, DatasetError) and exc.code == E.MNIST_MISSING:
+                self.get_mnist.offer(offline=exc.detail == "offline")
             return
         log.error("training failed", exc_info=exc)
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
@@ -472,6 +493,28 @@ class TrainPanel(Retranslatable, QWidget):
 
         if not self._busy:
             self.epochs.setValue(get_preset(key).recipe.epochs)
+
+    @Slot(int, int)
+    def _on_download_progress(self, done: int, total: int) -> None:
+        mb = 2**20
+        if self.progress.maximum() != total // 1024:
+            self.progress.setRange(0, total // 1024)
+        self.progress.setValue(done // 1024)
+        self.progress.setFormat(
+            self.tr("Downloading MNIST… {0:.1f} / {1:.1f} MB").format(done / mb, total / mb)
+        )
+
+    @Slot(str)
+    def _on_downloaded(self, path: str) -> None:
+        self._set_status(self.tr("MNIST downloaded to {0}; training starts.").format(path))
+        QTimer.singleShot(0, self, self.start_training)  # once the job is done
+
+    @Slot(str)
+    def _on_download_failed(self, message: str) -> None:
+        self._set_status(message)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat(self.tr("Stopped"))
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
