@@ -85,6 +85,19 @@ _REASONS = {
     E.NOT_NPZ: QT_TRANSLATE_NOOP("ErrorMessages", "This is not a readable .npz file: {path}"),
     E.NOT_IMAGE: QT_TRANSLATE_NOOP("ErrorMessages", "This is not a readable image: {path}"),
 }
+# No MNIST, said for where the window stands (ml.data's detail): what to do next.
+_MNIST_MISSING_BY_DETAIL = {
+    "online": QT_TRANSLATE_NOOP(
+        "ErrorMessages",
+        "MNIST is not on this computer yet: download it below (11 MB), or open your copy "
+        "of mnist.npz with Open dataset….",
+    ),
+    "offline": QT_TRANSLATE_NOOP(
+        "ErrorMessages",
+        "MNIST is not on this computer and it is offline: copy mnist.npz (Keras' layout) "
+        "here and open it with Open dataset…, or set DIGITPAD_MNIST to its path.",
+    ),
+}
 # Codes whose {detail} is not already part of the sentence: show it on its own line.
 _DETAIL_LINE = {
     E.UNREADABLE,
@@ -127,6 +140,8 @@ def error_text(error: BaseException, lead: str | None = None) -> str:
     path = getattr(error, "path", "")
     detail = getattr(error, "detail", "")
     reason = _REASONS.get(code)
+    if code == E.MNIST_MISSING and detail in _MNIST_MISSING_BY_DETAIL:
+        return "\n".join([lead, _tr(_MNIST_MISSING_BY_DETAIL[detail])])
     if reason is None or ("{path}" in reason and not path):
         return f"{lead}\n{error}" if str(error) else lead
     lines = [lead, _tr(reason).format(path=path, detail=detail)]

@@ -194,7 +194,17 @@
         <translation>읽을 수 있는 이미지 파일이 아닙니다: {path}</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+4"/>
+        <source>MNIST is not on this computer yet: download it below (11 MB), or open your copy of mnist.npz with Open dataset….</source>
+        <translation>이 컴퓨터에는 아직 MNIST가 없습니다. 아래에서 내려받거나(11 MB), 가지고 있는 mnist.npz를 데이터셋 열기…로 여세요.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>MNIST is not on this computer and it is offline: copy mnist.npz (Keras&apos; layout) here and open it with Open dataset…, or set DIGITPAD_MNIST to its path.</source>
+        <translation>이 컴퓨터에는 MNIST가 없고 오프라인입니다. mnist.npz(Keras 형식)를 복사해 와서 데이터셋 열기…로 열거나, DIGITPAD_MNIST에 그 경로를 지정하세요.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Details: {detail}</source>
         <translation>세부 정보: {detail}</translation>
     </message>
