@@ -241,10 +241,10 @@ def test_no_mnist_anywhere_says_how_to_get_it(qtbot, window, monkeypatch):
 
     real_load = ml_data.load_mnist
 
-    def offline(path):
+    def offline(path, **options):
         if path is None:
             raise DatasetError("MNIST not found", code=MNIST_MISSING, detail="offline")
-        return real_load(path)
+        return real_load(path, **options)
 
     monkeypatch.delenv("DIGITPAD_MNIST", raising=False)
     monkeypatch.setattr(ml_data, "load_mnist", offline)

@@ -175,3 +175,14 @@ def test_inside_the_network_links_to_the_explanation(window):
     assert not window.reading.explaining
     network.explain_button.click()
     assert window.reading.explaining and window.reading.legend.texts() == ("against 7", "for 7")
+
+
+def test_the_reasons_shown_are_those_ml_numbers_gives():
+    from digitpad.ml import numbers
+    from digitpad.ui.shell import reading
+
+    assert set(reading._REASONS) == {
+        numbers.CUT_REASON,
+        numbers.MARGIN_REASON,
+        numbers.LOW_REASON,
+    }

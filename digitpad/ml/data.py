@@ -131,6 +131,12 @@ DOWNLOAD_HOST = ("storage.googleapis.com", 443)  # where keras.datasets.mnist do
 
 
 URL_VAR = "DIGITPAD_MNIST_URL"  # where the window downloads from instead (a mirror, a test)
+MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+
+
+def mnist_url() -> str:
+    """Where the window's download fetches MNIST from (Keras' own file, or the mirror)."""
+    return os.environ.get(URL_VAR, "").strip() or MNIST_URL
 
 
 def _download_host() -> tuple[str, int]:

@@ -22,10 +22,9 @@ from pathlib import Path
 
 from digitpad.ml import errors as E
 from digitpad.ml.atomic import atomic_path
-from digitpad.ml.data import URL_VAR, _read_npz, _validated, keras_cache_path
+from digitpad.ml.data import _read_npz, _validated, keras_cache_path, mnist_url
 from digitpad.ml.errors import DatasetError
 
-MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 # Keras' published checksum of that file, and that of the copy digitpad's figures were
 # measured with (the same arrays, zipped again).
 KNOWN_SHA256 = frozenset(
@@ -41,10 +40,6 @@ CHUNK = 256 * 1024
 
 class DownloadCancelled(DatasetError):
     """The person stopped the download; nothing was kept."""
-
-
-def mnist_url() -> str:
-    return os.environ.get(URL_VAR, "").strip() or MNIST_URL
 
 
 def download_mnist(

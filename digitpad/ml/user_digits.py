@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from filelock import FileLock, Timeout
 
 from digitpad.ml import errors as E
 from digitpad.ml.atomic import atomic_path
@@ -87,7 +86,7 @@ class UserDigits:
         self._npz_signature: tuple[int, int, int] | None = None
         self._journal_offset = 0  # bytes of the journal already in memory
         self._writable = True
-        self._lock = FileLock(self.folder / LOCK_NAME, timeout=LOCK_WAIT)
+        self._lock = None  # a filelock.FileLock, made on first use (kept off start-up)
         if load:
             self.load()
 
@@ -98,6 +97,10 @@ class UserDigits:
     @contextlib.contextmanager
     def _locked(self, *, for_writing: bool) -> Iterator[None]:
         """The lock file, held for one read or write; a read-only folder reads unlocked."""
+        from filelock import FileLock, Timeout
+
+        if self._lock is None:
+            self._lock = FileLock(self.folder / LOCK_NAME, timeout=LOCK_WAIT)
         try:
             if for_writing:
                 self.folder.mkdir(parents=True, exist_ok=True)

@@ -15,15 +15,18 @@ view; the main window places them and calls :meth:`ReadingModes.read` on every c
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from digitpad.ml import numbers
-from digitpad.ml.explain import Explanation, explain
 from digitpad.ml.preprocess import strokes_field_rect
+
+if TYPE_CHECKING:
+    from digitpad.ml.explain import Explanation
+    from digitpad.ml.numbers import NumberReading
 from digitpad.ui.widgets.explanation import ExplanationLegend, overlay_image, view_image
 from digitpad.ui.widgets.number_view import NumberView, ShownDigit
 
@@ -33,12 +36,16 @@ NUMBER_ASPECT = 2.5  # the wide pad: room for four to six digits at a comfortabl
 MODES = ("digit", "number")
 RUNNER_UP = -1  # "compare with" the second most probable digit
 
+# ``ml.numbers``' reasons (CUT_REASON, MARGIN_REASON, LOW_REASON; a test keeps them equal),
+# spelled out so that module loads only when a number is first read.
 _REASONS = {
-    numbers.CUT_REASON: QT_TRANSLATE_NOOP("ReadingModes", "touching digits split by a guess"),
-    numbers.MARGIN_REASON: QT_TRANSLATE_NOOP(
+    "touching digits split by a guess": QT_TRANSLATE_NOOP(
+        "ReadingModes", "touching digits split by a guess"
+    ),
+    "digits close together: split by a guess": QT_TRANSLATE_NOOP(
         "ReadingModes", "digits close together: split by a guess"
     ),
-    numbers.LOW_REASON: QT_TRANSLATE_NOOP("ReadingModes", "low confidence"),
+    "low confidence": QT_TRANSLATE_NOOP("ReadingModes", "low confidence"),
 }
 
 
@@ -50,7 +57,7 @@ class ReadingModes(QObject):
         self._window = window
         self._mode = "digit"
         self._explanation: Explanation | None = None
-        self._number: numbers.NumberReading | None = None
+        self._number: NumberReading | None = None
         self.explain_action = QAction(window)
         self.explain_action.setCheckable(True)
         self.explain_action.setShortcut(QKeySequence("W"))
@@ -98,7 +105,7 @@ class ReadingModes(QObject):
         when asked (``window.current_explanation``), not on every move."""
         self._explanation = None
 
-    def number(self) -> numbers.NumberReading | None:
+    def number(self) -> NumberReading | None:
         return self._number
 
     def set_mode(self, mode: str) -> None:
@@ -131,6 +138,8 @@ class ReadingModes(QObject):
             if versus == target:
                 versus = None
             try:
+                from digitpad.ml.explain import explain
+
                 self._explanation = explain(predictor, image, target, versus)
             except (ValueError, ArithmeticError) as exc:  # never a traceback per stroke
                 log.warning("explaining failed: %s", exc)
@@ -155,7 +164,9 @@ class ReadingModes(QObject):
         reading = None
         if predictor is not None and ink:
             try:
-                reading = numbers.read_number(predictor, ink)
+                from digitpad.ml.numbers import read_number
+
+                reading = read_number(predictor, ink)
             except (ValueError, ArithmeticError) as exc:
                 log.warning("reading the number failed: %s", exc)
         self._number = reading

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from digitpad.ml import download
+from digitpad.ml.data import keras_cache_path, mnist_url
 from digitpad.ml.errors import DigitpadError
 from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.jobs import Job, JobContext
@@ -57,9 +57,7 @@ class GetMnist(Retranslatable, QWidget):
         self.download_button.setToolTip(
             self.tr("This machine is offline: copy mnist.npz here and open it.")
             if self._offline
-            else self.tr("From {0}, into {1}").format(
-                download.mnist_url(), str(download.keras_cache_path())
-            )
+            else self.tr("From {0}, into {1}").format(mnist_url(), str(keras_cache_path()))
         )
 
     def offer(self, offline: bool) -> None:
@@ -108,6 +106,8 @@ class GetMnist(Retranslatable, QWidget):
 
 
 def _download(context: JobContext) -> Path:
-    return download.download_mnist(
+    from digitpad.ml.download import download_mnist  # urllib: kept off start-up
+
+    return download_mnist(
         progress=lambda done, total: context.progress((done, total)), cancel=context.cancel
     )
