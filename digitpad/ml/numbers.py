@@ -1,30 +1,34 @@
 """Read a whole number written in one go on a wide pad: which strokes make which digit.
 
-Strokes arrive in drawing order, in pad coordinates (x right, y down, any units). All
-lengths below are ratios of the typical digit height ``H`` (the median height of the
-groups of strokes whose x-extents chain together), so the rules do not depend on the
-pad's size or the writer's.
+Strokes arrive in drawing order, in pad coordinates (x right, y down, any units). Every
+length below is a ratio of the typical digit height ``H`` (the median height of the
+groups of strokes whose x-extents chain together), so nothing depends on the pad's size
+or the writer's.
 
-1. **Clusters.** Strokes whose x-extents overlap, directly or through others, form a
-   cluster; clusters are separated by empty columns, so each holds one digit or a few
-   digits that overlap in x (a ``4`` or ``7`` leaning over its neighbour).
-2. **Runs in time.** People finish one digit before starting the next, so inside a
-   cluster a digit is a run of consecutive strokes. Every way of cutting the cluster's
-   strokes into runs is scored (dynamic programming) and the best kept. A run's score
-   is the network's log-probability of its reading (when a predictor is given), minus
-   penalties for shapes no single digit has (shorter than 0.6 H: a crossbar; wider than
-   1.2 H; an empty column inside), and two neighbouring runs pay for overlapping a lot
-   in x or touching: the two strokes of a ``4`` or a ``5`` overlap and touch, two
-   digits written side by side rarely do. Every digit costs a constant, so a split must
-   earn its place.
-3. **Cuts through ink.** A run much wider than a digit with one stroke wider than most
-   digits (cursive, connected digits) is also tried cut at the columns holding the
-   least ink (minima of the vertical projection); the strokes are clipped there. Such
-   digits are always marked unsure: the cut is a guess.
+1. **Clusters.** Strokes whose x-extents overlap or come within ``CLUSTER_GAP`` of each
+   other, directly or through others, form a cluster: one digit, or a few that crowd
+   each other (a 7 leaning over the next digit, an open 4 whose stem stands apart).
+   Clusters smaller than ``SPECK`` both ways are stray marks, not digits.
+2. **Runs in time.** People finish one digit before they start the next, so inside a
+   cluster a digit is a run of consecutive strokes (a crossbar added at the very end
+   still joins its own digit when that digit stands alone). Every way of cutting a
+   cluster's strokes into runs is scored by dynamic programming. A run scores the
+   network's log-probability of its reading (with a predictor), less penalties for
+   shapes no digit has (shorter than ``FRAGMENT_HEIGHT``: a crossbar; wider than
+   ``WIDE``; an empty column inside) and a constant per digit. Between two runs goes
+   the evidence that they are two digits: the later one reaching further right,
+   overlapping the earlier one little, not touching it, and neither being a fragment
+   (a logistic fit, see ``B_BIAS``).
+3. **Cutting one stroke.** A stroke wider than ``CUT_WIDTH`` that does not end near
+   where it began (not a loop) may hold digits written without lifting the pen. It is
+   also tried cut where a single line of ink crosses from one digit to the next, in
+   the middle of that line or with the whole line left out, and the strokes clipped.
 
-A cluster whose best reading has a different number of digits from a nearly as good
-one (score margin under ``UNSURE_MARGIN``) marks its digits unsure as well.
-Measured in BENCHMARKS.md ("Explaining and reading numbers").
+Digits are flagged ``unsure`` when a cut went through ink or the digits touch
+(``CUT_REASON``), when a reading with another number of digits scored nearly as well
+(``MARGIN_REASON``), or when the network's best probability is under
+``UNSURE_PROBABILITY`` (``LOW_REASON``). Measured in BENCHMARKS.md ("Explaining and
+reading numbers").
 """
 
 from __future__ import annotations
@@ -41,36 +45,38 @@ from digitpad.ml.preprocess import PEN_WIDTH, strokes_to_mnist
 # -- geometry, in units of the typical digit height H ----------------------------------
 FRAGMENT_HEIGHT = 0.6  # a run shorter than this is part of a digit (a bar, a dot)
 WIDE = 1.2  # a run wider than this is hardly one digit
-CUT_WIDTH = 0.9  # runs wider than this may be cut through their ink ...
-CUT_STROKE = 0.8  # ... when one of their strokes is at least this wide
-MIN_PIECE = 0.15  # narrowest piece a cut may leave (a "1")
+CUT_WIDTH = 0.9  # a stroke wider than this may hold several digits: try cutting it ...
+LOOP = 0.4  # ... unless it ends closer than this to where it began
+MIN_PIECE = 0.15  # narrowest piece a cut may leave (a "1") ...
+CUT_HEIGHT = 0.7  # ... and the shortest
 CLUSTER_GAP = 0.1  # strokes this close in x may belong to one digit
 SPECK = 0.2  # a cluster smaller than this both ways is a stray mark, not a digit
 MAX_GAP = 0.05  # widest empty column inside one digit
-WIDTH_FLOOR = 0.1  # widths below this count as this much when comparing overlaps
 TOUCH = 0.04  # ink closer than this touches
 STEP = 0.02  # resampling step for distances and the ink profile
-MAX_CUTS = 3  # candidate cut columns per run
+MAX_CUTS = 2  # single-line stretches tried per stroke (up to three digits)
+ACROSS = 2.5  # ink in a column crossed "across": at most this many column widths
+BOTTOM = 0.15  # a ligature crosses above the lowest BOTTOM of the ink
 
 # -- scores, in units of log-probability -----------------------------------------------
+W_READ = 1.0  # weight of the network's log-probability of a candidate's reading
 K_FRAGMENT = 8.0  # per H of height missing below FRAGMENT_HEIGHT
 K_WIDE = 4.0  # per H of width above WIDE
 K_GAP = 20.0  # per H of empty column inside a run
 K_DIGIT = 1.0  # every digit
-K_CUT = 1.5  # every cut through ink
+K_CUT = -1.5  # every cut through ink (a bonus: single-line stretches are rare in one digit)
 
 # Evidence that two runs of strokes, one drawn after the other, are two digits (log-odds),
 # fitted by logistic regression on numbers composed from the pen data's training writers
-# and MNIST training digits (never the benchmark's): a new digit extends the number to
-# the right, overlaps the last one little, does not touch it and is not a fragment.
-# Both reach and height are capped so that a run holding two digits is no stronger
+# and MNIST training digits (never the benchmark's): a new digit stands to the right of
+# the last one (its middle beyond the last one's right end), does not touch it and is
+# not a fragment. Both terms are capped so that a run holding two digits is no stronger
 # evidence than one holding one: the dynamic programme sums one term per boundary.
-B_BIAS = -10.0
-B_EXTENDS = 9.8  # per H the later run reaches further right, up to EXTENDS_CAP
-EXTENDS_CAP = 0.4
-B_OVERLAP = 7.6  # per H of x-overlap
-B_TOUCH = 3.6  # their ink touches
-B_HEIGHT = 16.2  # per H of height of the shorter run, up to HEIGHT_CAP
+B_BIAS = -13.4
+B_BEYOND = 15.8  # per H the later run's middle lies right of the earlier run's right end
+BEYOND_CAP = 0.3
+B_TOUCH = 3.1  # their ink touches
+B_HEIGHT = 20.2  # per H of height of the shorter run, up to HEIGHT_CAP
 HEIGHT_CAP = 0.8
 
 UNSURE_PROBABILITY = 0.6  # below this the reading itself is doubtful
@@ -262,7 +268,7 @@ class _Layout:
             for p, penalty in zip(todo, penalties, strict=True):
                 fit = 0.0
                 if p in self._reads:
-                    fit = math.log(max(float(self._reads[p][1].max()), 1e-9))
+                    fit = W_READ * math.log(max(float(self._reads[p][1].max()), 1e-9))
                 self._scores[p] = fit - penalty - K_DIGIT
         return [self._scores[p] for p in pieces]
 
@@ -286,79 +292,96 @@ class _Layout:
 
     def boundary(self, a: tuple[int, ...], b: tuple[int, ...]) -> float:
         """Evidence (log-odds) that runs ``a`` then ``b`` are two digits, not one."""
-        a0, a1 = self.x0[list(a)].min(), self.x1[list(a)].max()
-        b0, b1 = self.x0[list(b)].min(), self.x1[list(b)].max()
-        floor = WIDTH_FLOOR * self.h
-        wa, wb = max(a1 - a0, floor), max(b1 - b0, floor)
-        ca, cb = (a0 + a1) / 2, (b0 + b1) / 2
-        overlap = max(0.0, min(ca + wa / 2, cb + wb / 2) - max(ca - wa / 2, cb - wb / 2))
-        touch = self.touch(a, b)
+        a1 = self.x1[list(a)].max()
+        middle = (self.x0[list(b)].min() + self.x1[list(b)].max()) / 2
         lower = min(
             self.y1[list(a)].max() - self.y0[list(a)].min(),
             self.y1[list(b)].max() - self.y0[list(b)].min(),
         )
         return (
             B_BIAS
-            + B_EXTENDS * min((b1 - a1) / self.h, EXTENDS_CAP)
-            - B_OVERLAP * overlap / self.h
-            - B_TOUCH * touch
+            + B_BEYOND * float(np.clip((middle - a1) / self.h, -BEYOND_CAP, BEYOND_CAP))
+            - B_TOUCH * self.touch(a, b)
             + B_HEIGHT * min(lower / self.h, HEIGHT_CAP)
         )
 
     # -- cutting through ink -------------------------------------------------------
-    def cut_columns(self, run: tuple[int, ...]) -> list[float]:
-        """Up to MAX_CUTS x positions where a single line of ink joins left and right.
+    def cut_stretches(self, run: tuple[int, ...]) -> list[tuple[float, float]]:
+        """Up to MAX_CUTS x ranges where a single line of ink crosses from one digit
+        into the next.
 
-        The run's ink is swept by columns STEP H wide; a column's count is how many times
-        the pen passes through it. Joined digits (cursive, a ligature) leave columns the
-        pen crosses once; a 0, 6 or 8 is crossed at least twice everywhere inside.
-        The middles of those stretches, at least MIN_PIECE from either end, are cut.
+        The run's ink is swept by columns STEP H wide. Joined digits (cursive, a
+        ligature) leave columns the pen crosses once, across, and above the bottom: a
+        0, 6 or 8 is crossed at least twice everywhere inside, the one line down the
+        side of an open 0 or a 4's stem runs along the column, and the base of a 0 open
+        at the top runs along the bottom. Stretches of such columns at least MIN_PIECE
+        from either end are the candidates, the longest first.
         """
         width = STEP * self.h
-        lines = [_resample(self.lines[i], width / 2) for i in run]
+        lines = [_resample(self.lines[i], width / 4) for i in run]
         x0 = min(line[:, 0].min() for line in lines)
         x1 = max(line[:, 0].max() for line in lines)
         bins = max(1, math.ceil((x1 - x0) / width))
         passes = np.zeros(bins, int)
+        ink = np.zeros(bins, int)
+        depth = np.zeros(bins)  # summed y of the ink in each column
         for line in lines:
             column = np.minimum(((line[:, 0] - x0) / width).astype(int), bins - 1)
             enters = np.concatenate(([True], column[1:] != column[:-1]))
             passes += np.bincount(column[enters], minlength=bins)
+            ink += np.bincount(column, minlength=bins)
+            depth += np.bincount(column, weights=line[:, 1], minlength=bins)
+        bottom = max(line[:, 1].max() for line in lines)
         margin = math.ceil(MIN_PIECE / STEP)
+        across = (passes == 1) & (ink * (width / 4) <= ACROSS * width)
+        # Along the very bottom runs the base of a U-shaped 0 or a 6, not a ligature.
+        across &= depth < (bottom - BOTTOM * self.h) * np.maximum(ink, 1)
         single = np.zeros(bins + 2, bool)
-        single[1 + margin : 1 + bins - margin] = passes[margin : bins - margin] == 1
+        single[1 + margin : 1 + bins - margin] = across[margin : bins - margin]
         edges = np.flatnonzero(np.diff(single.astype(int)))
         stretches = sorted(zip(edges[0::2], edges[1::2], strict=True), key=lambda e: e[0] - e[1])
-        middles = [(start + stop) / 2 for start, stop in stretches[:MAX_CUTS]]
-        return sorted(x0 + m * width for m in middles)
+        return sorted(
+            (x0 + start * width, x0 + stop * width) for start, stop in stretches[:MAX_CUTS]
+        )
+
+    def whole_digit(self, piece: _Piece) -> bool:
+        """Big enough to be a digit of its own: a cut must not leave a hook or a tail."""
+        if not self.polylines(piece):
+            return False
+        x0, y0, x1, y1 = self.extent(piece)
+        return x1 - x0 >= MIN_PIECE * self.h and y1 - y0 >= CUT_HEIGHT * self.h
+
+    def may_hold_several(self, stroke: int) -> bool:
+        """Wide, and not a loop: an open 0 drawn wide has single-line columns too, but
+        its pen ends near where it started; joined digits end far from their start."""
+        line = self.lines[stroke]
+        ends = float(np.hypot(*(line[-1] - line[0])))
+        return self.x1[stroke] - self.x0[stroke] > CUT_WIDTH * self.h and ends > LOOP * self.h
 
     def cut_option(self, run: tuple[int, ...]) -> _Option | None:
-        """The best reading of ``run`` as several digits cut at least-ink columns."""
-        columns = self.cut_columns(run)
-        if not columns:
+        """The best reading of ``run`` as several digits, cut in the middle of a
+        single-line stretch or with the whole stretch (the ligature) left out."""
+        stretches = self.cut_stretches(run)
+        choices = []
+        for choice in itertools.product((None, "middle", "ligature"), repeat=len(stretches)):
+            edges = []  # (where the piece on the left ends, where the next one starts)
+            for (start, stop), how in zip(stretches, choice, strict=True):
+                if how == "middle":
+                    edges.append(((start + stop) / 2, (start + stop) / 2))
+                elif how == "ligature":
+                    edges.append((start, stop))
+            if edges:
+                lows = [-math.inf, *(after for _, after in edges)]
+                highs = [*(before for before, _ in edges), math.inf]
+                pieces = [_Piece(run, lo, hi, cut=True) for lo, hi in zip(lows, highs, strict=True)]
+                if all(self.whole_digit(piece) for piece in pieces):
+                    choices.append(pieces)
+        if not choices:
             return None
-        edges = [-math.inf, *columns, math.inf]
-        n = len(edges) - 1
-        pieces = {
-            (i, j): _Piece(run, edges[i], edges[j + 1], cut=True)
-            for i in range(n)
-            for j in range(i, n)
-            if (i, j) != (0, n - 1)
-        }
-        scores = dict(zip(pieces, self.score(list(pieces.values())), strict=True))
-        best: dict[int, tuple[float, list[_Piece]]] = {-1: (0.0, [])}
-        for j in range(n):
-            candidates = []
-            for i in range(j + 1):
-                if (i, j) in pieces and i - 1 in best:
-                    before, chain = best[i - 1]
-                    candidates.append((before + scores[i, j] - K_CUT, [*chain, pieces[i, j]]))
-            if candidates:
-                best[j] = max(candidates, key=lambda c: c[0])
-        if n - 1 not in best:
-            return None
-        total, chain = best[n - 1]
-        return _Option(chain, total + K_CUT)  # n pieces, n - 1 cuts
+        self.score([piece for pieces in choices for piece in pieces])  # one batch
+        totals = [sum(self.score(pieces)) - K_CUT * (len(pieces) - 1) for pieces in choices]
+        best = int(np.argmax(totals))
+        return _Option(choices[best], totals[best])
 
 
 def _min_distance(a: np.ndarray, b: np.ndarray) -> float:
@@ -380,9 +403,9 @@ def _segment_cluster(layout: _Layout, members: list[int]) -> list[tuple[_Piece, 
     options: dict[tuple[int, int], list[_Option]] = {}
     for key, run in runs.items():
         options[key] = [_Option([whole[key]], scores[key])]
-        wide = layout.x1[list(run)].max() - layout.x0[list(run)].min() > CUT_WIDTH * layout.h
-        widest = max(layout.x1[m] - layout.x0[m] for m in run)
-        if wide and widest >= CUT_STROKE * layout.h:
+        # Separate strokes are parted by the runs themselves; only one stroke running on
+        # from one digit into the next needs cutting.
+        if len(run) == 1 and layout.may_hold_several(run[0]):
             cut = layout.cut_option(run)
             if cut is not None:
                 options[key].append(cut)

@@ -1,0 +1,281 @@
+"""Whole numbers written on a wide pad, and the cost of explaining a reading.
+
+Numbers of 2 to 6 digits are composed from real pen-written digits by the held-out
+writers of ``digitpad.ml.pendigits`` (never trained on) and from MNIST test digits
+thinned to strokes (``strokes.mnist_to_strokes``), the way a person writes a number:
+every digit scaled to a common height (100 px) times a random size (+-15 %), its
+baseline jittered (+-8 % of the height), and the gap to the previous digit drawn from
+U(-0.1, 0.5) x the height, so one gap in five overlaps the previous digit in x.
+Points are rounded to whole pixels, as mouse events are; each digit's strokes are
+written in their own order, one digit after the other. ``read_number`` reads them with
+each bundled network. A last set joins two single-stroke pen digits into one stroke (a
+ligature from the end of the first to the start of the second), as cursive writing does.
+
+    DIGITPAD_PENDIGITS=... DIGITPAD_MNIST=... python benchmarks/number_reading.py [--numbers N]
+
+Figures go to BENCHMARKS.md under "## Explaining and reading numbers". Not a test.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from digitpad.ml import pendigits  # noqa: E402
+from digitpad.ml.data import load_mnist  # noqa: E402
+from digitpad.ml.explain import explain  # noqa: E402
+from digitpad.ml.model import BUNDLED_VARIANTS, bundled_variant_path  # noqa: E402
+from digitpad.ml.numbers import read_number  # noqa: E402
+from digitpad.ml.predictor import Predictor  # noqa: E402
+from digitpad.ml.strokes import mnist_to_strokes  # noqa: E402
+
+HEADING = "## Explaining and reading numbers"
+HEIGHT = 100.0  # px: the common digit height
+SIZE = 0.15  # +- relative size
+BASELINE = 0.08  # +- baseline jitter, in heights
+GAP = (-0.1, 0.5)  # gap to the previous digit, in heights
+LIGATURE_GAP = (0.05, 0.3)  # the joined pairs: a real gap, bridged by the pen
+SEED = 15
+
+
+def compose(digits, rng: np.random.Generator) -> list[np.ndarray]:
+    """One number: each digit's strokes placed after the previous digit's, in order."""
+    strokes: list[np.ndarray] = []
+    right = 20.0
+    for k, lines in enumerate(digits):
+        points = np.concatenate(lines)
+        low, high = points.min(axis=0), points.max(axis=0)
+        size = HEIGHT * rng.uniform(1 - SIZE, 1 + SIZE)
+        scale = size / max(float(high[1] - low[1]), 1e-6)
+        left = right + (rng.uniform(*GAP) * HEIGHT if k else 0.0)
+        bottom = 150.0 + rng.uniform(-BASELINE, BASELINE) * HEIGHT
+        placed = [
+            np.round((np.asarray(line, np.float64) - low) * scale + [left, bottom - size])
+            for line in lines
+        ]
+        strokes.extend(placed)
+        right = max(float(line[:, 0].max()) for line in placed)
+    return strokes
+
+
+def joined_pair(first, second, rng: np.random.Generator) -> list[np.ndarray]:
+    """Two single-stroke digits written as one stroke, a short ligature between them."""
+    a, b = compose([first, second], rng)
+    shift = a[:, 0].max() + rng.uniform(*LIGATURE_GAP) * HEIGHT - b[:, 0].min()
+    b = b + np.array([shift, 0.0])
+    return [np.vstack([a, b])]
+
+
+def numbers_from(pool, labels, rng, count: int, lengths) -> list[tuple[list, str]]:
+    out = []
+    for _ in range(count):
+        picks = rng.integers(len(pool), size=int(rng.choice(lengths)))
+        text = "".join(str(int(labels[i])) for i in picks)
+        out.append((compose([pool[i] for i in picks], rng), text))
+    return out
+
+
+def edit_distance(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[-1]
+
+
+def score(net: Predictor, numbers) -> dict:
+    """Digit accuracy (1 - edit distance / digits written), whole numbers right, the
+    share flagged unsure, whole numbers right among those not flagged, ms per number."""
+    errors = written = right = unsure = sure_right = 0
+    started = time.perf_counter()
+    for strokes, text in numbers:
+        reading = read_number(net, strokes)
+        got = reading.text if reading else ""
+        errors += edit_distance(got, text)
+        written += len(text)
+        right += got == text
+        flagged = bool(reading and reading.unsure)
+        unsure += flagged
+        sure_right += (not flagged) and got == text
+    n = len(numbers)
+    return {
+        "digits": 1 - errors / written,
+        "numbers": right / n,
+        "unsure": unsure / n,
+        "sure right": sure_right / max(1, n - unsure),
+        "ms": (time.perf_counter() - started) / n * 1e3,
+    }
+
+
+def explain_timing(net: Predictor, images: np.ndarray) -> dict:
+    """Median and p99 ms of one ``explain`` call, and of one ``predict`` beside it."""
+    explain(net, images[0])  # first call builds the per-network plan
+    times: dict[str, list[float]] = {"explain": [], "predict": []}
+    for image in images:  # alternate, so both see the same machine load
+        for name, call in (("explain", explain), ("predict", Predictor.predict)):
+            t = time.perf_counter()
+            call(net, image)
+            times[name].append((time.perf_counter() - t) * 1e3)
+    return {
+        f"{name} {q}": float(np.percentile(values, p))
+        for name, values in times.items()
+        for q, p in (("median", 50), ("p99", 99))
+    }
+
+
+def networks() -> dict[str, Predictor]:
+    found = {}
+    for key in BUNDLED_VARIANTS:
+        path = bundled_variant_path(key)
+        if path is not None:
+            found[key] = Predictor.from_file(path)
+    return found
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--numbers", type=int, default=200, help="numbers per set")
+    parser.add_argument("--mnist-digits", type=int, default=2000, help="MNIST test digits")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    rng = np.random.default_rng(SEED)
+    _, held_out = pendigits.load_pendigits().split()
+    pen_pool = list(held_out.strokes)
+    mnist = load_mnist()
+    traced = [mnist_to_strokes(x) for x in mnist.x_test[: args.mnist_digits]]
+    keep = [i for i, lines in enumerate(traced) if lines]
+    mnist_pool = [traced[i] for i in keep]
+    mnist_labels = mnist.y_test[: args.mnist_digits][keep]
+    single = [i for i, lines in enumerate(pen_pool) if len(lines) == 1]
+    n = args.numbers
+    sets = {
+        "pen, 4 digits": numbers_from(pen_pool, held_out.labels, rng, n, [4]),
+        "pen, 2-6 digits": numbers_from(pen_pool, held_out.labels, rng, n, range(2, 7)),
+        "MNIST, 4 digits": numbers_from(mnist_pool, mnist_labels, rng, n, [4]),
+        "MNIST, 2-6 digits": numbers_from(mnist_pool, mnist_labels, rng, n, range(2, 7)),
+    }
+    pairs = [rng.choice(single, 2) for _ in range(max(1, n // 2))]
+    sets["pen, 2 digits joined in one stroke"] = [
+        (
+            joined_pair(pen_pool[i], pen_pool[j], rng),
+            f"{held_out.labels[i]}{held_out.labels[j]}",
+        )
+        for i, j in pairs
+    ]
+    nets = networks()
+    rows = [
+        (key, name, score(net, numbers))
+        for key, net in nets.items()
+        for name, numbers in sets.items()
+    ]
+    timing_images = mnist.x_test[:500].astype(np.float32) / 255
+    timings = {key: explain_timing(net, timing_images) for key, net in nets.items()}
+    reading = _reading_table(rows)
+    costs = _timing_table(timings)
+    seconds = time.perf_counter() - started
+    print(reading + "\n\n" + costs)
+    if not args.no_write:
+        write_section(
+            reading,
+            costs,
+            sets,
+            pen_count=len(held_out),
+            mnist_count=len(mnist_pool),
+            seconds=seconds,
+        )
+    return 0
+
+
+def _reading_table(rows) -> str:
+    columns = ["digits", "numbers", "unsure", "sure right", "ms"]
+    lines = [
+        "| network | numbers written | digits right | whole numbers right | flagged unsure "
+        "| right when not flagged | ms per number |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key, name, result in rows:
+        cells = " | ".join(f"{result[c]:.1f}" if c == "ms" else f"{result[c]:.1%}" for c in columns)
+        lines.append(f"| {key} | {name} | {cells} |")
+    return "\n".join(lines)
+
+
+def _timing_table(timings) -> str:
+    lines = [
+        "| network | `explain` median ms | p99 ms | `predict` median ms | p99 ms |",
+        "|---|---|---|---|---|",
+    ]
+    for key, t in timings.items():
+        lines.append(
+            f"| {key} | **{t['explain median']:.3f}** | {t['explain p99']:.3f} | "
+            f"{t['predict median']:.3f} | {t['predict p99']:.3f} |"
+        )
+    return "\n".join(lines)
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "digitpad", "benchmarks"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        return out + (" + uncommitted changes" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def write_section(reading: str, costs: str, sets, *, pen_count, mnist_count, seconds) -> None:
+    load = " / ".join(f"{v:.2f}" for v in os.getloadavg())
+    counts = ", ".join(f"{len(numbers)} *{name}*" for name, numbers in sets.items())
+    body = (
+        f"{HEADING}\n\n"
+        "`DIGITPAD_PENDIGITS=../shared/datasets/pendigits DIGITPAD_MNIST=... "
+        "python3 benchmarks/number_reading.py`\n\n"
+        f"Numbers composed (seed {SEED}) from the {pen_count} digits of the held-out pen "
+        f"writers and {mnist_count} MNIST test digits thinned to strokes: {counts}. Each "
+        f"digit is {HEIGHT:.0f} px tall x U({1 - SIZE:.2f}, {1 + SIZE:.2f}), its baseline "
+        f"moved by up to {BASELINE:.0%} of the height, the gap to the previous digit "
+        f"U({GAP[0]}, {GAP[1]}) x the height (one in five overlaps in x); joined pairs "
+        f"are two single-stroke pen digits U{LIGATURE_GAP} heights apart, written as one "
+        "stroke. *digits right*: 1 - (edit distance / digits written), so a missing or "
+        "an extra digit counts as one error. *flagged unsure*: `NumberReading.unsure`.\n\n"
+        f"{reading}\n\n"
+        "Explaining a reading (`explain`, gradient x input of the winning score), per call "
+        "on one 28x28 input, the first 500 MNIST test digits, alternating with `predict` "
+        "on the same image:\n\n"
+        f"{costs}\n\n"
+        f"_(commit {_commit()}; {seconds:.0f} s; load average {load} at the end)_\n"
+    )
+    path = ROOT / "BENCHMARKS.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(old):
+        new = pattern.sub(lambda _m: body + "\n", old).rstrip() + "\n"
+    else:
+        new = old.rstrip() + "\n\n" + body
+    path.write_text(new, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
