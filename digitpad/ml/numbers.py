@@ -52,6 +52,7 @@ CUT_HEIGHT = 0.7  # ... and the shortest
 CLUSTER_GAP = 0.1  # strokes this close in x may belong to one digit
 SPECK = 0.2  # a cluster smaller than this both ways is a stray mark, not a digit
 MAX_GAP = 0.05  # widest empty column inside one digit
+WIDTH_FLOOR = 0.1  # widths below this count as this much when comparing overlaps
 TOUCH = 0.04  # ink closer than this touches
 STEP = 0.02  # resampling step for distances and the ink profile
 MAX_CUTS = 2  # single-line stretches tried per stroke (up to three digits)
@@ -59,24 +60,25 @@ ACROSS = 2.5  # ink in a column crossed "across": at most this many column width
 BOTTOM = 0.15  # a ligature crosses above the lowest BOTTOM of the ink
 
 # -- scores, in units of log-probability -----------------------------------------------
-W_READ = 1.0  # weight of the network's log-probability of a candidate's reading
 K_FRAGMENT = 8.0  # per H of height missing below FRAGMENT_HEIGHT
 K_WIDE = 4.0  # per H of width above WIDE
 K_GAP = 20.0  # per H of empty column inside a run
 K_DIGIT = 1.0  # every digit
+HOPELESS = 10.0  # a candidate penalised this much is not read by the network at all
 K_CUT = -1.5  # every cut through ink (a bonus: single-line stretches are rare in one digit)
 
 # Evidence that two runs of strokes, one drawn after the other, are two digits (log-odds),
 # fitted by logistic regression on numbers composed from the pen data's training writers
-# and MNIST training digits (never the benchmark's): a new digit stands to the right of
-# the last one (its middle beyond the last one's right end), does not touch it and is
-# not a fragment. Both terms are capped so that a run holding two digits is no stronger
+# and MNIST training digits (never the benchmark's): a new digit extends the number to
+# the right, overlaps the last one little, does not touch it and is not a fragment.
+# Both reach and height are capped so that a run holding two digits is no stronger
 # evidence than one holding one: the dynamic programme sums one term per boundary.
-B_BIAS = -13.4
-B_BEYOND = 15.8  # per H the later run's middle lies right of the earlier run's right end
-BEYOND_CAP = 0.3
-B_TOUCH = 3.1  # their ink touches
-B_HEIGHT = 20.2  # per H of height of the shorter run, up to HEIGHT_CAP
+B_BIAS = -10.0
+B_EXTENDS = 9.8  # per H the later run reaches further right, up to EXTENDS_CAP
+EXTENDS_CAP = 0.4
+B_OVERLAP = 7.6  # per H of x-overlap
+B_TOUCH = 3.6  # their ink touches
+B_HEIGHT = 16.2  # per H of height of the shorter run, up to HEIGHT_CAP
 HEIGHT_CAP = 0.8
 
 UNSURE_PROBABILITY = 0.6  # below this the reading itself is doubtful
@@ -259,7 +261,8 @@ class _Layout:
         todo = [p for p in dict.fromkeys(pieces) if p not in self._scores]
         if todo:
             penalties = [self.shape_penalty(p) for p in todo]
-            readable = [p for p, k in zip(todo, penalties, strict=True) if math.isfinite(k)]
+            # No digit has such a shape whatever the network says: save reading it.
+            readable = [p for p, k in zip(todo, penalties, strict=True) if k < HOPELESS]
             if self.reader is not None and readable:
                 images = [strokes_to_mnist(self.polylines(p), self.width) for p in readable]
                 probabilities = self.reader(images)
@@ -268,7 +271,7 @@ class _Layout:
             for p, penalty in zip(todo, penalties, strict=True):
                 fit = 0.0
                 if p in self._reads:
-                    fit = W_READ * math.log(max(float(self._reads[p][1].max()), 1e-9))
+                    fit = math.log(max(float(self._reads[p][1].max()), 1e-9))
                 self._scores[p] = fit - penalty - K_DIGIT
         return [self._scores[p] for p in pieces]
 
@@ -292,16 +295,22 @@ class _Layout:
 
     def boundary(self, a: tuple[int, ...], b: tuple[int, ...]) -> float:
         """Evidence (log-odds) that runs ``a`` then ``b`` are two digits, not one."""
-        a1 = self.x1[list(a)].max()
-        middle = (self.x0[list(b)].min() + self.x1[list(b)].max()) / 2
+        a0, a1 = self.x0[list(a)].min(), self.x1[list(a)].max()
+        b0, b1 = self.x0[list(b)].min(), self.x1[list(b)].max()
+        floor = WIDTH_FLOOR * self.h
+        wa, wb = max(a1 - a0, floor), max(b1 - b0, floor)
+        ca, cb = (a0 + a1) / 2, (b0 + b1) / 2
+        overlap = max(0.0, min(ca + wa / 2, cb + wb / 2) - max(ca - wa / 2, cb - wb / 2))
+        touch = self.touch(a, b)
         lower = min(
             self.y1[list(a)].max() - self.y0[list(a)].min(),
             self.y1[list(b)].max() - self.y0[list(b)].min(),
         )
         return (
             B_BIAS
-            + B_BEYOND * float(np.clip((middle - a1) / self.h, -BEYOND_CAP, BEYOND_CAP))
-            - B_TOUCH * self.touch(a, b)
+            + B_EXTENDS * min((b1 - a1) / self.h, EXTENDS_CAP)
+            - B_OVERLAP * overlap / self.h
+            - B_TOUCH * touch
             + B_HEIGHT * min(lower / self.h, HEIGHT_CAP)
         )
 
