@@ -320,5 +320,7 @@ def test_ten_train_stop_cycles_leave_no_threads_and_bounded_memory(qtbot, window
     assert models_after <= models_before  # no run's Keras model is kept alive
     assert os_after <= os_before + 2  # TensorFlow may grow a pool lazily; never one per run
     assert len(qthreads) <= 1 and all(t.isFinished() for t in qthreads)
-    assert growth < 300, f"VmRSS grew {growth:.0f} MB over 10 train/stop cycles"
+    # A new model per click grew ~256 MB over 10 cycles (TensorFlow keeps every traced
+    # function); the re-used one ~70 MB.
+    assert growth < 150, f"VmRSS grew {growth:.0f} MB over 10 train/stop cycles"
     _assert_probabilities(window)

@@ -87,6 +87,65 @@ def get_preset(key: str) -> Preset:
         raise ValueError(f"unknown preset {key!r}; choose from {', '.join(PRESETS)}") from None
 
 
+# One compiled model per process, handed out again (weights and optimizer state made new)
+# to the next Train click with the same preset and recipe: TensorFlow keeps every traced
+# and XLA-compiled training function of a process, so a fresh model per click grew the
+# window by ~13 MB a click (RELIABILITY.md, "Known limits"). Callers that keep a trained
+# model beyond the next click keep a copy (:func:`detached_copy`).
+_reusable: dict[tuple, object] = {}
+_reusable_lock = threading.Lock()
+
+
+def reusable_preset_model(preset: Preset, seed: int | None = None, *, jit_compile=True):
+    """A compiled model for ``preset`` with freshly initialised weights, re-using the
+    last one built for the same preset and recipe (see ``_reusable``)."""
+    key = (preset.key, preset.architecture, preset.recipe.with_(seed=None), jit_compile)
+    with _reusable_lock:
+        model = _reusable.pop(key, None)
+        _reusable.clear()  # one at a time: another preset's model is let go
+    if model is None:
+        model = build_preset_model(preset, seed, jit_compile=jit_compile)
+    else:
+        reinitialise(model, seed, preset.recipe.learning_rate)
+    with _reusable_lock:
+        _reusable[key] = model
+    return model
+
+
+def reinitialise(model, seed: int | None, learning_rate: float) -> None:
+    """New initial weights (each layer's own initializer, new seeds) and a new optimizer
+    state (step 0, no accumulated gradients): as good as a freshly built model."""
+    rng = np.random.default_rng(seed)
+    for layer in model.layers:
+        for name in ("kernel", "bias"):
+            variable = getattr(layer, name, None)
+            initializer = getattr(layer, f"{name}_initializer", None)
+            if variable is None or initializer is None:
+                continue
+            config = initializer.get_config()
+            if "seed" in config:  # Keras 3 initializers repeat themselves for one seed
+                config["seed"] = int(rng.integers(2**31 - 1))
+            fresh = type(initializer).from_config(config)
+            variable.assign(fresh(tuple(variable.shape), dtype=variable.dtype))
+    optimizer = model.optimizer
+    for variable in optimizer.variables:
+        if variable.path.endswith("learning_rate"):
+            variable.assign(learning_rate)
+        else:
+            variable.assign(np.zeros(tuple(variable.shape), dtype=variable.dtype))
+
+
+def detached_copy(model):
+    """The same network and weights in new variables (nothing traced, nothing compiled
+    until it is used): what a caller keeps when the model itself will be re-used."""
+    from digitpad.ml.model import import_keras
+
+    keras = import_keras()
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    return copy
+
+
 def build_preset_model(
     preset: Preset, seed: int | None = None, *, jit_compile: bool | str = "auto"
 ):

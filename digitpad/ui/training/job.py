@@ -48,7 +48,12 @@ class TrainingOutcome:
 
 def run_training(job: TrainingJob, context: JobContext) -> TrainingOutcome:
     from digitpad.ml.pendigits import training_writers
-    from digitpad.ml.presets import build_preset_model, get_preset, train_preset
+    from digitpad.ml.presets import (
+        detached_copy,
+        get_preset,
+        reusable_preset_model,
+        train_preset,
+    )
 
     context.progress(("stage", STAGE_DATA))
     mnist = load_mnist_cached(job.data_path, download=False)  # the panel offers one
@@ -58,8 +63,9 @@ def run_training(job: TrainingJob, context: JobContext) -> TrainingOutcome:
     preset = replace(preset, recipe=job.recipe)
     pen = training_writers() if preset.pen_repeat else None
     context.progress(("stage", STAGE_TENSORFLOW))
-    # XLA: faster epochs, same recipe (Stop still acts after every batch).
-    model = build_preset_model(preset, job.recipe.seed, jit_compile=True)
+    # XLA: faster epochs, same recipe (Stop still acts after every batch). The model of
+    # the last click is re-used with new weights: no new traced functions to keep.
+    model = reusable_preset_model(preset, job.recipe.seed, jit_compile=True)
     context.progress(("stage", STAGE_TRAINING))
     last_batch = [0.0]
 
@@ -93,4 +99,5 @@ def run_training(job: TrainingJob, context: JobContext) -> TrainingOutcome:
     snapshot = None if result.diverged else Predictor.from_keras(model, "trained")
     card = make_card(preset.recipe, result, mnist, preset, model, pen=pen)
     card["name"] = f"digitpad MNIST {preset.key} (trained in the app)"
-    return TrainingOutcome(result.as_dict(), model, snapshot, card)
+    # The window keeps its own copy: the next click re-initialises ``model``.
+    return TrainingOutcome(result.as_dict(), detached_copy(model), snapshot, card)
