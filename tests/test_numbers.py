@@ -169,7 +169,8 @@ def test_numbers_by_writers_never_trained_on_read_right(pendigits, robust):
         reading = read_number(robust, _compose(held_out, picks, gaps, rng))
         right += reading.text == text
         wrong_digits += _edit_distance(reading.text, text)
-    # The benchmark measures ~97 % of 4-digit numbers and ~99 % of digits (BENCHMARKS.md).
+    # BENCHMARKS.md ("Explaining and reading numbers"): 91 % of 4-digit numbers and 97 %
+    # of digits over 300 numbers; these 30 read 29 right, with one digit wrong.
     assert right >= 26 and wrong_digits <= 4, (right, wrong_digits)
 
 
