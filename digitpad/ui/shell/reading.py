@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 NUMBER_ASPECT = 2.5  # the wide pad: room for four to six digits at a comfortable height
 MODES = ("digit", "number")
 RUNNER_UP = -1  # "compare with" the second most probable digit
+BOX_MARGIN = 0.03  # around each digit's box on the wide pad, in pad heights
 
 # ``ml.numbers``' reasons (CUT_REASON, MARGIN_REASON, LOW_REASON; a test keeps them equal),
 # spelled out so that module loads only when a number is first read.
@@ -171,7 +172,20 @@ class ReadingModes(QObject):
                 log.warning("reading the number failed: %s", exc)
         self._number = reading
         digits = reading.digits if reading is not None else ()
-        w.canvas.set_boxes([(*d.box, str(i + 1), d.unsure) for i, d in enumerate(digits)])
+        pad = BOX_MARGIN  # of the pad's height: a "1" gets a box, not a line on its stroke
+        w.canvas.set_boxes(
+            [
+                (
+                    d.box[0] - pad,
+                    d.box[1] - pad,
+                    d.box[2] + pad,
+                    d.box[3] + pad,
+                    str(i + 1),
+                    d.unsure,
+                )
+                for i, d in enumerate(digits)
+            ]
+        )
         self.number_view.set_digits(
             ShownDigit(d.digit, d.probabilities, d.image, d.unsure, self._reason(d.why))
             for d in digits
