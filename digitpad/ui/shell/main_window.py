@@ -415,6 +415,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.teach.retranslate_ui()
         self.comparison.retranslate_ui()
         self.reading.retranslate_ui()
+        QTimer.singleShot(0, self, self.fit_hints)  # another language: another height
         self._update_model_label()
 
     def _connect(self) -> None:
@@ -684,6 +685,7 @@ class MainWindow(Retranslatable, QMainWindow):
         # the new size out by stretch): fit it once that is done.
         if watched is self.splitter and event.type() == QEvent.Type.Resize:
             QTimer.singleShot(0, self, self._fit_splitter)
+            QTimer.singleShot(0, self, self.fit_hints)
         return super().eventFilter(watched, event)
 
     def _on_splitter_moved(self, *_args) -> None:
@@ -701,6 +703,17 @@ class MainWindow(Retranslatable, QMainWindow):
         left = int(max(total * 0.42, min(total * 0.62, left)))
         if abs(self.splitter.sizes()[0] - left) > 2:
             self.splitter.setSizes([left, total - left])
+
+    def fit_hints(self) -> None:
+        """The shortcut hints are an extra (the menus and tooltips say the same): shown
+        when the side column has room for all of them, else hidden, never cut off."""
+        if self.teach.presenter.is_active() or self.reading.explaining:
+            return  # those hide and restore the hints themselves
+        hints = self.hints_label
+        hints.show()
+        self.side_panel.layout().activate()
+        width = max(1, hints.width())
+        hints.setVisible(hints.height() >= hints.heightForWidth(width))
 
     def closeEvent(self, event) -> None:
         self.teach.shutdown()  # leaves presenter mode first: the saved geometry is the normal one

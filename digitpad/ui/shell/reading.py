@@ -210,6 +210,8 @@ class ReadingModes(QObject):
         # The legend takes the shortcut hints' place: the 28x28 view keeps its size.
         if not w.teach.presenter.is_active():  # presenter mode hides (and restores) them
             w.hints_label.setVisible(not on)
+            if not on:
+                w.fit_hints()  # ... if there is room for them
         w.refresh_prediction()
 
     def retranslate_ui(self) -> None:
