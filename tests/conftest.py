@@ -18,7 +18,11 @@ HELD_OUT_PEN = Path(__file__).resolve().parent / "data" / "pendigits-heldout.tra
 # The full MNIST, when this machine has it; every test otherwise uses the small subset
 # shipped in tests/data, so the suite runs offline. Training in the window, the CLI and
 # the teaching views all resolve $DIGITPAD_MNIST, which points at the subset from here on.
-FULL_MNIST = os.environ.get("DIGITPAD_MNIST") or None
+# The original is kept in the environment too: pytest-xdist's workers inherit this
+# process's environment, where $DIGITPAD_MNIST already names the subset.
+if "DIGITPAD_TESTS_FULL_MNIST" not in os.environ:
+    os.environ["DIGITPAD_TESTS_FULL_MNIST"] = os.environ.get("DIGITPAD_MNIST", "")
+FULL_MNIST = os.environ["DIGITPAD_TESTS_FULL_MNIST"] or None
 os.environ["DIGITPAD_MNIST"] = str(SMALL_MNIST)
 
 _cache: dict[str, Mnist | str] = {}

@@ -157,9 +157,8 @@ def _edit_distance(a: str, b: str) -> int:
     return row[-1]
 
 
-@pytest.mark.pendigits
-def test_numbers_by_writers_never_trained_on_read_right(pendigits, robust):
-    held_out = pendigits.split()[1]
+def test_numbers_by_writers_never_trained_on_read_right(held_out_pen, robust):
+    held_out = held_out_pen
     rng = np.random.default_rng(2026)
     right = wrong_digits = 0
     for _ in range(30):
@@ -174,9 +173,8 @@ def test_numbers_by_writers_never_trained_on_read_right(pendigits, robust):
     assert right >= 26 and wrong_digits <= 4, (right, wrong_digits)
 
 
-@pytest.mark.pendigits
-def test_a_well_spaced_number_reads_exactly(pendigits, robust):
-    held_out = pendigits.split()[1]
+def test_a_well_spaced_number_reads_exactly(held_out_pen, robust):
+    held_out = held_out_pen
     writer = held_out.subset(held_out.writers == 10)
     picks = [int(np.flatnonzero(writer.labels == d)[0]) for d in (2, 0, 2, 6, 1, 5)]
     picks[2] = int(np.flatnonzero(writer.labels == 2)[1])  # a different 2
