@@ -76,13 +76,18 @@ def test_why_seven_and_not_the_runner_up(window):
     probabilities = window.current_probabilities()
     runner_up = int(np.argsort(probabilities)[-2])
     window.reading.versus.setCurrentIndex(window.reading.versus.findData(-1))
-    found = window.current_explanation()
+    shown = window.reading.explanation()  # what the view colours now
+    assert (shown.target, shown.versus) == (7, runner_up)
     image, predictor = window.input_view.image(), window.models.predictor
     both = (
         explain(predictor, image, 7).contributions
         - explain(predictor, image, runner_up).contributions
     )
-    np.testing.assert_allclose(found, both, atol=1e-4)
+    np.testing.assert_allclose(shown.contributions, both, atol=1e-4)
+    # The public surface is always the winner's own contributions.
+    np.testing.assert_allclose(
+        window.current_explanation(), explain(predictor, image, 7).contributions, atol=1e-6
+    )
     assert window.reading.legend.texts() == (f"for {runner_up}", "for 7")
 
 

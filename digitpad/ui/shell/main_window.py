@@ -141,16 +141,17 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def current_explanation(self) -> np.ndarray | None:
         """(28, 28) signed contributions of each input pixel to the winning digit's score
-        (to "winner minus the compared digit" when one is chosen), or ``None``."""
+        for the current drawing (digit mode), or ``None``. Whatever "and not:" shows on
+        screen, this is always the winner's own."""
         if self.reading.mode != "digit" or self._probabilities is None:
             return None
-        found = self.reading.explanation()
-        if found is None:  # the overlay is off: computed on demand, the same way
-            self.reading.explain_drawing(
-                self.models.predictor, self.input_view.image(), self._probabilities, *self._ink
-            )
-            found = self.reading.explanation()
-        return None if found is None else found.contributions.copy()
+        if self.models.predictor is None:
+            return None
+        from digitpad.ml.explain import explain
+
+        target = int(np.argmax(self._probabilities))
+        found = explain(self.models.predictor, self.input_view.image(), target)
+        return None if found is None else found.contributions
 
     def prediction_pending(self) -> bool:
         """True while the teaching views wait (at most one frame) for the latest drawing."""
