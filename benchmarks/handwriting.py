@@ -18,9 +18,6 @@ Figures go to BENCHMARKS.md under "## Real handwriting". Not a test; plain scrip
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,6 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import _report  # noqa: E402
 from digitpad.ml import pendigits  # noqa: E402
 from digitpad.ml.data import load_mnist  # noqa: E402
 from digitpad.ml.model import BUNDLED_VARIANTS, bundled_variant_path  # noqa: E402
@@ -125,25 +123,6 @@ def main(argv=None) -> int:
     return 0
 
 
-def _commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "digitpad", "resources"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        return out + (" + uncommitted changes" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def write_section(table: str, pen_count: int, mnist_count: int, held_out, seconds) -> None:
     writers = ", ".join(str(w) for w in sorted(set(held_out.writers.tolist())))
     conditions = "; ".join(
@@ -151,7 +130,8 @@ def write_section(table: str, pen_count: int, mnist_count: int, held_out, second
         f"({c['centre'][0]:.0%}, {c['centre'][1]:.0%})"
         for name, c in CONDITIONS.items()
     )
-    load = " / ".join(f"{v:.2f}" for v in os.getloadavg())
+    load = _report.load_average()
+    measured_at = _report.commit(ROOT, "digitpad", "resources")
     body = (
         f"{HEADING}\n\n"
         "`DIGITPAD_PENDIGITS=../shared/datasets/pendigits DIGITPAD_MNIST=... "
@@ -164,16 +144,9 @@ def write_section(table: str, pen_count: int, mnist_count: int, held_out, second
         "of the six pen columns. *pad* rows are what the window reads; *pixels* rows "
         "prepare the brush's pixels instead (images, and the pad before).\n\n"
         f"{table}\n\n"
-        f"_(commit {_commit()}; {seconds:.0f} s; load average {load} at the end)_\n"
+        f"_(commit {measured_at}; {seconds:.0f} s; load average {load} at the end)_\n"
     )
-    path = ROOT / "BENCHMARKS.md"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: body + "\n", old).rstrip() + "\n"
-    else:
-        new = old.replace("# Benchmarks\n", "# Benchmarks\n\n" + body, 1)
-    path.write_text(new, encoding="utf-8")
+    _report.replace_section(ROOT / "BENCHMARKS.md", HEADING, body, first=True)
 
 
 if __name__ == "__main__":

@@ -26,13 +26,11 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import subprocess  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from benchmarks import _report  # noqa: E402
 from digitpad.ml import pendigits  # noqa: E402
 from digitpad.ml.data import load_mnist  # noqa: E402
 from digitpad.ml.explain import explain  # noqa: E402
@@ -226,27 +224,9 @@ def _timing_table(timings) -> str:
     return "\n".join(lines)
 
 
-def _commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "digitpad", "benchmarks"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        return out + (" + uncommitted changes" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def write_section(reading: str, costs: str, sets, *, pen_count, mnist_count, seconds) -> None:
-    load = " / ".join(f"{v:.2f}" for v in os.getloadavg())
+    load = _report.load_average()
+    measured_at = _report.commit(ROOT, "digitpad", "benchmarks")
     counts = ", ".join(f"{len(numbers)} *{name}*" for name, numbers in sets.items())
     body = (
         f"{HEADING}\n\n"
@@ -265,16 +245,9 @@ def write_section(reading: str, costs: str, sets, *, pen_count, mnist_count, sec
         "on one 28x28 input, the first 500 MNIST test digits, alternating with `predict` "
         "on the same image:\n\n"
         f"{costs}\n\n"
-        f"_(commit {_commit()}; {seconds:.0f} s; load average {load} at the end)_\n"
+        f"_(commit {measured_at}; {seconds:.0f} s; load average {load} at the end)_\n"
     )
-    path = ROOT / "BENCHMARKS.md"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: body + "\n", old).rstrip() + "\n"
-    else:
-        new = old.rstrip() + "\n\n" + body
-    path.write_text(new, encoding="utf-8")
+    _report.replace_section(ROOT / "BENCHMARKS.md", HEADING, body)
 
 
 if __name__ == "__main__":
