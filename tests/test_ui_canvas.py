@@ -203,3 +203,31 @@ def test_save_as_writes_the_model_on_screen_not_the_file_now_on_disk(
     np.testing.assert_array_equal(
         window.models.predictor.predict(np.eye(28, dtype=np.float32)), probabilities
     )
+
+
+def test_strokes_follow_undo_redo_and_clear(qtbot, window):
+    """Finished strokes are converted once and kept; undo, redo and clear replace them."""
+    canvas = window.canvas
+
+    def lines():
+        ink, _erase = canvas.strokes()
+        return [line.round(4).tolist() for line in ink]
+
+    draw_strokes(canvas, [[(6, 6), (22, 6)], [(14, 6), (14, 24)]])
+    both = lines()
+    assert len(both) == 2 and lines() == both  # asked twice: the same answer
+    draw_strokes(canvas, [[(6, 20), (22, 20)]])
+    assert len(lines()) == 3 and lines()[:2] == both
+    canvas.undo()
+    assert lines() == both
+    canvas.redo()
+    assert len(lines()) == 3
+    canvas.clear()
+    assert lines() == []
+    draw_strokes(canvas, [[(10, 10), (20, 20)]])
+    assert len(lines()) == 1 and lines()[0] != both[0]
+    canvas.undo()
+    assert lines() == []  # back to the cleared pad
+    canvas.undo()
+    restored = lines()
+    assert len(restored) == 3 and restored[:2] == both  # and to before the clear

@@ -153,23 +153,23 @@ class Predictor:
         x = np.asarray(images, dtype=np.float32)
         x = x.reshape((-1, *self._input_shape))
         outputs = []
-        for layer in self._layers:
-            x = self._apply(layer, x)
+        for layer, activation in self._steps:
+            x = self._apply(layer, x, activation)
             outputs.append(x)
         return outputs
 
-    def _apply(self, layer: LayerSpec, x: np.ndarray) -> np.ndarray:
+    def _apply(self, layer: LayerSpec, x: np.ndarray, activation) -> np.ndarray:
         kind, config = layer.kind, layer.config
         if kind == "Dense":
             kernel = layer.weights[0]
             out = x @ kernel
             if len(layer.weights) > 1:
                 out += layer.weights[1]
-            return _activation(config)(out)
+            return activation(out)
         if kind == "Conv2D":
             bias = layer.weights[1] if len(layer.weights) > 1 else None
             out = _conv2d(x, layer.weights[0], bias, config.get("padding", "valid"))
-            return _activation(config)(out)
+            return activation(out)
         if kind == "MaxPooling2D":
             return _max_pool(x, config.get("pool_size", (2, 2)))
         if kind == "Flatten":
@@ -268,6 +268,12 @@ class Predictor:
         if not any(layer.kind == "Dense" for layer in self._layers):
             raise ModelError(f"{self.name}: has no Dense layer to classify with")
         try:
+            # Each layer with its activation function, looked up once (every pen move
+            # runs forward); an unsupported activation is refused here.
+            self._steps = tuple(
+                (layer, _activation(layer.config) if layer.kind in ("Dense", "Conv2D") else None)
+                for layer in self._layers
+            )
             out = self.forward(np.zeros((1, INPUT_SIZE), np.float32))[-1]
         except ModelError as exc:  # e.g. an unsupported activation: say which file
             raise ModelError(

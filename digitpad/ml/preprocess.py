@@ -179,7 +179,7 @@ def _draw_strokes(strokes, width: float, erase):
     middle = (low + high) / 2
     centre = SIZE * _SUPER / 2
 
-    def placed(line: np.ndarray) -> list[tuple[float, float]]:
+    def placed(line: np.ndarray) -> list[float]:
         xy = (line - middle) * (scale * _SUPER) + centre
         if len(xy) > 2:  # a slow mouse leaves points far closer than the pen matters: thin them
             length = np.concatenate(([0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))))
@@ -187,7 +187,7 @@ def _draw_strokes(strokes, width: float, erase):
             keep = np.concatenate(([True], bucket[1:] != bucket[:-1]))
             keep[-1] = True
             xy = xy[keep]
-        return [(float(x), float(y)) for x, y in xy]
+        return xy.ravel().tolist()  # flat [x0, y0, x1, y1, ...]: Pillow takes it as is
 
     side = SIZE * _SUPER
     canvas = Image.new("L", (side, side), 0)
@@ -263,13 +263,18 @@ def _clip_segment(a: np.ndarray, b: np.ndarray, low: float, high_x: float, high_
 
 
 def _polylines(draw, lines, pen: float, fill: int) -> None:
-    """Round-capped, round-joined polylines (Pillow's own joints are not round)."""
+    """Round-capped, round-joined polylines (Pillow's own joints are not round), each
+    a flat list [x0, y0, x1, y1, ...]. A disc on every point: Pillow's wide segments
+    leave notches even where two of them meet in a straight line."""
     radius = pen / 2
-    for points in lines:
-        if len(points) > 1:
-            draw.line(points, fill=fill, width=max(1, round(pen)))
-        for x, y in points:
-            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=fill)
+    width = max(1, round(pen))
+    ellipse = draw.ellipse
+    for flat in lines:
+        if len(flat) > 2:
+            draw.line(flat, fill=fill, width=width)
+        for i in range(0, len(flat), 2):
+            x, y = flat[i], flat[i + 1]
+            ellipse((x - radius, y - radius, x + radius, y + radius), fill=fill)
 
 
 def naive_resize(image: np.ndarray) -> np.ndarray:
@@ -289,13 +294,15 @@ def _centre_of_mass_to_centre(field: np.ndarray) -> np.ndarray:
     return _shift(field, *_centre_of_mass_shift(field))
 
 
+_ROWS = np.arange(SIZE, dtype=np.float64)  # row (or column) numbers
+
+
 def _centre_of_mass_shift(field: np.ndarray) -> tuple[int, int]:
     total = float(field.sum())
     if total <= 0:
         return 0, 0
-    ys, xs = np.indices(field.shape)
-    cy = float((ys * field).sum()) / total
-    cx = float((xs * field).sum()) / total
+    cy = float(field.sum(axis=1) @ _ROWS) / total
+    cx = float(field.sum(axis=0) @ _ROWS) / total
     centre = (SIZE - 1) / 2
     return round(centre - cy), round(centre - cx)
 

@@ -69,6 +69,7 @@ class Canvas(Retranslatable, QWidget):
         # Each stroke's geometry in fractions of the pad's side: (points, pen width, eraser).
         # The model reads these (re-drawn at MNIST's pen width), not the brush's pixels.
         self._strokes: list[tuple[list[tuple[float, float]], float, bool]] = []
+        self._arrays: list[tuple[list, np.ndarray]] = []  # finished strokes as arrays
         self._boxes: list[tuple[QRectF, str, bool]] = []  # in pad heights: box, label, unsure
         self._overlay: tuple[QImage, QRectF] | None = None  # image over a rect in pad heights
         self._undo: deque[tuple[QImage, tuple]] = deque(maxlen=UNDO_LIMIT)
@@ -168,8 +169,19 @@ class Canvas(Retranslatable, QWidget):
         are left behind on purpose.
         """
         ink, erase = [], []
-        for points, width, eraser in self._strokes:
-            line = np.array(points, np.float32).reshape(-1, 2)
+        finished, cache = len(self._strokes) - 1, self._arrays
+        if len(cache) > max(finished, 0) or any(
+            kept is not stroke[0] for (kept, _), stroke in zip(cache, self._strokes, strict=False)
+        ):
+            cache.clear()  # the strokes were replaced (clear, undo, redo) since
+        for index, (points, width, eraser) in enumerate(self._strokes):
+            # Only the last stroke grows; the others are converted once.
+            if index < len(cache):
+                line = cache[index][1]
+            else:
+                line = np.array(points, np.float32).reshape(-1, 2)
+                if index < finished:
+                    cache.append((points, line))
             if eraser:
                 erase.append((line, width))
             else:

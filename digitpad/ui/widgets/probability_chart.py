@@ -15,6 +15,7 @@ pixels change (bars in whole pixels, percents as shown), and nothing when none d
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,6 +93,7 @@ class ProbabilityChart(Retranslatable, QWidget):
         self.setMinimumSize(420, 170)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._probabilities: np.ndarray | None = None
+        self._values: list[float] | None = None  # the same, clamped, as plain floats
         self._layout: _Layout | None = None
         self._shown: tuple | None = None  # what is on screen (see _state); None: unknown
         self._described: object = UNKNOWN  # (digit, percent) described, or None
@@ -114,13 +116,19 @@ class ProbabilityChart(Retranslatable, QWidget):
         super().changeEvent(event)  # Retranslatable: a language change retranslates
 
     def set_probabilities(self, probabilities: np.ndarray | None) -> None:
-        self._probabilities = None if probabilities is None else np.asarray(probabilities, float)
+        if probabilities is None:
+            self._probabilities = self._values = None
+        else:
+            self._probabilities = np.asarray(probabilities, float)
+            # Ten numbers: plain Python is cheaper than numpy calls on every pen move.
+            values = self._probabilities.tolist()
+            self._values = [min(max(v, 0.0), 1.0) if math.isfinite(v) else 0.0 for v in values]
         self._describe()
         self._update_changed()
 
     def _describe(self) -> None:
-        p = self._probabilities
-        digit = None if p is None else int(p.argmax())
+        p = self._values
+        digit = None if p is None else p.index(max(p))
         said = None if p is None else (digit, round(100 * p[digit]))
         if said == self._described:
             return
@@ -146,13 +154,13 @@ class ProbabilityChart(Retranslatable, QWidget):
 
     def _state(self, layout: _Layout) -> tuple:
         """What is shown: (winner or None, bar heights in pixels, percent codes)."""
-        p = self._probabilities
+        p = self._values
         if p is None:
-            return None, np.zeros(10, np.int64), np.full(10, NO_LABEL)
-        percent = 100 * p
-        codes = np.rint(percent).astype(np.int64)  # as f"{:.0f}" rounds: half to even
-        codes[(percent > 0) & (percent < 0.5)] = LESS_THAN_ONE  # "<1", not a misleading 0
-        return int(p.argmax()), np.rint(layout.plot_height * p).astype(np.int64), codes
+            return None, (0,) * 10, (NO_LABEL,) * 10
+        # round() halves to even, as f"{:.0f}" does; "<1", not a misleading 0.
+        codes = tuple(LESS_THAN_ONE if 0 < 100 * v < 0.5 else round(100 * v) for v in p)
+        height = layout.plot_height
+        return p.index(max(p)), tuple(round(height * v) for v in p), codes
 
     def _update_changed(self) -> None:
         """``update()`` exactly the cells whose pixels change with the new reading."""
@@ -163,7 +171,10 @@ class ProbabilityChart(Retranslatable, QWidget):
             self.update()
             return
         (old_winner, old_heights, old_codes), (winner, heights, codes) = old, state
-        changed = (heights != old_heights) | (codes != old_codes)
+        changed = [
+            h != oh or c != oc
+            for h, oh, c, oc in zip(heights, old_heights, codes, old_codes, strict=True)
+        ]
         # One rectangle around the changes: Qt clips to a plain rectangle much faster
         # than to a region of several.
         dirty = QRect()
@@ -175,8 +186,9 @@ class ProbabilityChart(Retranslatable, QWidget):
                     dirty |= layout.name_cells[digit]
         elif winner is not None and codes[winner] != old_codes[winner]:
             dirty |= layout.cells["sure"]
-        for digit in np.flatnonzero(changed).tolist():
-            dirty |= layout.columns[digit]
+        for digit, column in enumerate(layout.columns):
+            if changed[digit]:
+                dirty |= column
         if not dirty.isEmpty():
             self.update(dirty)
 
@@ -300,7 +312,7 @@ class ProbabilityChart(Retranslatable, QWidget):
                 key = ("big", winner)
                 painter.drawPixmap(*layout.sprite(key, "big", str(winner), where, HIGHLIGHT))
             if dirty.intersects(cells["sure"]):
-                code = int(codes[winner])
+                code = codes[winner]
                 text = texts["sure"].format(_percent_label(code))
                 where = (rects["sure"], cells["sure"])
                 sprite = layout.sprite(("sure", code), "caption", text, where, layout.text_color)
@@ -310,7 +322,7 @@ class ProbabilityChart(Retranslatable, QWidget):
                 key = ("name", winner)
                 painter.drawPixmap(*layout.sprite(key, "digit", str(winner), where, HIGHLIGHT))
         bottom = layout.plot_bottom
-        for digit, height, code in zip(range(10), heights.tolist(), codes.tolist(), strict=True):
+        for digit, height, code in zip(range(10), heights, codes, strict=True):
             if not dirty.intersects(layout.columns[digit]):
                 continue
             if height > 0:
