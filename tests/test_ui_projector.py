@@ -5,6 +5,7 @@ text is clipped, elided or hidden behind a sideways scroll bar."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication
 
 from digitpad.ui import i18n
@@ -44,7 +45,26 @@ def test_the_pad_stays_the_star(qtbot, window, language, size):
             if other.isVisible() and other.width() * other.height() > side * side:
                 problems.append(f"{view}: {other.objectName()} is larger than the pad")
         problems += [f"{view}: {p}" for p in clipped_texts(window)]
+        if view == "compare":
+            problems += [f"compare: {p}" for p in side_by_side_problems(window)]
     assert not problems, "\n".join(problems)
+
+
+def side_by_side_problems(window) -> list[str]:
+    """Two networks compared: the charts share the width, and the painted texts (which
+    the widget check cannot see) keep one line and a legible size."""
+    charts = [window.chart, window.comparison.view.chart]
+    widths = [chart.width() for chart in charts]
+    problems = [] if min(widths) >= 0.9 * max(widths) else [f"chart widths {widths}"]
+    for chart in charts:
+        layout = chart._current_layout()
+        answer = layout.text_rects["answer"].width()
+        sure = layout.texts["sure"].format(100)
+        if QFontMetricsF(layout.fonts["sure"]).horizontalAdvance(sure) > answer:
+            problems.append(f"{sure!r} does not fit on one line in {answer:.0f}px")
+        if layout.fonts["percent"].pointSizeF() < 7:
+            problems.append(f"percent labels at {layout.fonts['percent'].pointSizeF():.1f} pt")
+    return problems
 
 
 def test_teaching_view_shares_the_column_and_the_panel_shrinks(window):

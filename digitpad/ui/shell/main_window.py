@@ -49,6 +49,7 @@ from digitpad.ui.widgets.probability_chart import ProbabilityChart
 log = logging.getLogger(__name__)
 
 TEACHING_VIEWS = ("evaluate", "network", "preprocess", "digits")
+COMPARED_CHART_WIDTH = 370  # each of two charts side by side: bars and labels readable
 PAD_SHARE = 0.6  # of the left column's height: the pad row (the chart has the rest)
 SIDE_WIDTH = 220  # the column beside the pad: 28x28 view and tools; the pad gets the rest
 DEFAULT_SIZE = (1280, 800)
@@ -448,6 +449,7 @@ class MainWindow(Retranslatable, QMainWindow):
             lambda shown: shown and self._teaching_stale and self._update_teaching_views()
         )
         self.reading.modeChanged.connect(self._on_reading_mode)
+        self.comparison.changed.connect(lambda _key: QTimer.singleShot(0, self, self._fit_splitter))
         self._dataset_job.finished.connect(self._on_dataset_loaded)
         self._dataset_job.failed.connect(self._on_dataset_failed)
 
@@ -701,6 +703,8 @@ class MainWindow(Retranslatable, QMainWindow):
         pad = self.splitter.height() * PAD_SHARE
         left = pad * self.canvas.aspect() if self.reading.mode == "number" else pad + SIDE_WIDTH
         left += 24
+        if not self.comparison.view.isHidden():  # two charts side by side under the pad
+            left = max(left, 2 * COMPARED_CHART_WIDTH)
         left = int(max(total * 0.42, min(total * 0.62, left)))
         if abs(self.splitter.sizes()[0] - left) > 2:
             self.splitter.setSizes([left, total - left])

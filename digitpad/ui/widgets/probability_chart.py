@@ -61,6 +61,9 @@ class _Layout:
     tracks: list[QRect]  # the grey track behind each bar
     plot_bottom: int
     plot_height: int
+    # Narrow (two charts side by side at 1280 px): percents without "%", and none for
+    # bars under 1 %, so the labels that matter stay legible instead of shrinking to 6 pt.
+    compact: bool = False
     # A text drawn once into an opaque pixmap of its cell, centred where drawText would
     # put it: key -> (cell's top-left, pixmap). A paint is then a few pixmap copies.
     sprites: dict[tuple, tuple[QPoint, QPixmap]] = field(default_factory=dict)
@@ -90,7 +93,7 @@ class ProbabilityChart(Retranslatable, QWidget):
         super().__init__(parent)
         self.setObjectName("probabilityChart")
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints every pixel
-        self.setMinimumSize(420, 170)
+        self.setMinimumSize(300, 170)  # two fit side by side at 1280 px (comparison)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._probabilities: np.ndarray | None = None
         self._values: list[float] | None = None  # the same, clamped, as plain floats
@@ -239,21 +242,27 @@ class ProbabilityChart(Retranslatable, QWidget):
             tracks.append(
                 QRect(x, plot_top, max(1, round(x0 + (slot + bar_width) / 2) - x), plot_height)
             )
+        # Compact when "100%" would have to shrink below 80 % of the font to fit a slot.
+        compact = 0.8 * QFontMetricsF(base).horizontalAdvance("100%") > slot - 2
+        sure_text = self.tr("{0}% sure")
         background = self.palette().window().color()
         text_color = self.palette().windowText().color()
         layout = _Layout(
             size=self.size(),
             dpr=self.devicePixelRatioF(),
             fonts={
-                "caption": QFont(base),
+                "caption": _fitted(QFont(base), self.tr("Prediction"), answer.width() - 2),
                 "hint": _scaled(base, 1.3),
                 "big": big,
-                "percent": _fitted(QFont(base), "100%", slot - 2),  # labels never overlap
+                # Labels never overlap; "100%" always fits its bar's slot.
+                "percent": _fitted(QFont(base), "100" if compact else "100%", slot - 2),
+                # ... and "100% sure" fits on one line under the big digit.
+                "sure": _fitted(QFont(base), sure_text.format(100), answer.width() - 2),
                 "digit": digit_font,
             },
             background=background,
             text_color=text_color,
-            texts={"hint": self.tr("Draw a digit"), "sure": self.tr("{0}% sure")},
+            texts={"hint": self.tr("Draw a digit"), "sure": sure_text},
             static=QPixmap(),
             text_rects={"answer": answer, "digit": digit, "sure": sure},
             cells={
@@ -269,6 +278,7 @@ class ProbabilityChart(Retranslatable, QWidget):
             tracks=tracks,
             plot_bottom=plot_bottom,
             plot_height=plot_height,
+            compact=compact,
         )
         layout.static = self._draw_static(layout, title)
         return layout
@@ -315,7 +325,7 @@ class ProbabilityChart(Retranslatable, QWidget):
                 code = codes[winner]
                 text = texts["sure"].format(_percent_label(code))
                 where = (rects["sure"], cells["sure"])
-                sprite = layout.sprite(("sure", code), "caption", text, where, layout.text_color)
+                sprite = layout.sprite(("sure", code), "sure", text, where, layout.text_color)
                 painter.drawPixmap(*sprite)
             if dirty.intersects(layout.name_cells[winner]):
                 where = (layout.names[winner], layout.name_cells[winner])
@@ -330,7 +340,7 @@ class ProbabilityChart(Retranslatable, QWidget):
                 painter.fillRect(
                     x, bottom - height, width, height, HIGHLIGHT if digit == winner else BAR
                 )
-            if code != NO_LABEL:
+            if code != NO_LABEL and not (layout.compact and code == LESS_THAN_ONE):
                 sprite = sprites.get(("percent", digit, code)) or self._percent_sprite(
                     layout, digit, code
                 )
@@ -339,7 +349,7 @@ class ProbabilityChart(Retranslatable, QWidget):
 
     @staticmethod
     def _percent_sprite(layout: _Layout, digit: int, code: int) -> tuple[QPoint, QPixmap]:
-        text = f"{_percent_label(code)}%"
+        text = _percent_label(code) if layout.compact else f"{_percent_label(code)}%"
         where = (layout.labels[digit], layout.label_cells[digit])
         return layout.sprite(("percent", digit, code), "percent", text, where, layout.text_color)
 
