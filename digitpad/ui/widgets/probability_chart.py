@@ -67,6 +67,9 @@ class _Layout:
     # A text drawn once into an opaque pixmap of its cell, centred where drawText would
     # put it: key -> (cell's top-left, pixmap). A paint is then a few pixmap copies.
     sprites: dict[tuple, tuple[QPoint, QPixmap]] = field(default_factory=dict)
+    # Percent labels by code, shared by the ten bars (drawn centred over each one's
+    # label cell): "57%" is the same pixmap above a 3 or a 7.
+    percents: dict[int, QPixmap] = field(default_factory=dict)
 
     def sprite(
         self, key: tuple, font: str, text: str, where: tuple[QRectF, QRect], colour: QColor
@@ -75,17 +78,50 @@ class _Layout:
         cached = self.sprites.get(key)
         if cached is None:
             text_rect, cell = where
-            pixmap = QPixmap(cell.size() * self.dpr)
-            pixmap.setDevicePixelRatio(self.dpr)
-            pixmap.fill(self.background)
-            painter = QPainter(pixmap)
-            painter.setFont(self.fonts[font])
-            painter.setPen(colour)
             text_rect = text_rect.translated(-cell.x(), -cell.y())
-            painter.drawText(text_rect, CENTRE | Qt.TextFlag.TextWordWrap, text)
-            painter.end()
+            pixmap = self.text_pixmap(cell.size(), text_rect, font, text, colour)
             cached = self.sprites[key] = (cell.topLeft(), pixmap)
         return cached
+
+    def text_pixmap(
+        self, size: QSize, text_rect: QRectF, font: str, text: str, colour: QColor
+    ) -> QPixmap:
+        """An opaque pixmap of ``size`` with ``text`` centred in ``text_rect``."""
+        pixmap = QPixmap(size * self.dpr)
+        pixmap.setDevicePixelRatio(self.dpr)
+        pixmap.fill(self.background)
+        painter = QPainter(pixmap)
+        painter.setFont(self.fonts[font])
+        painter.setPen(colour)
+        painter.drawText(text_rect, CENTRE | Qt.TextFlag.TextWordWrap, text)
+        painter.end()
+        return pixmap
+
+    def prerender(self, sure: str, hint: str) -> None:
+        """Every text a reading can show, laid out now (once per size, font, palette or
+        language) rather than on the pen move that first needs it: the percent labels,
+        "N% sure", the big digit and the orange digit name."""
+        width = min(cell.width() for cell in self.label_cells)
+        first, label = self.label_cells[0], self.labels[0]
+        text_rect = QRectF(0, label.y() - first.y(), width, label.height())
+        size = QSize(width, first.height())
+        for code in (LESS_THAN_ONE, *range(101)):
+            text = _percent_label(code) if self.compact else f"{_percent_label(code)}%"
+            self.percents[code] = self.text_pixmap(
+                size, text_rect, "percent", text, self.text_color
+            )
+        rects, cells = self.text_rects, self.cells
+        for code in (LESS_THAN_ONE, *range(101)):
+            text = sure.format(_percent_label(code))
+            where = (rects["sure"], cells["sure"])
+            self.sprite(("sure", code), "sure", text, where, self.text_color)
+        for digit in range(10):
+            self.sprite(
+                ("big", digit), "big", str(digit), (rects["digit"], cells["digit"]), HIGHLIGHT
+            )
+            where = (self.names[digit], self.name_cells[digit])
+            self.sprite(("name", digit), "digit", str(digit), where, HIGHLIGHT)
+        self.sprite(("hint",), "hint", hint, (rects["answer"], cells["lower"]), HINT)
 
 
 class ProbabilityChart(Retranslatable, QWidget):
@@ -307,7 +343,9 @@ class ProbabilityChart(Retranslatable, QWidget):
             self._shown = self._state(layout)
         winner, heights, codes = self._shown
         # Updates come as one rectangle (see _update_changed); Qt clips to the region.
-        dirty, dpr, sprites = event.rect(), layout.dpr, layout.sprites
+        if not layout.percents:  # the first paint at this size: ~6 ms, then none per move
+            layout.prerender(layout.texts["sure"], layout.texts["hint"])
+        dirty, dpr, percents = event.rect(), layout.dpr, layout.percents
         painter = QPainter(self)
         source = QRectF(dirty.x() * dpr, dirty.y() * dpr, dirty.width() * dpr, dirty.height() * dpr)
         painter.drawPixmap(QRectF(dirty), layout.static, source)  # opaque: a plain copy
@@ -341,17 +379,11 @@ class ProbabilityChart(Retranslatable, QWidget):
                     x, bottom - height, width, height, HIGHLIGHT if digit == winner else BAR
                 )
             if code != NO_LABEL and not (layout.compact and code == LESS_THAN_ONE):
-                sprite = sprites.get(("percent", digit, code)) or self._percent_sprite(
-                    layout, digit, code
-                )
-                painter.drawPixmap(*sprite)
+                pixmap = percents[code]
+                cell = layout.label_cells[digit]
+                left = cell.x() + (cell.width() - round(pixmap.width() / dpr)) // 2
+                painter.drawPixmap(left, cell.y(), pixmap)
         painter.end()
-
-    @staticmethod
-    def _percent_sprite(layout: _Layout, digit: int, code: int) -> tuple[QPoint, QPixmap]:
-        text = _percent_label(code) if layout.compact else f"{_percent_label(code)}%"
-        where = (layout.labels[digit], layout.label_cells[digit])
-        return layout.sprite(("percent", digit, code), "percent", text, where, layout.text_color)
 
 
 def _scaled(font: QFont, factor: float) -> QFont:
