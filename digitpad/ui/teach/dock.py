@@ -41,6 +41,7 @@ from digitpad.ui.teach.user_digits_view import UserDigitsView
 log = logging.getLogger(__name__)
 
 TABS = ("evaluate", "network", "preprocess", "digits")
+KEY_PRESS = QEvent.Type.KeyPress  # looked up once: the filter sees every canvas event
 DIGIT_KEYS = {getattr(Qt.Key, f"Key_{d}"): d for d in range(10)}
 
 
@@ -228,7 +229,7 @@ class TeachingDock(Retranslatable, QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             watched is self._canvas
-            and event.type() == QEvent.Type.KeyPress
+            and event.type() == KEY_PRESS
             and event.key() in DIGIT_KEYS
             and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         ):

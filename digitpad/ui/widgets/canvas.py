@@ -26,6 +26,10 @@ PAPER = QColor(0, 0, 0)
 BOX = QColor(90, 170, 255)  # a digit found in a number
 UNSURE = QColor(255, 170, 40)  # ... split by a guess, or read with low confidence
 UNDO_LIMIT = 50
+# Looked up once: each Qt enum access costs a Python call, and these run on every move.
+LEFT = Qt.MouseButton.LeftButton
+SOLID = Qt.PenStyle.SolidLine
+TOUCH_EVENTS = (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd)
 # Undo keeps a copy of the pad per step: on a huge (maximised 4K, HiDPI) pad that is
 # over 100 MB a step, so the history is also bounded by bytes (fewer steps there).
 UNDO_BYTES = 256 * 2**20
@@ -70,6 +74,7 @@ class Canvas(Retranslatable, QWidget):
         # The model reads these (re-drawn at MNIST's pen width), not the brush's pixels.
         self._strokes: list[tuple[list[tuple[float, float]], float, bool]] = []
         self._arrays: list[tuple[list, np.ndarray]] = []  # finished strokes as arrays
+        self._pen_cache: tuple[tuple | None, QPen | None] = (None, None)
         self._boxes: list[tuple[QRectF, str, bool]] = []  # in pad heights: box, label, unsure
         self._overlay: tuple[QImage, QRectF] | None = None  # image over a rect in pad heights
         self._undo: deque[tuple[QImage, tuple]] = deque(maxlen=UNDO_LIMIT)
@@ -286,7 +291,7 @@ class Canvas(Retranslatable, QWidget):
             super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event) -> None:
-        if self._last is not None and event.buttons() & Qt.MouseButton.LeftButton:
+        if self._last is not None and event.buttons() & LEFT:
             self._extend(event.position())
             event.accept()
         else:
@@ -313,7 +318,7 @@ class Canvas(Retranslatable, QWidget):
 
     def event(self, event) -> bool:
         kind = event.type()
-        if kind in (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd):
+        if kind in TOUCH_EVENTS:
             points = event.points()
             if points:
                 position = points[0].position()
@@ -355,15 +360,7 @@ class Canvas(Retranslatable, QWidget):
             return
         width = self.pen_width() * width_scale
         painter = self._painter()
-        painter.setPen(
-            QPen(
-                PAPER if self._eraser else INK,
-                width,
-                Qt.PenStyle.SolidLine,
-                Qt.PenCapStyle.RoundCap,
-                Qt.PenJoinStyle.RoundJoin,
-            )
-        )
+        painter.setPen(self._pen(width))
         painter.drawLine(self._last, point)  # interpolate between input events
         painter.end()
         if self._strokes:
@@ -376,6 +373,15 @@ class Canvas(Retranslatable, QWidget):
         self._last = None
         self.update()  # the overlay, if any, comes back
         self.strokeFinished.emit()
+
+    def _pen(self, width: float) -> QPen:
+        """The round pen for ``width`` (made once per width and ink, not on every move)."""
+        key = (width, self._eraser)
+        if self._pen_cache[0] != key:
+            colour = PAPER if self._eraser else INK
+            pen = QPen(colour, width, SOLID, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+            self._pen_cache = (key, pen)
+        return self._pen_cache[1]
 
     def _painter(self) -> QPainter:
         painter = QPainter(self._image)
