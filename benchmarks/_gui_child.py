@@ -29,6 +29,7 @@ import json  # noqa: E402
 import math  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -117,6 +118,7 @@ class SignalWaiter:
 
 WINDOW_SIZE = (1366, 768)  # a common projector; move -> pixels is measured at this size
 VIEWS = (None, "evaluate", "network", "preprocess", "digits")  # None: no teaching view
+HELD_OUT = "pendigits-heldout.tra"  # the held-out pen writers' digits, kept in tests/data
 
 
 def make_window(size: tuple[int, int] | None = None):
@@ -204,6 +206,78 @@ def move_to_pixels(app, window, moves: int, per_stroke: int = 40) -> dict:
     }
 
 
+def reading_modes(app, window, n: int, views: dict) -> dict:
+    """The reading modes, no teaching view: "Why this digit?" on, two networks side by
+    side, and number mode (moves only paint; the number is read when the pen lifts).
+    Adds their move -> pixels to ``views``; returns pen-up -> number shown."""
+    window.reading.explain_action.setChecked(True)
+    pump(app, 300)
+    views["explain"] = move_to_pixels(app, window, n)
+    window.reading.explain_action.setChecked(False)
+    window.set_comparison("robust")
+    pump(app, 300)
+    views["compare"] = move_to_pixels(app, window, n)
+    window.set_comparison(None)
+    window.set_reading_mode("number")
+    pump(app, 300)
+    views["number"] = move_to_pixels(app, window, n)
+    number_read = pen_up_to_number(app, window, max(10, n // 20))
+    window.set_reading_mode("digit")
+    pump(app, 300)
+    return number_read
+
+
+def pen_up_to_number(app, window, count: int) -> dict:
+    """Number mode: 4-digit numbers of the held-out pen writers (tests/data) written
+    with mouse events; time from the last stroke's release to the end of the
+    ``processEvents()`` that shows the number read."""
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from number_reading import compose
+
+    from digitpad.ml.pendigits import load_pendigits
+
+    pen = load_pendigits(Path(__file__).resolve().parents[1] / "tests" / "data" / HELD_OUT)
+    rng = np.random.default_rng(7)
+    canvas = window.canvas
+    area = canvas.drawing_rect()
+    times, right = [], 0
+    for _ in range(count):
+        canvas.clear()
+        pump(app, 30)
+        picks = rng.choice(len(pen.labels), 4, replace=False)
+        strokes = compose([pen.strokes[i] for i in picks], rng)
+        points = np.concatenate(strokes)
+        low, high = points.min(axis=0), points.max(axis=0)
+        scale = 0.9 * min(area.width() / (high[0] - low[0]), area.height() / (high[1] - low[1]))
+        *first, last = [
+            (line - low) * scale + [area.left() + 0.05 * area.width(), area.top() + 5]
+            for line in strokes
+        ]
+        for line in first:
+            drag(canvas, line)
+        pump(app, 20)
+        mouse(canvas, QEvent.Type.MouseButtonPress, *last[0])
+        for point in last[1:]:
+            mouse(canvas, QEvent.Type.MouseMove, *point)
+        t = time.perf_counter()
+        mouse(canvas, QEvent.Type.MouseButtonRelease, *last[-1])
+        app.processEvents()
+        times.append(time.perf_counter() - t)
+        right += window.current_number() == "".join(str(pen.labels[i]) for i in picks)
+        pump(app, 50)
+    canvas.clear()
+    return {"latency": times, "right": right, "numbers": count}
+
+
+def drag(canvas, points) -> None:
+    mouse(canvas, QEvent.Type.MouseButtonPress, *points[0])
+    for point in points[1:]:
+        mouse(canvas, QEvent.Type.MouseMove, *point)
+    mouse(canvas, QEvent.Type.MouseButtonRelease, *points[-1])
+
+
 def draw_stroke(window, waiter, points):
     before = len(waiter.values)
     canvas = window.canvas
@@ -246,6 +320,7 @@ def mode_predict(n: int) -> dict:
         views[key or "none"] = move_to_pixels(app, window, n)
     show_view(window, None)
     pump(app, 100)
+    number_read = reading_modes(app, window, n, views)
     # Leave a drawing on the pad for the compute part.
     pts = pad_points(canvas, 60)
     mouse(canvas, QEvent.Type.MouseButtonPress, *pts[0])
@@ -295,6 +370,7 @@ def mode_predict(n: int) -> dict:
     return {
         "window": list(WINDOW_SIZE),
         "views": views,
+        "number_read": number_read,
         "canvas_px": list(canvas.image_array().shape),
         "grab": grab,
         "prep": prep,

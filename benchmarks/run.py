@@ -282,7 +282,12 @@ VIEW_LABELS = {
     "network": "Inside the network open",
     "preprocess": "Preprocessing open",
     "digits": "My digits open",
+    "explain": "*Why this digit?* on (overlay on the 28×28 view)",
+    "compare": "two networks side by side (Tutorial + Robust)",
+    "number": "number mode (a move paints; the number is read at pen-up)",
 }
+# Moves that read and show more than the bars get the "one view open" targets.
+NO_VIEW_TARGET = ("none", "number")
 FRAME_S = 1 / 60
 
 
@@ -303,7 +308,7 @@ def section_predict(args) -> str:
         latency, pauses = view_pooled(view, "latency"), view_pooled(view, "pauses")
         missed = sum(r["views"][view]["missed"] for r in runs)
         pad = runs[0]["views"][view]["pad_px"]
-        median_target, p99_target = (0.0015, 0.003) if view == "none" else (0.003, 0.006)
+        median_target, p99_target = (0.0015, 0.003) if view in NO_VIEW_TARGET else (0.003, 0.006)
         met = (
             med(latency) <= median_target
             and pct(latency, 99) <= p99_target
@@ -344,6 +349,16 @@ def section_predict(args) -> str:
             ]
         )
     no_view = view_pooled("none", "latency")
+    number_read = [v for r in runs for v in r["number_read"]["latency"]]
+    right = sum(r["number_read"]["right"] for r in runs)
+    numbers = sum(r["number_read"]["numbers"] for r in runs)
+    number_line = (
+        f"\n\nNumber mode, pen-up -> number shown (4-digit numbers of the held-out pen "
+        f"writers written with mouse events; every way to split the strokes is tried, "
+        f"each digit read, the pad's boxes and the number view painted): median "
+        f"**{med(number_read) * 1e3:.1f} ms**, p99 {pct(number_read, 99) * 1e3:.1f} ms, "
+        f"max {max(number_read) * 1e3:.1f} ms over {numbers} numbers ({right} read right)."
+    )
     kp = med(pooled("keras_predict"))
     prep_infer = [a + b for r in runs for a, b in zip(r["prep"], r["infer"], strict=True)]
     speedup = kp / med(prep_infer)  # the reading itself; painting is not Keras' job
@@ -380,7 +395,7 @@ def section_predict(args) -> str:
         "|diff| "
         f"{max(r['max_abs_diff'] for r in runs):.1e}. Targets (no view median ≤ 1.5 ms, "
         "p99 ≤ 3 ms; a view open median ≤ 3 ms, p99 ≤ 6 ms; no pause over a frame; "
-        f"≥ 50×): {'met' if ok and speedup >= 50 else 'MISSED'}."
+        f"≥ 50×): {'met' if ok and speedup >= 50 else 'MISSED'}." + number_line
     )
 
 
