@@ -73,6 +73,38 @@ def test_sigkill_mid_save_leaves_a_loadable_model(tmp_path, previous):
     assert interrupted >= 2, "the kills never landed mid-save; make the model bigger"
 
 
+def test_the_next_save_removes_what_a_killed_save_left(tmp_path, previous):
+    """A save killed mid-write leaves its hidden temp file; the next save of that file
+    removes such leftovers once they are an hour old (younger: maybe another save's)."""
+    for attempt in range(6):  # kill until a kill lands mid-save and leaves its temp file
+        proc = subprocess.Popen(
+            [sys.executable, "-c", SAVER, str(previous)],
+            env=cli_env(),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout.readline() == "saving\n"
+        time.sleep(0.15 + 0.2 * attempt)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stdout.close()
+        if _hidden(tmp_path):
+            break
+    killed = _hidden(tmp_path)
+    assert killed, "no kill landed mid-save"
+    old = time.time() - 2 * 3600
+    for name in killed:
+        os.utime(tmp_path / name, (old, old))
+    fresh = tmp_path / ".m-abcd1234.keras"  # as another save's, still being written
+    fresh.write_bytes(b"in progress")
+    unrelated = tmp_path / ".other-abcd1234.keras"
+    unrelated.write_bytes(b"not ours")
+    os.utime(unrelated, (old, old))
+    save_model(build_model(TUTORIAL.with_(hidden_units=16, seed=0)), previous)
+    assert _hidden(tmp_path) == sorted([fresh.name, unrelated.name])
+    assert Predictor.from_file(previous).dense_layers()[0].weights[0].shape == (784, 16)
+
+
 def test_normal_save_over_an_existing_file_leaves_no_temp(tmp_path, previous):
     save_model(build_model(TUTORIAL.with_(hidden_units=16, seed=0)), previous)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.keras"]

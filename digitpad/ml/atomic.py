@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,3 +42,24 @@ def atomic_path(target: str | os.PathLike) -> Iterator[str]:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+    remove_leftovers(target)
+
+
+STALE_SECONDS = 3600  # a temporary file this old is no save in progress: a killed one's
+
+
+def remove_leftovers(target: str | os.PathLike, now: float | None = None) -> list[Path]:
+    """Delete the temporary files that saves of ``target`` killed mid-write (SIGKILL,
+    power loss) left beside it; ones younger than an hour may be another save's and
+    stay. Returns what was removed. Never raises."""
+    target = Path(target)
+    now = time.time() if now is None else now
+    removed = []
+    # mkstemp's names: the prefix, 8 random characters, the suffix.
+    for path in target.parent.glob(f".{glob.escape(target.stem)}-????????{target.suffix}"):
+        with contextlib.suppress(OSError):
+            info = path.lstat()
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_SECONDS:
+                path.unlink()
+                removed.append(path)
+    return removed
