@@ -15,13 +15,16 @@ import json
 import math
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from digitpad.ml import archive as A
 from digitpad.ml import errors as E
 from digitpad.ml.errors import ModelError
+from digitpad.ml.resources import resource_path
 
 # Keras names each layer's weight group after its class in snake_case, numbered in order
 # (dense, dense_1, ...), independent of the layer's own name.
@@ -393,9 +396,17 @@ def _shown(shape) -> str:
     )
 
 
-def read_layers(path: str | os.PathLike) -> list[LayerSpec]:
-    """Layer kinds, configs and float32 weights, in order. Raises :class:`ModelError`."""
+def read_layers(path: str | os.PathLike, *, sidecar: bool = True) -> list[LayerSpec]:
+    """Layer kinds, configs and float32 weights, in order. Raises :class:`ModelError`.
+
+    A bundled model's weights come from its ``.weights.npz`` beside it when that was
+    made from this very weights file (see :func:`write_weights_sidecar`): reading them
+    with h5py costs the window's start 40-100 ms, most of it importing h5py.
+    """
     layer_configs, weights_blob = _read_archive(path)
+    stored = _sidecar_arrays(path, weights_blob) if sidecar else None
+    if stored is not None:
+        return _layers_from_arrays(path, layer_configs, stored)
     import h5py
 
     layers: list[LayerSpec] = []
@@ -407,12 +418,7 @@ def read_layers(path: str | os.PathLike) -> list[LayerSpec]:
             for layer in layer_configs:
                 kind, layer_config = layer["class_name"], layer.get("config", {})
                 if kind not in SUPPORTED:
-                    raise ModelError(
-                        f"{path}: layer {kind} is not supported by the fast predictor",
-                        code=E.UNSAFE_CODE if kind == "Lambda" else E.UNSUPPORTED_LAYER,
-                        path=path,
-                        detail=kind,
-                    )
+                    _unsupported(path, kind)
                 arrays: tuple[np.ndarray, ...] = ()
                 prefix = _GROUP_PREFIX.get(kind)
                 if prefix:
@@ -435,6 +441,74 @@ def read_layers(path: str | os.PathLike) -> list[LayerSpec]:
             path=path,
             detail=str(exc),
         ) from None
+    return layers
+
+
+SIDECAR_SUFFIX = ".weights.npz"
+
+
+def sidecar_path(path: str | os.PathLike) -> Path:
+    """Where a model's weights sidecar goes: ``x.keras`` -> ``x.weights.npz``."""
+    path = Path(path)
+    return path.with_name(path.stem + SIDECAR_SUFFIX)
+
+
+def write_weights_sidecar(path: str | os.PathLike) -> Path:
+    """Save ``path``'s weights, as read from its HDF5 file, in a numpy archive beside it,
+    with the size and CRC-32 of the weights file they came from (``read_layers`` uses
+    it only while those match). For the bundled models: ``scripts/bundled_weights.py``."""
+    from digitpad.ml.atomic import atomic_path
+
+    layers = read_layers(path, sidecar=False)
+    _configs, blob = _read_archive(path)
+    arrays = {
+        f"l{i}_{j}": weights
+        for i, layer in enumerate(layers)
+        for j, weights in enumerate(layer.weights)
+    }
+    arrays["source_size"] = np.array(len(blob), np.int64)
+    arrays["source_crc32"] = np.array(zlib.crc32(blob), np.int64)
+    target = sidecar_path(path)
+    with atomic_path(target) as temp, open(temp, "wb") as handle:
+        np.savez(handle, **arrays)
+    return target
+
+
+def _sidecar_arrays(path, blob: bytes) -> dict[str, np.ndarray] | None:
+    """The sidecar's arrays, for a bundled model whose weights file it was made from;
+    ``None`` otherwise (then h5py reads the weights). Only the package's own resources
+    folder is trusted this way: a user's model is always read from its HDF5 file."""
+    path = Path(path)
+    sidecar = sidecar_path(path)
+    try:
+        if resource_path(path.name).resolve() != path.resolve() or not sidecar.is_file():
+            return None  # not one of the package's own files
+        with np.load(sidecar, allow_pickle=False) as data:
+            if int(data["source_size"]) != len(blob) or int(data["source_crc32"]) != zlib.crc32(
+                blob
+            ):
+                return None  # made from other weights: a retrained model, say
+            return {key: data[key] for key in data.files if key.startswith("l")}
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return None
+
+
+def _layers_from_arrays(path, layer_configs, stored: dict[str, np.ndarray]) -> list[LayerSpec]:
+    """What the HDF5 loop of :func:`read_layers` builds, from the sidecar's arrays (with
+    the same checks against each layer's config)."""
+    layers: list[LayerSpec] = []
+    in_shape = None
+    budget = [MAX_PARAMETERS]
+    for i, layer in enumerate(layer_configs):
+        kind, layer_config = layer["class_name"], layer.get("config", {})
+        if kind not in SUPPORTED:
+            return _unsupported(path, kind)
+        count = sum(1 for key in stored if key.startswith(f"l{i}_"))
+        arrays = tuple(np.asarray(stored[f"l{i}_{j}"], np.float32) for j in range(count))
+        if arrays or _GROUP_PREFIX.get(kind):
+            _check_datasets(path, kind, layer_config, arrays, in_shape=in_shape, budget=budget)
+        in_shape = next_shape(kind, layer_config, in_shape)
+        layers.append(LayerSpec(kind, layer_config, arrays))
     return layers
 
 
@@ -484,6 +558,15 @@ def _read_archive(path) -> tuple[list[dict], bytes]:
             detail="config.json does not list layers",
         )
     return layer_configs, weights_blob
+
+
+def _unsupported(path, kind: str):
+    raise ModelError(
+        f"{path}: layer {kind} is not supported by the fast predictor",
+        code=E.UNSAFE_CODE if kind == "Lambda" else E.UNSUPPORTED_LAYER,
+        path=path,
+        detail=kind,
+    )
 
 
 def _datasets(h5, group: str) -> list:
