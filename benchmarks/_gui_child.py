@@ -33,6 +33,10 @@ from pathlib import Path  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# What `digitpad` (and `python -m digitpad`) loads before Qt: its command line, which
+# brings numpy and the ML layer. Kept in that order here so start-up is the app's own.
+import digitpad.cli  # noqa: E402, F401
+
 
 def rss() -> dict:
     """VmRSS and VmHWM (peak) of this process, MB."""
@@ -290,7 +294,20 @@ def draw_stroke(window, waiter, points):
 
 # -- modes -----------------------------------------------------------------------------------
 def mode_startup() -> dict:
-    _app, window = make_window()
+    """As ``digitpad`` opens its window (``cli._gui`` -> ``app.run``): the display check,
+    the application with its font and language, the window shown; then a stroke."""
+    from digitpad.ui.shell.platform_check import problem
+
+    assert not problem()
+    from digitpad.ui.shell.app import application, install_translation
+
+    app = application(sys.argv[:1])
+    install_translation(app, None)
+    from digitpad.ui import MainWindow
+
+    window = MainWindow()
+    window.show()
+    app.processEvents()
     waiter = SignalWaiter(window)
     shown = time.perf_counter()
     got = draw_stroke(window, waiter, pad_points(window.canvas, 20))
