@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -70,6 +70,7 @@ class _Layout:
     # Percent labels by code, shared by the ten bars (drawn centred over each one's
     # label cell): "57%" is the same pixmap above a 3 or a 7.
     percents: dict[int, QPixmap] = field(default_factory=dict)
+    prerendered: bool = False  # every text above made (see prerender)
 
     def sprite(
         self, key: tuple, font: str, text: str, where: tuple[QRectF, QRect], colour: QColor
@@ -97,31 +98,38 @@ class _Layout:
         painter.end()
         return pixmap
 
-    def prerender(self, sure: str, hint: str) -> None:
-        """Every text a reading can show, laid out now (once per size, font, palette or
-        language) rather than on the pen move that first needs it: the percent labels,
-        "N% sure", the big digit and the orange digit name."""
-        width = min(cell.width() for cell in self.label_cells)
-        first, label = self.label_cells[0], self.labels[0]
-        text_rect = QRectF(0, label.y() - first.y(), width, label.height())
-        size = QSize(width, first.height())
-        for code in (LESS_THAN_ONE, *range(101)):
+    def percent(self, code: int) -> QPixmap:
+        """The percent label for ``code``, the same pixmap over any bar (its cells are
+        as wide as the narrowest bar's, centred over each)."""
+        pixmap = self.percents.get(code)
+        if pixmap is None:
+            width = min(cell.width() for cell in self.label_cells)
+            first, label = self.label_cells[0], self.labels[0]
+            text_rect = QRectF(0, label.y() - first.y(), width, label.height())
             text = _percent_label(code) if self.compact else f"{_percent_label(code)}%"
-            self.percents[code] = self.text_pixmap(
-                size, text_rect, "percent", text, self.text_color
+            pixmap = self.percents[code] = self.text_pixmap(
+                QSize(width, first.height()), text_rect, "percent", text, self.text_color
             )
+        return pixmap
+
+    def prerender(self) -> None:
+        """Every text a reading can show, laid out at once (~6 ms, once per size, font,
+        palette or language) rather than on the pen moves that first need them: the
+        percent labels, "N% sure", the big digit and the orange digit name."""
         rects, cells = self.text_rects, self.cells
         for code in (LESS_THAN_ONE, *range(101)):
-            text = sure.format(_percent_label(code))
+            self.percent(code)
+            text = self.texts["sure"].format(_percent_label(code))
             where = (rects["sure"], cells["sure"])
             self.sprite(("sure", code), "sure", text, where, self.text_color)
         for digit in range(10):
-            self.sprite(
-                ("big", digit), "big", str(digit), (rects["digit"], cells["digit"]), HIGHLIGHT
-            )
+            where = (rects["digit"], cells["digit"])
+            self.sprite(("big", digit), "big", str(digit), where, HIGHLIGHT)
             where = (self.names[digit], self.name_cells[digit])
             self.sprite(("name", digit), "digit", str(digit), where, HIGHLIGHT)
-        self.sprite(("hint",), "hint", hint, (rects["answer"], cells["lower"]), HINT)
+        where = (rects["answer"], cells["lower"])
+        self.sprite(("hint",), "hint", self.texts["hint"], where, HINT)
+        self.prerendered = True
 
 
 class ProbabilityChart(Retranslatable, QWidget):
@@ -136,6 +144,10 @@ class ProbabilityChart(Retranslatable, QWidget):
         self._layout: _Layout | None = None
         self._shown: tuple | None = None  # what is on screen (see _state); None: unknown
         self._described: object = UNKNOWN  # (digit, percent) described, or None
+        self._prerender_timer = QTimer(self)
+        self._prerender_timer.setSingleShot(True)
+        self._prerender_timer.setInterval(100)
+        self._prerender_timer.timeout.connect(self._prerender)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -203,6 +215,9 @@ class ProbabilityChart(Retranslatable, QWidget):
 
     def _update_changed(self) -> None:
         """``update()`` exactly the cells whose pixels change with the new reading."""
+        if not self.isVisible():  # laid out when first painted (a hidden chart: never)
+            self._shown = None
+            return
         layout = self._current_layout()
         state = self._state(layout)
         old, self._shown = self._shown, state
@@ -336,6 +351,10 @@ class ProbabilityChart(Retranslatable, QWidget):
         painter.end()
         return pixmap
 
+    def _prerender(self) -> None:
+        if self._layout is not None:
+            self._layout.prerender()
+
     # -- painting --------------------------------------------------------------------
     def paintEvent(self, event) -> None:
         layout = self._current_layout()
@@ -343,9 +362,11 @@ class ProbabilityChart(Retranslatable, QWidget):
             self._shown = self._state(layout)
         winner, heights, codes = self._shown
         # Updates come as one rectangle (see _update_changed); Qt clips to the region.
-        if not layout.percents:  # the first paint at this size: ~6 ms, then none per move
-            layout.prerender(layout.texts["sure"], layout.texts["hint"])
-        dirty, dpr, percents = event.rect(), layout.dpr, layout.percents
+        if not layout.prerendered and not self._prerender_timer.isActive():
+            # Right after the first paint at this size, not in it: the window appears
+            # first; texts a paint needs before then are made as it needs them.
+            self._prerender_timer.start()
+        dirty, dpr = event.rect(), layout.dpr
         painter = QPainter(self)
         source = QRectF(dirty.x() * dpr, dirty.y() * dpr, dirty.width() * dpr, dirty.height() * dpr)
         painter.drawPixmap(QRectF(dirty), layout.static, source)  # opaque: a plain copy
@@ -379,7 +400,7 @@ class ProbabilityChart(Retranslatable, QWidget):
                     x, bottom - height, width, height, HIGHLIGHT if digit == winner else BAR
                 )
             if code != NO_LABEL and not (layout.compact and code == LESS_THAN_ONE):
-                pixmap = percents[code]
+                pixmap = layout.percent(code)
                 cell = layout.label_cells[digit]
                 left = cell.x() + (cell.width() - round(pixmap.width() / dpr)) // 2
                 painter.drawPixmap(left, cell.y(), pixmap)
