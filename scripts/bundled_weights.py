@@ -21,8 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from digitpad.ml.weights import (  # noqa: E402
-    _read_archive,
-    _sidecar_arrays,
+    sidecar_is_fresh,
     sidecar_path,
     write_weights_sidecar,
 )
@@ -34,8 +33,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     stale = []
     for model in sorted((ROOT / "resources").glob("*.keras")):
-        _configs, blob = _read_archive(model)
-        if _sidecar_arrays(model, blob) is not None:
+        if sidecar_is_fresh(model):
             print(f"{sidecar_path(model).name}: up to date")
         elif args.check:
             stale.append(model.name)

@@ -37,8 +37,7 @@ def same_layers(a, b) -> bool:
 def test_each_bundled_model_has_a_fresh_sidecar_with_the_same_weights(name):
     path = resource_path(name)
     assert sidecar_path(path).is_file(), "run python3 scripts/bundled_weights.py"
-    _configs, blob = weights._read_archive(path)
-    assert weights._sidecar_arrays(path, blob) is not None, "stale: scripts/bundled_weights.py"
+    assert weights.sidecar_is_fresh(path), "stale: run python3 scripts/bundled_weights.py"
     assert same_layers(read_layers(path), read_layers(path, sidecar=False))
 
 

@@ -474,6 +474,12 @@ def write_weights_sidecar(path: str | os.PathLike) -> Path:
     return target
 
 
+def sidecar_is_fresh(path: str | os.PathLike) -> bool:
+    """Whether ``read_layers`` reads this (bundled) model's weights from its sidecar."""
+    _configs, blob = _read_archive(path)
+    return _sidecar_arrays(path, blob) is not None
+
+
 def _sidecar_arrays(path, blob: bytes) -> dict[str, np.ndarray] | None:
     """The sidecar's arrays, for a bundled model whose weights file it was made from;
     ``None`` otherwise (then h5py reads the weights). Only the package's own resources
