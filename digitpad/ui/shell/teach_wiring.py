@@ -77,9 +77,7 @@ class TeachWiring(QObject):
         w = self.window
         self.dock.statusMessage.connect(lambda text: w.statusBar().showMessage(text, 8000))
         self.dock.fineTuned.connect(self.adopt_fine_tuned)
-        self.dock.network.explainRequested.connect(
-            lambda: w.reading.explain_action.setChecked(True)
-        )
+        self.dock.explainRequested.connect(lambda: w.reading.explain_action.setChecked(True))
         w.train_panel.runningChanged.connect(self._on_training_running)
         w.train_panel.runningChanged.connect(self.dock.my_digits.set_training_running)
         w.train_panel.set_blocker(self.dock.my_digits.is_fine_tuning)

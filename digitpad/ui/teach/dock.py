@@ -33,9 +33,6 @@ from PySide6.QtWidgets import (
 from digitpad.ml.preprocess import strokes_to_mnist
 from digitpad.ml.user_digits import UserDigits, UserDigitsError
 from digitpad.ui.i18n import Retranslatable
-from digitpad.ui.teach.evaluation_page import EvaluationPage
-from digitpad.ui.teach.network_view import NetworkView
-from digitpad.ui.teach.preprocess_lesson import PreprocessLesson
 from digitpad.ui.teach.user_digits_view import UserDigitsView
 
 log = logging.getLogger(__name__)
@@ -68,6 +65,8 @@ class PreprocessPage(Retranslatable, QWidget):
     """The lesson plus a switch for the naive column (off: only what the model sees)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from digitpad.ui.teach.preprocess_lesson import PreprocessLesson
+
         super().__init__(parent)
         self.lesson = PreprocessLesson()
         self.compare = QCheckBox()
@@ -91,6 +90,7 @@ class PreprocessPage(Retranslatable, QWidget):
 class TeachingDock(Retranslatable, QWidget):
     fineTuned = Signal(object, object)  # FineTuneResult, tuned Keras model
     statusMessage = Signal(str)
+    explainRequested = Signal()  # "Why this digit?" asked for in Inside the network
     visibilityChanged = Signal(bool)  # shown or hidden by the user or a script
 
     def __init__(
@@ -107,9 +107,7 @@ class TeachingDock(Retranslatable, QWidget):
         self._x28: np.ndarray | None = None
         self._stale: set[str] = set(TABS)
         self._shown: dict[str, object] = {}  # the predictor each tab last showed
-        self.evaluation = EvaluationPage(data_path)
-        self.network = NetworkView()
-        self.preprocess = PreprocessPage()
+        self._data_path = data_path
         store, problem = open_user_digits(user_data_folder())
         self.my_digits = UserDigitsView(store)
         if problem:
@@ -117,19 +115,17 @@ class TeachingDock(Retranslatable, QWidget):
         self.my_digits.set_drawing_source(self._prepared)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self._pages = {
-            "evaluate": self.evaluation,
-            "network": self.network,
-            "preprocess": self.preprocess,
-            "digits": self.my_digits,
-        }
+        # "My digits" is there from the start (keys 0-9 on the pad add to it); the other
+        # views are built when first shown or asked for (see page): the window opens sooner.
+        self._pages: dict[str, QWidget] = {"digits": self.my_digits}
         self._scrolls: dict[str, QScrollArea] = {}
-        for key, page in self._pages.items():
+        for key in TABS:
             # Scrollable, so the dock can be narrower than a view's natural width.
             scroll = self._scrolls[key] = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-            scroll.setWidget(page)
+            if key in self._pages:
+                scroll.setWidget(self._pages[key])
             self.tabs.addTab(scroll, "")
         self.close_button = QToolButton()
         self.close_button.setObjectName("hideTeachingViews")
@@ -142,7 +138,6 @@ class TeachingDock(Retranslatable, QWidget):
         layout.addWidget(self.tabs)
         self.tabs.currentChanged.connect(lambda _: self._refresh_current())
         self.visibilityChanged.connect(lambda visible: visible and self._refresh_current())
-        self.evaluation.mnistLoaded.connect(self.my_digits.set_mnist)
         self.my_digits.fineTuned.connect(self.fineTuned)
         canvas.installEventFilter(self)
         self.view_actions: dict[str, QAction] = {}
@@ -182,7 +177,43 @@ class TeachingDock(Retranslatable, QWidget):
             self.visibilityChanged.emit(visible)
 
     def page(self, key: str) -> QWidget:
-        return self._pages[key]
+        """The view ``key`` (one of ``TABS``), built the first time it is needed."""
+        page = self._pages.get(key)
+        if page is None:
+            page = self._pages[key] = self._build_page(key)
+            self._scrolls[key].setWidget(page)
+        return page
+
+    @property
+    def evaluation(self):
+        return self.page("evaluate")
+
+    @property
+    def network(self):
+        return self.page("network")
+
+    @property
+    def preprocess(self):
+        return self.page("preprocess")
+
+    def _build_page(self, key: str) -> QWidget:
+        if key == "evaluate":
+            from digitpad.ui.teach.evaluation_page import EvaluationPage
+
+            page = EvaluationPage(self._data_path)
+            page.mnistLoaded.connect(self.my_digits.set_mnist)
+            if self._predictor is not None:
+                page.set_predictor(self._predictor)
+        elif key == "network":
+            from digitpad.ui.teach.network_view import NetworkView
+
+            page = NetworkView()
+            page.explainRequested.connect(self.explainRequested)
+        elif key == "preprocess":
+            page = PreprocessPage()
+        else:
+            raise KeyError(key)
+        return page
 
     def current_key(self) -> str:
         current = self.tabs.currentWidget()
@@ -195,7 +226,8 @@ class TeachingDock(Retranslatable, QWidget):
 
     def set_predictor(self, predictor) -> None:
         self._predictor = predictor
-        self.evaluation.set_predictor(predictor)
+        if "evaluate" in self._pages:  # else it gets the predictor when it is built
+            self._pages["evaluate"].set_predictor(predictor)
         self._stale.update(TABS)
         self._refresh_current()
 
