@@ -48,20 +48,25 @@ def previous(tmp_path):
     return target
 
 
+def kill_mid_save(target, delay: float) -> None:
+    """Start a process saving over ``target`` again and again; SIGKILL it after ``delay``."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SAVER, str(target)],
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout.readline() == "saving\n"
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stdout.close()
+
+
 def test_sigkill_mid_save_leaves_a_loadable_model(tmp_path, previous):
     interrupted = 0
     for delay in (0.0, 0.15, 0.4, 1.0):
-        proc = subprocess.Popen(
-            [sys.executable, "-c", SAVER, str(previous)],
-            env=cli_env(),
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert proc.stdout.readline() == "saving\n"
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        proc.stdout.close()
+        kill_mid_save(previous, delay)
         # The target is the old model or a complete new one, never a half-written file.
         check_model_file(previous)
         predictor = Predictor.from_file(previous)
@@ -77,17 +82,7 @@ def test_the_next_save_removes_what_a_killed_save_left(tmp_path, previous):
     """A save killed mid-write leaves its hidden temp file; the next save of that file
     removes such leftovers once they are an hour old (younger: maybe another save's)."""
     for attempt in range(6):  # kill until a kill lands mid-save and leaves its temp file
-        proc = subprocess.Popen(
-            [sys.executable, "-c", SAVER, str(previous)],
-            env=cli_env(),
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert proc.stdout.readline() == "saving\n"
-        time.sleep(0.15 + 0.2 * attempt)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        proc.stdout.close()
+        kill_mid_save(previous, 0.15 + 0.2 * attempt)
         if _hidden(tmp_path):
             break
     killed = _hidden(tmp_path)
