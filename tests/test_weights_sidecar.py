@@ -95,3 +95,39 @@ def test_a_users_model_never_reads_a_sidecar(tmp_path, monkeypatch):
     write_weights_sidecar(model)
     assert sidecar_path(model).is_file()
     assert same_layers(read_layers(model), read_layers(model, sidecar=False)) and not used
+
+
+def test_a_bundled_model_read_from_its_sidecar_leaves_its_weights_file_unread(
+    own_folder, monkeypatch
+):
+    """Start-up reads the config and the sidecar, not the (larger) HDF5 weights file:
+    freshness comes from the size and CRC-32 in the model's zip directory."""
+    import zipfile
+
+    from digitpad.ml.predictor import Predictor
+
+    read: list[str] = []
+    real_open = zipfile.ZipFile.open
+
+    def spy(self, name, *args, **kwargs):
+        read.append(getattr(name, "filename", name))
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", spy)
+    used = used_sidecar(monkeypatch)
+    predictor = Predictor.from_file(own_folder)
+    assert used and "config.json" in read
+    assert "model.weights.h5" not in read
+    assert predictor.predict(np.zeros((28, 28), np.float32)).shape == (10,)
+    # A model whose weights file differs from the one the sidecar was made from (here one
+    # byte longer) is read from that file, and CRC-checked, as any other.
+    with zipfile.ZipFile(own_folder) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["model.weights.h5"] += b"\0"
+    with zipfile.ZipFile(own_folder, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    read.clear()
+    used.clear()
+    Predictor.from_file(own_folder)
+    assert not used and "model.weights.h5" in read

@@ -17,7 +17,14 @@ from digitpad.ml import errors as E
 from digitpad.ml.errors import ModelError
 from digitpad.ml.preprocess import to_mnist
 from digitpad.ml.recipe import CLASSES, INPUT_SIZE
-from digitpad.ml.weights import LayerSpec, activation_name, next_shape, read_layers, weight_mismatch
+from digitpad.ml.weights import (
+    LayerSpec,
+    activation_name,
+    next_shape,
+    read_layers,
+    sidecar_is_fresh,
+    weight_mismatch,
+)
 
 
 def _relu(x: np.ndarray) -> np.ndarray:
@@ -108,7 +115,9 @@ class Predictor:
     def from_file(cls, path: str | os.PathLike) -> Predictor:
         from digitpad.ml.model import check_model_file
 
-        target = check_model_file(path)
+        # A bundled model read from its sidecar: its weights file is not read, so its
+        # CRC need not be checked (the config's and the sidecar's are, as they are read).
+        target = check_model_file(path, crc=not sidecar_is_fresh(path))
         return cls(read_layers(target), name=os.path.basename(target))
 
     @classmethod

@@ -403,10 +403,11 @@ def read_layers(path: str | os.PathLike, *, sidecar: bool = True) -> list[LayerS
     made from this very weights file (see :func:`write_weights_sidecar`): reading them
     with h5py costs the window's start 40-100 ms, most of it importing h5py.
     """
-    layer_configs, weights_blob = _read_archive(path)
-    stored = _sidecar_arrays(path, weights_blob) if sidecar else None
+    stored = _sidecar_arrays(path) if sidecar else None
     if stored is not None:
+        layer_configs, _blob = _read_archive(path, weights=False)
         return _layers_from_arrays(path, layer_configs, stored)
+    layer_configs, weights_blob = _read_archive(path)
     import h5py
 
     layers: list[LayerSpec] = []
@@ -476,26 +477,35 @@ def write_weights_sidecar(path: str | os.PathLike) -> Path:
 
 def sidecar_is_fresh(path: str | os.PathLike) -> bool:
     """Whether ``read_layers`` reads this (bundled) model's weights from its sidecar."""
-    _configs, blob = _read_archive(path)
-    return _sidecar_arrays(path, blob) is not None
+    return _sidecar_arrays(path, arrays=False) is not None
 
 
-def _sidecar_arrays(path, blob: bytes) -> dict[str, np.ndarray] | None:
+def _sidecar_arrays(path, *, arrays: bool = True) -> dict[str, np.ndarray] | None:
     """The sidecar's arrays, for a bundled model whose weights file it was made from;
     ``None`` otherwise (then h5py reads the weights). Only the package's own resources
-    folder is trusted this way: a user's model is always read from its HDF5 file."""
+    folder is trusted this way: a user's model is always read from its HDF5 file.
+
+    "Made from" is told by the weights file's size and CRC-32 as the model's zip
+    directory records them (a zip member's CRC is zlib's), so the weights file itself
+    is not read, nor the model's members checked (``check_model_file(crc=False)``): what
+    is read from the model is its config, whose CRC zipfile checks as it reads it, and
+    the sidecar's arrays, likewise."""
     path = Path(path)
     sidecar = sidecar_path(path)
     try:
         if resource_path(path.name).resolve() != path.resolve() or not sidecar.is_file():
             return None  # not one of the package's own files
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("model.weights.h5")
         with np.load(sidecar, allow_pickle=False) as data:
-            if int(data["source_size"]) != len(blob) or int(data["source_crc32"]) != zlib.crc32(
-                blob
+            if int(data["source_size"]) != info.file_size or int(data["source_crc32"]) != (
+                info.CRC
             ):
                 return None  # made from other weights: a retrained model, say
+            if not arrays:
+                return {}
             return {key: data[key] for key in data.files if key.startswith("l")}
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None
 
 
@@ -518,8 +528,9 @@ def _layers_from_arrays(path, layer_configs, stored: dict[str, np.ndarray]) -> l
     return layers
 
 
-def _read_archive(path) -> tuple[list[dict], bytes]:
-    """The config's layer list and the weights file's bytes, each sized up first."""
+def _read_archive(path, *, weights: bool = True) -> tuple[list[dict], bytes | None]:
+    """The config's layer list and the weights file's bytes (``None`` without
+    ``weights``), each sized up first."""
     try:
         A.check_directory(path, ModelError, E.TOO_LARGE)
         with zipfile.ZipFile(path) as archive:
@@ -528,7 +539,9 @@ def _read_archive(path) -> tuple[list[dict], bytes]:
             config = check_archive(archive, path)
             if config is None:
                 raise ValueError("config.json is not a JSON object")
-            weights_blob = archive.read("model.weights.h5")
+            if "model.weights.h5" not in archive.namelist():
+                raise KeyError("model.weights.h5")
+            weights_blob = archive.read("model.weights.h5") if weights else None
     except KeyError:
         raise ModelError(
             f"{path}: not a Keras model (config.json or weights missing)",
