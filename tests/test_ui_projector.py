@@ -77,3 +77,34 @@ def test_teaching_view_shares_the_column_and_the_panel_shrinks(window):
     assert not window.teach.dock.isVisible() and not panel.is_compact()
     with pytest.raises(ValueError):
         window.show_teaching_view("nonsense")
+
+
+@pytest.mark.parametrize("size", [*SIZES, (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_keras_lines_fit_the_log_on_one_line(qtbot, window, size):
+    """The log's font shrinks until Keras' widest progress line fits its width, when the
+    first line arrives and again on every resize (a narrower window, a wider line)."""
+    from digitpad.ui.training.panel import KERAS_LINE
+
+    panel = window.train_panel
+    window.resize(*size)
+    qtbot.wait(50)
+    # The widest line Keras writes here (the digits of the timings grow with the machine).
+    line = KERAS_LINE.replace(" 12s 25ms/step", " 123s 262ms/step")
+
+    def fits(text: str) -> bool:
+        room = panel.log.viewport().width() - 2 * panel.log.document().documentMargin()
+        return QFontMetricsF(panel.log.font()).horizontalAdvance(text) <= room
+
+    panel._append("Epoch 1/5")
+    panel._append(KERAS_LINE)
+    assert fits(KERAS_LINE)
+    panel._append(line)
+    assert fits(line)
+    window.resize(size[0] - 60, size[1])
+    qtbot.wait(50)
+    assert fits(line), "after the window was narrowed"
+    # Far narrower than a projector, even the smallest font is too wide: scrolled to,
+    # never cut off.
+    window.resize(800, size[1])
+    qtbot.wait(50)
+    assert fits(line) or panel.log.horizontalScrollBar().maximum() > 0

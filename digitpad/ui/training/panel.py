@@ -261,6 +261,7 @@ class TrainPanel(Retranslatable, QWidget):
         self.log.setFont(self._log_font)
         self.log.setMinimumHeight(120)
         self._widest_line = KERAS_LINE
+        self._log_fitted = False
         self.log.installEventFilter(self)
 
     # -- public API ------------------------------------------------------------------
@@ -522,23 +523,47 @@ class TrainPanel(Retranslatable, QWidget):
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.log and event.type() == QEvent.Type.Resize:
-            self._fit_log_font()
+            # An empty log has no line to fit: fitted when its first line comes. (Measuring
+            # Keras' progress bar looks up a fallback font for its box-drawing characters,
+            # ~6 ms the window's first paint need not wait for.)
+            if self.log.document().isEmpty():
+                self._log_fitted = False
+            else:  # the log's new width: its viewport is resized only after this event
+                self._fit_log_font(event.size().width())
         return super().eventFilter(watched, event)
 
-    def _fit_log_font(self) -> None:
-        """The largest font (up to the normal one) in which the widest line fits."""
+    def _fit_log_font(self, width: int | None = None) -> None:
+        """The largest font (up to the normal one) in which the widest line fits the
+        log, ``width`` pixels wide (its current width if ``None``)."""
+        self._log_fitted = True
         font = QFont(self._log_font)
-        room = self.log.viewport().width() - 2 * self.log.document().documentMargin() - 4
+        log = self.log
+        bar = log.verticalScrollBar()
+        room = (
+            (log.width() if width is None else width)
+            - 2 * log.frameWidth()
+            - (bar.sizeHint().width() if bar.isVisible() else 0)
+            - 2 * log.document().documentMargin()
+            - 4
+        )
         advance = QFontMetricsF(font).horizontalAdvance(self._widest_line)
         if room > 0 and advance > room:
             font.setPointSizeF(max(MIN_LOG_POINTS, font.pointSizeF() * room / advance))
         if font != self.log.font():
             self.log.setFont(font)
+        # Narrower than any projector, even the smallest legible font may not fit: then
+        # the line can be scrolled to, rather than cut off.
+        fits = room <= 0 or QFontMetricsF(font).horizontalAdvance(self._widest_line) <= room
+        self.log.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fits else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
 
     def _append(self, line: str) -> None:
         metrics = QFontMetricsF(self._log_font)
         if metrics.horizontalAdvance(line) > metrics.horizontalAdvance(self._widest_line):
             self._widest_line = line
+            self._fit_log_font()
+        elif not self._log_fitted:
             self._fit_log_font()
         self.log.appendPlainText(line)
         bar = self.log.verticalScrollBar()
