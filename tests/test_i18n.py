@@ -276,7 +276,7 @@ def _visible_texts(win) -> dict[str, str]:
         "brush": win._brush_label.text(),
         "sees": win._sees_label.text(),
         "model": win.model_label.text(),
-        "curves": win.train_panel.curves._x.titleText(),
+        "curves": win.train_panel.curves.axis_titles()[0],
     }
 
 

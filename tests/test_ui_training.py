@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from digitpad.ui._testing import draw_strokes, seven
 
@@ -129,10 +130,26 @@ def test_window_opens_without_tensorflow():
         app.processEvents()
         assert window.models.predictor is not None
         print("tensorflow" in sys.modules, "keras" in sys.modules)
+        # nor Qt Charts: the curves are drawn once a training starts
+        print("PySide6.QtCharts" in sys.modules, window.train_panel.curves.is_built())
         """
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["False", "False"]
+    assert proc.stdout.split() == ["False", "False", "False", "False"]
+
+
+def test_the_curves_say_what_they_will_show_until_a_training_starts(window, qtbot):
+    curves = window.train_panel.curves
+    assert not curves.is_built() and curves.point_count() == 0
+    assert curves.data() == {"epochs": [], "batches": []}
+    placeholder = curves.findChild(QLabel, "curvesPlaceholder")
+    assert placeholder.isVisible() and "train" in placeholder.text()
+    curves.reset(3)  # what start_training does
+    qtbot.wait(20)
+    assert curves.is_built() and not placeholder.isVisible()
+    assert curves.axis_titles() == ("epoch", "loss", "accuracy")
+    curves.add_epoch(1, {"loss": 0.3, "accuracy": 0.9})
+    assert curves.data()["epochs"] == [(1.0, 0.3, 0.9)]
 
 
 def test_keras_loads_in_the_background_once_the_pad_is_idle(tmp_path):

@@ -12,7 +12,7 @@
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/canvas.py" line="+78"/>
+        <location filename="../../digitpad/ui/widgets/canvas.py" line="+84"/>
         <source>Drawing pad</source>
         <translation>그림판</translation>
     </message>
@@ -22,7 +22,7 @@
         <translation>마우스 왼쪽 버튼, 펜 또는 손가락으로 숫자를 그리세요.</translation>
     </message>
     <message>
-        <location line="+154"/>
+        <location line="+165"/>
         <source>Draw a digit here</source>
         <translation>여기에 숫자를 그리세요</translation>
     </message>
@@ -379,7 +379,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/shell/main_window.py" line="+384"/>
+        <location filename="../../digitpad/ui/shell/main_window.py" line="+386"/>
         <source>digitpad — draw a digit</source>
         <translation>digitpad — 숫자를 그려 보세요</translation>
     </message>
@@ -499,7 +499,7 @@ Ctrl+T: 훈련
 Ctrl+.: 중지</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+94"/>
         <source>No model loaded</source>
         <translation>불러온 모델 없음</translation>
     </message>
@@ -615,7 +615,7 @@ Ctrl+.: 중지</translation>
         <translation>저장할 모델이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="+120"/>
+        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="+118"/>
         <source>fine-tuned on your digits</source>
         <translation>내 숫자로 미세 조정함</translation>
     </message>
@@ -872,7 +872,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ProbabilityChart</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/probability_chart.py" line="+102"/>
+        <location filename="../../digitpad/ui/widgets/probability_chart.py" line="+155"/>
         <source>Probability of each digit</source>
         <translation>숫자별 확률</translation>
     </message>
@@ -887,17 +887,18 @@ Ctrl+.: 중지</translation>
         <translation>모델의 예측값: {0} (확신도 {1}%).</translation>
     </message>
     <message>
-        <location line="+169"/>
+        <location line="+147"/>
+        <location line="+42"/>
         <source>Prediction</source>
         <translation>예측값</translation>
     </message>
     <message>
-        <location line="-30"/>
+        <location line="-31"/>
         <source>Draw a digit</source>
         <translation>숫자를 그리세요</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-18"/>
         <source>{0}% sure</source>
         <translation>확신도 {0}%</translation>
     </message>
@@ -905,12 +906,12 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ReadingModes</name>
     <message>
-        <location filename="../../digitpad/ui/shell/reading.py" line="+37"/>
+        <location filename="../../digitpad/ui/shell/reading.py" line="+43"/>
         <source>touching digits split by a guess</source>
         <translation>붙어 있는 숫자를 추측으로 나눔</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>digits close together: split by a guess</source>
         <translation>숫자가 가까워 추측으로 나눔</translation>
     </message>
@@ -920,7 +921,7 @@ Ctrl+.: 중지</translation>
         <translation>확신도 낮음</translation>
     </message>
     <message>
-        <location line="+150"/>
+        <location line="+169"/>
         <source>&amp;Why this digit?</source>
         <translation>왜 이 숫자일까?(&amp;W)</translation>
     </message>
@@ -996,7 +997,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachingDock</name>
     <message>
-        <location filename="../../digitpad/ui/teach/dock.py" line="+75"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+71"/>
         <source>Teach</source>
         <translation>배우기</translation>
     </message>
@@ -1032,7 +1033,7 @@ Ctrl+.: 중지</translation>
         <translation>배우기 화면 숨기기</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+83"/>
         <source>Draw a digit first, then press its number.</source>
         <translation>먼저 숫자를 그린 다음 그 숫자 버튼을 누르세요.</translation>
     </message>
@@ -1154,7 +1155,7 @@ Ctrl+.: 중지</translation>
         <translation>가중치를 한 번 업데이트할 때의 크기입니다(튜토리얼의 rmsprop은 0.001).</translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+118"/>
         <source>Training is already running; press Stop first.</source>
         <translation>이미 훈련 중입니다. 먼저 중지를 누르세요.</translation>
     </message>
@@ -1278,12 +1279,17 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/training_curves.py" line="+60"/>
+        <location filename="../../digitpad/ui/widgets/training_curves.py" line="+105"/>
         <source>Loss and accuracy curves</source>
         <translation>손실과 정확도 곡선</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>Loss and accuracy will be drawn here, batch by batch, when you train.</source>
+        <translation>훈련을 시작하면 손실과 정확도가 배치마다 여기에 그려집니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>loss</source>
         <translation>손실</translation>
     </message>

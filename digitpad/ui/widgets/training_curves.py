@@ -1,26 +1,68 @@
 """Loss and accuracy while training: running per-batch values as lines, each finished
-epoch as a dot, on a shared "epochs" axis (loss on the left, accuracy on the right)."""
+epoch as a dot, on a shared "epochs" axis (loss on the left, accuracy on the right).
+
+Until the first training starts the area holds one line saying what will appear there;
+the chart (Qt Charts, a graphics scene) is built then, or when something asks for it
+(:meth:`TrainingCurves.chart`). Importing and building it cost the window's start
+~10 ms for axes with nothing on them.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QMargins, QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from digitpad.ui.i18n import Retranslatable
+
+if TYPE_CHECKING:
+    from PySide6.QtCharts import QChart, QLineSeries, QScatterSeries
 
 LOSS_COLOR = QColor(200, 60, 60)
 ACCURACY_COLOR = QColor(40, 130, 70)
 
 
-class TrainingCurves(Retranslatable, QChartView):
+class TrainingCurves(Retranslatable, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
-        chart = QChart()
-        super().__init__(chart, parent)
+        super().__init__(parent)
         self.setObjectName("trainingCurves")
-        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self.setMinimumHeight(200)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._placeholder = QLabel()
+        self._placeholder.setObjectName("curvesPlaceholder")
+        self._placeholder.setWordWrap(True)
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._layout.addWidget(self._placeholder)
+        self._view = None
+        self._epochs = 5
+        self._max_loss = 0.5
+        self.retranslate_ui()
+
+    def chart(self) -> QChart:
+        """The chart (built now if nothing was plotted yet)."""
+        return self._built().chart()
+
+    def axis_titles(self) -> tuple[str, str, str]:
+        """The epoch, loss and accuracy axes' titles."""
+        self._built()
+        return (self._x.titleText(), self._loss_axis.titleText(), self._accuracy_axis.titleText())
+
+    def is_built(self) -> bool:
+        return self._view is not None
+
+    def _built(self):
+        if self._view is not None:
+            return self._view
+        from PySide6.QtCharts import QChart, QChartView, QValueAxis
+
+        chart = QChart()
+        view = QChartView(chart)
+        view.setObjectName("trainingChartView")
+        view.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         chart.setMargins(QMargins(4, 4, 4, 4))
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         font = QFont(self.font())
@@ -52,12 +94,20 @@ class TrainingCurves(Retranslatable, QChartView):
         for series in (self._accuracy, self._accuracy_points):
             series.attachAxis(self._x)
             series.attachAxis(self._accuracy_axis)
-        self._max_loss = 0.5
-        self.reset(5)
+        self._view = view
+        self._placeholder.hide()
+        self._layout.addWidget(view)
+        self._clear(self._epochs)
         self.retranslate_ui()
+        return view
 
     def retranslate_ui(self) -> None:
         self.setAccessibleName(self.tr("Loss and accuracy curves"))
+        self._placeholder.setText(
+            self.tr("Loss and accuracy will be drawn here, batch by batch, when you train.")
+        )
+        if self._view is None:
+            return
         loss, accuracy = self.tr("loss"), self.tr("accuracy")
         self._loss.setName(loss)
         self._accuracy.setName(accuracy)
@@ -66,6 +116,14 @@ class TrainingCurves(Retranslatable, QChartView):
         self._accuracy_axis.setTitleText(accuracy)
 
     def reset(self, epochs: int) -> None:
+        """Empty axes for a run of ``epochs`` (the chart is built for the first run)."""
+        self._epochs = epochs
+        if self._view is None:
+            self._built()
+        else:
+            self._clear(epochs)
+
+    def _clear(self, epochs: int) -> None:
         for series in (self._loss, self._accuracy, self._loss_points, self._accuracy_points):
             series.clear()
         self._max_loss = 0.5
@@ -78,18 +136,25 @@ class TrainingCurves(Retranslatable, QChartView):
 
     def add_batch(self, epoch: int, step: int, steps: int, logs: dict) -> None:
         """A running value ``step`` batches into the 1-based ``epoch``."""
+        self._built()
         x = (epoch - 1) + step / max(1, steps)
         self._append(self._loss, self._accuracy, x, logs)
 
     def add_epoch(self, epoch: int, logs: dict) -> None:
+        self._built()
         self._append(self._loss_points, self._accuracy_points, float(epoch), logs)
 
     def point_count(self) -> int:
+        if self._view is None:
+            return 0
         return self._loss.count() + self._loss_points.count()
 
     def data(self) -> dict[str, list[tuple[float, float | None, float | None]]]:
         """What is plotted: ``{"epochs": [(epoch, loss, accuracy)], "batches": [(epochs
         elapsed, running loss, running accuracy)]}`` (for exporting as CSV)."""
+
+        if self._view is None:
+            return {"epochs": [], "batches": []}
 
         def rows(loss_series, accuracy_series):
             merged: dict[float, list] = {}
@@ -116,6 +181,8 @@ class TrainingCurves(Retranslatable, QChartView):
 
     @staticmethod
     def _line(name: str, color: QColor) -> QLineSeries:
+        from PySide6.QtCharts import QLineSeries
+
         series = QLineSeries()
         series.setName(name)
         series.setPen(QPen(color, 2))
@@ -123,6 +190,8 @@ class TrainingCurves(Retranslatable, QChartView):
 
     @staticmethod
     def _dots(color: QColor) -> QScatterSeries:
+        from PySide6.QtCharts import QScatterSeries
+
         series = QScatterSeries()
         series.setColor(color)
         series.setBorderColor(color)
