@@ -194,6 +194,9 @@ def timed_child(args: list[str], ready: str) -> tuple[float, dict]:
     return elapsed, payload
 
 
+STARTUP_TARGET = 0.12  # × `import tensorflow` (issue #11; #4 asked for 0.25)
+
+
 def section_startup(args) -> str:
     # pip byte-compiles a package when it installs it, so an installed digitpad starts
     # from bytecode; a source tree with PYTHONDONTWRITEBYTECODE (as on the machine these
@@ -201,6 +204,15 @@ def section_startup(args) -> str:
     import compileall
 
     compileall.compile_dir(str(ROOT / "digitpad"), quiet=1)
+    # Started as the `digitpad` command starts: a few lines importing cached bytecode.
+    # (Run as a script, the 600-line harness itself was compiled on every start, ~7 ms
+    # that no user pays.)
+    compileall.compile_file(str(HERE / "_gui_child.py"), quiet=1)
+    app_cmd = [
+        "-c",
+        f"import sys; sys.path.insert(0, {str(HERE)!r}); sys.argv = ['_gui_child.py', "
+        "'startup']; import _gui_child; _gui_child.main()",
+    ]
     import_tf = ["-c", "import tensorflow; print('READY', flush=True)"]
     # What no Qt + numpy application can beat here: the interpreter alone, and an empty
     # window with the same libraries imported, shown and painted.
@@ -217,7 +229,7 @@ def section_startup(args) -> str:
     payloads = []
     for i in range(args.runs):
         runs = [
-            ("app", [str(HERE / "_gui_child.py"), "startup"]),
+            ("app", app_cmd),
             ("tf", import_tf),
             ("bare", bare),
             ("floor", floor),
@@ -269,8 +281,8 @@ def section_startup(args) -> str:
         f"### 1. Start-up ({args.runs} alternating runs each, offscreen QPA, digitpad "
         "byte-compiled first as pip does when it installs)\n\n"
         + table(["measurement", "median s", "range s"], rows)
-        + f"\n\nRatio app / import tensorflow: **{ratio:.3f}** (target ≤ 0.25: "
-        f"{'met' if ratio <= 0.25 else 'MISSED'}). TensorFlow in `sys.modules` after the "
+        + f"\n\nRatio app / import tensorflow: **{ratio:.3f}** (target ≤ {STARTUP_TARGET}: "
+        f"{'met' if ratio <= STARTUP_TARGET else 'MISSED'}). TensorFlow in `sys.modules` after the "
         f"first prediction: **{tf_loaded}**. The empty window alone is "
         f"**{med(refs['floor']) / med(tf):.3f}** × `import tensorflow`; the app adds "
         f"{med(app) - med(refs['floor']):.2f} s to it (its own modules, Pillow, the window, "

@@ -50,3 +50,33 @@ def test_the_window_without_a_display_exits_with_one_line():
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "DISPLAY" in done.stderr
+
+
+def test_a_plugin_that_loads_is_not_run_through_ldd(monkeypatch):
+    """The common case costs a dlopen, not a subprocess on every start."""
+    plugin = pc.xcb_plugin()
+    if plugin is None:
+        pytest.skip("this PySide6 has no xcb plugin")
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"ran {args[0]!r}")
+
+    monkeypatch.setattr(subprocess, "run", no_subprocess)
+    assert set(pc.missing_libraries(plugin)) <= {"libxcb-cursor.so.0"}
+
+
+def test_a_plugin_that_does_not_load_lists_what_ldd_finds_missing(tmp_path, monkeypatch):
+    broken = tmp_path / "libqxcb.so"
+    broken.write_bytes(b"not a shared object")
+    asked = []
+    monkeypatch.setattr(pc, "_ldd_missing", lambda p: asked.append(p) or ["libxcb-icccm.so.4"])
+    monkeypatch.setattr(pc, "RUNTIME_LIBRARIES", {"nothing": "libdigitpad-nothing.so.9"})
+    assert pc.missing_libraries(broken) == ["libxcb-icccm.so.4", "libdigitpad-nothing.so.9"]
+    assert asked == [broken]
+
+
+def test_ldd_lists_nothing_missing_for_a_plugin_that_loads():
+    plugin = pc.xcb_plugin()
+    if plugin is None:
+        pytest.skip("this PySide6 has no xcb plugin")
+    assert pc._loads(str(plugin)) and pc._ldd_missing(plugin) == []
