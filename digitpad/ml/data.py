@@ -6,7 +6,6 @@ Resolution order (README, "Data"): explicit path -> ``$DIGITPAD_MNIST`` -> Keras
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import os
@@ -331,6 +330,8 @@ def _validated(arrays: dict[str, np.ndarray], source: str) -> Mnist:
 
 
 def sha256_of(path: str | os.PathLike) -> str:
+    import hashlib  # here, not at the top: OpenSSL's load is not on the way to the window
+
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

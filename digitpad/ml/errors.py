@@ -62,6 +62,10 @@ class ImageError(DigitpadError):
     """An image file could not be read."""
 
 
+class UserDigitsError(DigitpadError):
+    """The personal digits file could not be read or written (``ml.user_digits``)."""
+
+
 # Stable codes (the UI translates these; keep them when rewording the English).
 NO_SUCH_FILE = "no_such_file"
 IS_FOLDER = "is_folder"

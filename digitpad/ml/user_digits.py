@@ -31,7 +31,7 @@ import numpy as np
 
 from digitpad.ml import errors as E
 from digitpad.ml.atomic import atomic_path
-from digitpad.ml.errors import DigitpadError
+from digitpad.ml.errors import DigitpadError, UserDigitsError
 from digitpad.ml.preprocess import to_mnist
 from digitpad.ml.recipe import CLASSES
 
@@ -47,10 +47,6 @@ _HEADER = struct.Struct("<4sQ")  # magic, generation of the .npz the journal ext
 _MAGIC = b"DPJ1"
 _RECORD_MARK = 0xD7
 _RECORD = 2 + 28 * 28  # mark, label, pixels
-
-
-class UserDigitsError(DigitpadError):
-    """The personal digits file could not be read or written."""
 
 
 def as_image28(drawing: np.ndarray) -> np.ndarray:

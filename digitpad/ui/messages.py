@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from digitpad.ml import errors as E
-from digitpad.ml.user_digits import UserDigitsError
 
 CONTEXT = "ErrorMessages"
 
@@ -21,7 +20,7 @@ _LEADS = {
     E.DatasetError: QT_TRANSLATE_NOOP("ErrorMessages", "The dataset could not be loaded."),
     E.ModelError: QT_TRANSLATE_NOOP("ErrorMessages", "The model could not be opened."),
     E.ImageError: QT_TRANSLATE_NOOP("ErrorMessages", "The image could not be read."),
-    UserDigitsError: QT_TRANSLATE_NOOP(
+    E.UserDigitsError: QT_TRANSLATE_NOOP(
         "ErrorMessages", "Your digits (My digits) could not be read or saved."
     ),
 }

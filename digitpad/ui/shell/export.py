@@ -15,8 +15,6 @@ from PySide6.QtCore import QObject, QRectF, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from digitpad.ui.teach.common import grey_qimage
-
 PNG_SIZE = (1200, 600)  # width, height of the drawing + probabilities picture
 BAR = QColor(70, 120, 190)
 HIGHLIGHT = QColor(230, 120, 20)
@@ -39,6 +37,8 @@ def render_prediction(
     pad = QRectF(margin, margin, side, side)
     painter.fillRect(pad, Qt.GlobalColor.black)
     if isinstance(drawing, QImage) or (drawing is not None and np.asarray(drawing).size):
+        from digitpad.ui.teach.common import grey_qimage
+
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         picture = (
             drawing if isinstance(drawing, QImage) else grey_qimage(np.asarray(drawing, np.uint8))

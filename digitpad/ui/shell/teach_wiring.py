@@ -79,8 +79,8 @@ class TeachWiring(QObject):
         self.dock.fineTuned.connect(self.adopt_fine_tuned)
         self.dock.explainRequested.connect(lambda: w.reading.explain_action.setChecked(True))
         w.train_panel.runningChanged.connect(self._on_training_running)
-        w.train_panel.runningChanged.connect(self.dock.my_digits.set_training_running)
-        w.train_panel.set_blocker(self.dock.my_digits.is_fine_tuning)
+        w.train_panel.runningChanged.connect(self.dock.set_training_running)
+        w.train_panel.set_blocker(self.dock.is_fine_tuning)
 
     def retranslate_ui(self) -> None:
         titles = {

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, Signal
@@ -31,9 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.ml.preprocess import strokes_to_mnist
-from digitpad.ml.user_digits import UserDigits, UserDigitsError
 from digitpad.ui.i18n import Retranslatable
-from digitpad.ui.teach.user_digits_view import UserDigitsView
+
+if TYPE_CHECKING:
+    from digitpad.ml.user_digits import UserDigits
+    from digitpad.ui.teach.user_digits_view import UserDigitsView
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,8 @@ def user_data_folder() -> str:
 
 def open_user_digits(folder: str) -> tuple[UserDigits, str]:
     """The store, and a message when an unreadable file had to be set aside."""
+    from digitpad.ml.user_digits import UserDigits, UserDigitsError
+
     try:
         store = UserDigits(folder)
         return store, store.warning  # a damaged journal set aside: the rest is kept
@@ -108,24 +113,23 @@ class TeachingDock(Retranslatable, QWidget):
         self._stale: set[str] = set(TABS)
         self._shown: dict[str, object] = {}  # the predictor each tab last showed
         self._data_path = data_path
-        store, problem = open_user_digits(user_data_folder())
-        self.my_digits = UserDigitsView(store)
-        if problem:
-            self.my_digits.result_label.setText(problem)
-        self.my_digits.set_drawing_source(self._prepared)
+        # What "My digits" is told before it is built (it is built, and the user's saved
+        # digits read, when it is first shown or a key 0-9 adds a drawing to it).
+        self._my_digits: UserDigitsView | None = None
+        self._training_running = False
+        self._model_source = None
+        self._mnist = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        # "My digits" is there from the start (keys 0-9 on the pad add to it); the other
-        # views are built when first shown or asked for (see page): the window opens sooner.
-        self._pages: dict[str, QWidget] = {"digits": self.my_digits}
+        # Every view is built when first shown or asked for (see page): the window
+        # opens sooner.
+        self._pages: dict[str, QWidget] = {}
         self._scrolls: dict[str, QScrollArea] = {}
         for key in TABS:
             # Scrollable, so the dock can be narrower than a view's natural width.
             scroll = self._scrolls[key] = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-            if key in self._pages:
-                scroll.setWidget(self._pages[key])
             self.tabs.addTab(scroll, "")
         self.close_button = QToolButton()
         self.close_button.setObjectName("hideTeachingViews")
@@ -138,7 +142,6 @@ class TeachingDock(Retranslatable, QWidget):
         layout.addWidget(self.tabs)
         self.tabs.currentChanged.connect(lambda _: self._refresh_current())
         self.visibilityChanged.connect(lambda visible: visible and self._refresh_current())
-        self.my_digits.fineTuned.connect(self.fineTuned)
         canvas.installEventFilter(self)
         self.view_actions: dict[str, QAction] = {}
         for number, key in enumerate(TABS, start=1):
@@ -185,6 +188,41 @@ class TeachingDock(Retranslatable, QWidget):
         return page
 
     @property
+    def my_digits(self) -> UserDigitsView:
+        """The "My digits" view (built, and the saved digits read, on first use)."""
+        return self.page("digits")
+
+    def is_fine_tuning(self) -> bool:
+        return self._my_digits is not None and self._my_digits.is_fine_tuning()
+
+    def set_training_running(self, running: bool) -> None:
+        """A training runs: "My digits" offers no fine-tuning meanwhile."""
+        self._training_running = bool(running)
+        if self._my_digits is not None:
+            self._my_digits.set_training_running(running)
+
+    def _on_mnist_loaded(self, mnist) -> None:
+        self._mnist = mnist
+        if self._my_digits is not None:
+            self._my_digits.set_mnist(mnist)
+
+    def _build_my_digits(self) -> UserDigitsView:
+        from digitpad.ui.teach.user_digits_view import UserDigitsView
+
+        store, problem = open_user_digits(user_data_folder())
+        view = self._my_digits = UserDigitsView(store)
+        if problem:
+            view.result_label.setText(problem)
+        view.set_drawing_source(self._prepared)
+        view.fineTuned.connect(self.fineTuned)
+        view.set_training_running(self._training_running)
+        if self._model_source is not None:
+            view.set_model_source(self._model_source)
+        if self._mnist is not None:
+            view.set_mnist(self._mnist)
+        return view
+
+    @property
     def evaluation(self):
         return self.page("evaluate")
 
@@ -201,7 +239,7 @@ class TeachingDock(Retranslatable, QWidget):
             from digitpad.ui.teach.evaluation_page import EvaluationPage
 
             page = EvaluationPage(self._data_path)
-            page.mnistLoaded.connect(self.my_digits.set_mnist)
+            page.mnistLoaded.connect(self._on_mnist_loaded)
             if self._predictor is not None:
                 page.set_predictor(self._predictor)
         elif key == "network":
@@ -211,6 +249,8 @@ class TeachingDock(Retranslatable, QWidget):
             page.explainRequested.connect(self.explainRequested)
         elif key == "preprocess":
             page = PreprocessPage()
+        elif key == "digits":
+            page = self._build_my_digits()
         else:
             raise KeyError(key)
         return page
@@ -237,7 +277,9 @@ class TeachingDock(Retranslatable, QWidget):
         self._refresh_current()
 
     def set_model_source(self, source) -> None:
-        self.my_digits.set_model_source(source)
+        self._model_source = source
+        if self._my_digits is not None:
+            self._my_digits.set_model_source(source)
 
     def label_drawing(self, digit: int) -> int | None:
         """Add the canvas drawing to "My digits" as ``digit``; its index, or ``None``."""
@@ -273,6 +315,8 @@ class TeachingDock(Retranslatable, QWidget):
         if not self.isVisible():
             return
         key = self.current_key()
+        if key == "digits":
+            self.page(key)  # shown: built now if it was not
         if key not in self._stale:
             return
         self._stale.discard(key)
