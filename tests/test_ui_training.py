@@ -267,3 +267,23 @@ def test_ctrl_c_in_the_terminal_closes_the_window_cleanly(tmp_path):
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     assert list(tmp_path.rglob("*.conf")) or list(tmp_path.rglob("*.ini"))  # settings saved
+
+
+def test_keras_waits_while_the_pointer_rests_on_the_pad(window, qtbot, monkeypatch):
+    """Its import stalls the window for up to ~0.35 s at a time: not when a stroke is
+    about to begin (pointer on the pad), only once the pointer has left it."""
+    from PySide6.QtCore import Qt
+
+    from digitpad.ui.shell import tf_preload
+
+    started = []
+    preloader = window.preloader
+    monkeypatch.setattr(preloader, "enabled", lambda: True)
+    monkeypatch.setattr(preloader._job, "start", started.append)
+    preloader._timer.setInterval(20)
+    window.canvas.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, True)
+    preloader.poke()
+    qtbot.wait(150)
+    assert not started and preloader._timer.isActive()  # asks again later
+    window.canvas.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, False)
+    qtbot.waitUntil(lambda: started == [tf_preload._import], timeout=2000)

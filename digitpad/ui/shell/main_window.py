@@ -85,7 +85,9 @@ class MainWindow(Retranslatable, QMainWindow):
         self._predict_timer = QTimer(self)
         self._predict_timer.setSingleShot(True)
         self._predict_timer.setInterval(PREDICT_DELAY_MS)
-        self.preloader = TensorFlowPreloader(self)
+        self.preloader = TensorFlowPreloader(
+            self, busy=lambda: self.canvas.underMouse() or self.canvas.is_drawing()
+        )
         self._dataset_job = jobs.Job("digitpad-open-dataset", self)
         self._dataset_pending = ""
         self._teaching_stale = True

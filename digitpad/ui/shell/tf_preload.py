@@ -3,7 +3,9 @@
 The window opens and predicts without TensorFlow (numpy does the live reading). Keras
 is needed only to train or evaluate, and importing it holds Python's lock for a few
 hundred milliseconds: done at the Train click, that freezes the window just as the
-audience watches it. So it is imported once the pad has been idle for a moment.
+audience watches it. So it is imported once the pad has been idle for a moment, and
+not while the pointer rests on the pad: the import holds the lock for up to ~0.35 s at a
+time (loading TensorFlow's libraries), which would stall a stroke begun meanwhile.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ ENV_SWITCH = "DIGITPAD_PRELOAD_TF"  # "0" turns it off (start-up benchmarks, tes
 
 
 class TensorFlowPreloader(QObject):
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, busy=None) -> None:
+        """``busy()`` is True while the user is about to draw or drawing (the pointer on
+        the pad): the import waits for another idle moment."""
         super().__init__(parent)
+        self._busy = busy
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(IDLE_MS)
@@ -42,6 +47,9 @@ class TensorFlowPreloader(QObject):
 
     def _start_import(self) -> None:
         if self._started or not self.enabled():
+            return
+        if self._busy is not None and self._busy():
+            self._timer.start()  # ask again after another idle moment
             return
         self._started = True
         self._job.start(_import)
