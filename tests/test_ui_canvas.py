@@ -231,3 +231,26 @@ def test_strokes_follow_undo_redo_and_clear(qtbot, window):
     canvas.undo()
     restored = lines()
     assert len(restored) == 3 and restored[:2] == both  # and to before the clear
+
+
+def test_a_stroke_read_while_drawn_counts_only_its_part_on_the_pad(qtbot, window):
+    """The pen leaves the pad and comes back mid-stroke: every reading along the way
+    (not only the one at pen-up) sees the stroke clipped to the pad."""
+    from digitpad.ml.preprocess import clip_polylines
+
+    canvas = window.canvas
+    area = canvas.drawing_rect()
+    side = area.width()
+    grid = [(0.3, 0.3), (0.6, 0.3), (1.4, 0.5), (0.6, 0.7), (0.3, 0.7)]  # out to the right
+    seen = []
+    canvas.drawingChanged.connect(lambda: seen.append(canvas.strokes()[0]))
+    drag(canvas, [(area.left() + x * side, area.top() + y * side) for x, y in grid])
+    assert len(seen) >= len(grid)
+    for ink in seen:
+        points = np.concatenate(ink)
+        assert points.min() >= 0 and points.max() <= 1.0
+    raw = np.array(canvas._strokes[-1][0])
+    expected = clip_polylines([raw], high=(1.0, 1.0))
+    assert len(seen[-1]) == len(expected) == 2  # it left the pad once: two pieces
+    for got, want in zip(seen[-1], expected, strict=True):
+        np.testing.assert_allclose(got, want, atol=1e-6)

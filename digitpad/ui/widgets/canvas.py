@@ -73,7 +73,9 @@ class Canvas(Retranslatable, QWidget):
         # Each stroke's geometry in fractions of the pad's side: (points, pen width, eraser).
         # The model reads these (re-drawn at MNIST's pen width), not the brush's pixels.
         self._strokes: list[tuple[list[tuple[float, float]], float, bool]] = []
-        self._arrays: list[tuple[list, np.ndarray]] = []  # finished strokes as arrays
+        # Finished strokes as arrays, clipped to the pad: (points, pieces) per stroke.
+        self._arrays: list[tuple[list, list[np.ndarray]]] = []
+        self._outside = False  # the stroke being drawn has left the pad somewhere
         self._pen_cache: tuple[tuple | None, QPen | None] = (None, None)
         self._boxes: list[tuple[QRectF, str, bool]] = []  # in pad heights: box, label, unsure
         self._overlay: tuple[QImage, QRectF] | None = None  # image over a rect in pad heights
@@ -179,19 +181,24 @@ class Canvas(Retranslatable, QWidget):
             kept is not stroke[0] for (kept, _), stroke in zip(cache, self._strokes, strict=False)
         ):
             cache.clear()  # the strokes were replaced (clear, undo, redo) since
+        high = (self._aspect, 1.0)
         for index, (points, width, eraser) in enumerate(self._strokes):
-            # Only the last stroke grows; the others are converted once.
+            # Only the last stroke grows; the others are converted and clipped once.
             if index < len(cache):
-                line = cache[index][1]
+                pieces = cache[index][1]
             else:
                 line = np.array(points, np.float32).reshape(-1, 2)
+                # The eraser's strokes are not clipped (they only take ink away), nor one
+                # being drawn that has stayed on the pad so far.
+                drawing = index == finished and self._last is not None and not self._outside
+                pieces = [line] if eraser or drawing else clip_polylines([line], high=high)
                 if index < finished:
-                    cache.append((points, line))
+                    cache.append((points, pieces))
             if eraser:
-                erase.append((line, width))
+                erase.extend((piece, width) for piece in pieces)
             else:
-                ink.append(line)
-        return clip_polylines(ink, high=(self._aspect, 1.0)), erase
+                ink.extend(pieces)
+        return ink, erase
 
     def image_array(self) -> np.ndarray:
         """The drawing as H x W uint8, white ink on black (what ``to_mnist`` expects)."""
@@ -344,7 +351,9 @@ class Canvas(Retranslatable, QWidget):
         radius = self.pen_width() * width_scale / 2
         side = max(1, self._logical_side())
         width = self.pen_width() * width_scale / side
-        self._strokes.append(([(point.x() / side, point.y() / side)], width, self._eraser))
+        x, y = point.x() / side, point.y() / side
+        self._outside = not (0.0 <= x <= self._aspect and 0.0 <= y <= 1.0)
+        self._strokes.append(([(x, y)], width, self._eraser))
         painter = self._painter()
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(PAPER if self._eraser else INK)
@@ -365,7 +374,10 @@ class Canvas(Retranslatable, QWidget):
         painter.end()
         if self._strokes:
             side = max(1, self._logical_side())
-            self._strokes[-1][0].append((point.x() / side, point.y() / side))
+            x, y = point.x() / side, point.y() / side
+            if not (0.0 <= x <= self._aspect and 0.0 <= y <= 1.0):
+                self._outside = True  # strokes() clips this one
+            self._strokes[-1][0].append((x, y))
         self._dirty(self._last, point, width / 2)
         self._last = point
 
