@@ -231,3 +231,27 @@ def test_network_tiles_are_drawn_once_and_only_re_sorted(qtbot, paint_log):
     last = len(hidden) - 1  # the weakest does not: no outline
     row, column = divmod(last, grid.COLUMNS)
     assert first.pixelColor(column * side, row * side).rgb() != OUTLINE.rgb()
+
+
+def test_chart_texts_are_made_ahead_in_slices_between_events(qtbot):
+    """The ~225 text pixmaps come after the first paint, a slice at a time, so that a
+    stroke begun meanwhile waits for one slice (2 ms), not for all of them."""
+    chart = ProbabilityChart()
+    qtbot.addWidget(chart)
+    chart.resize(640, 220)
+    chart.show()
+    qtbot.waitExposed(chart)
+    layout = chart._current_layout()
+    assert not layout.prerendered
+    made = []
+    while not layout.prerender(budget=0):  # one step per call
+        made.append(len(layout.percents) + len(layout.sprites))
+    assert len(made) > 100 and made == sorted(made)  # many slices, each adding texts
+    assert len(layout.percents) == 102 and {("hint",), ("big", 7), ("name", 0)} <= set(
+        layout.sprites
+    )
+    fresh = ProbabilityChart()
+    qtbot.addWidget(fresh)
+    fresh.resize(640, 220)
+    fresh.show()
+    qtbot.waitUntil(lambda: fresh._current_layout().prerendered, timeout=3000)

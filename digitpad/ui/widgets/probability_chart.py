@@ -16,6 +16,7 @@ pixels change (bars in whole pixels, percents as shown), and nothing when none d
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +33,8 @@ HINT = QColor(140, 140, 140)
 CENTRE = Qt.AlignmentFlag.AlignCenter
 LESS_THAN_ONE, NO_LABEL = -1, -2  # percent codes besides 0..100 (see _state)
 UNKNOWN = object()  # the accessible description is yet to be set
+PRERENDER_DELAY_MS = 100  # after the first paint at a size: the window appears first
+PRERENDER_SLICE_S = 0.002  # then texts are made in slices this long, between events
 
 
 def _cell(left: float, top: float, right: float, bottom: float) -> QRect:
@@ -71,6 +74,7 @@ class _Layout:
     # label cell): "57%" is the same pixmap above a 3 or a 7.
     percents: dict[int, QPixmap] = field(default_factory=dict)
     prerendered: bool = False  # every text above made (see prerender)
+    _pending: object = None  # what prerender has still to make (a generator)
 
     def sprite(
         self, key: tuple, font: str, text: str, where: tuple[QRectF, QRect], colour: QColor
@@ -112,24 +116,37 @@ class _Layout:
             )
         return pixmap
 
-    def prerender(self) -> None:
-        """Every text a reading can show, laid out at once (~6 ms, once per size, font,
-        palette or language) rather than on the pen moves that first need them: the
-        percent labels, "N% sure", the big digit and the orange digit name."""
+    def prerender(self, budget: float = PRERENDER_SLICE_S) -> bool:
+        """Make the texts a reading can show ahead of the pen moves that first need them
+        (the percent labels, "N% sure", the big digit, the orange digit name), for at
+        most ``budget`` seconds; ``True`` once all are made (~6 ms in all, once per size,
+        font, palette or language). In slices, so that a stroke begun meanwhile waits
+        for one slice, not for all of them."""
+        if self._pending is None:
+            self._pending = self._prerender_steps()
+        end = time.perf_counter() + budget
+        for _ in self._pending:
+            if time.perf_counter() >= end:
+                return False
+        self.prerendered = True
+        return True
+
+    def _prerender_steps(self):
         rects, cells = self.text_rects, self.cells
         for code in (LESS_THAN_ONE, *range(101)):
             self.percent(code)
             text = self.texts["sure"].format(_percent_label(code))
             where = (rects["sure"], cells["sure"])
             self.sprite(("sure", code), "sure", text, where, self.text_color)
+            yield
         for digit in range(10):
             where = (rects["digit"], cells["digit"])
             self.sprite(("big", digit), "big", str(digit), where, HIGHLIGHT)
             where = (self.names[digit], self.name_cells[digit])
             self.sprite(("name", digit), "digit", str(digit), where, HIGHLIGHT)
+            yield
         where = (rects["answer"], cells["lower"])
         self.sprite(("hint",), "hint", self.texts["hint"], where, HINT)
-        self.prerendered = True
 
 
 class ProbabilityChart(Retranslatable, QWidget):
@@ -146,7 +163,6 @@ class ProbabilityChart(Retranslatable, QWidget):
         self._described: object = UNKNOWN  # (digit, percent) described, or None
         self._prerender_timer = QTimer(self)
         self._prerender_timer.setSingleShot(True)
-        self._prerender_timer.setInterval(100)
         self._prerender_timer.timeout.connect(self._prerender)
         self.retranslate_ui()
 
@@ -352,8 +368,9 @@ class ProbabilityChart(Retranslatable, QWidget):
         return pixmap
 
     def _prerender(self) -> None:
-        if self._layout is not None:
-            self._layout.prerender()
+        layout = self._layout
+        if layout is not None and not layout.prerender():
+            self._prerender_timer.start(0)  # the next slice, after any waiting input
 
     # -- painting --------------------------------------------------------------------
     def paintEvent(self, event) -> None:
@@ -365,7 +382,7 @@ class ProbabilityChart(Retranslatable, QWidget):
         if not layout.prerendered and not self._prerender_timer.isActive():
             # Right after the first paint at this size, not in it: the window appears
             # first; texts a paint needs before then are made as it needs them.
-            self._prerender_timer.start()
+            self._prerender_timer.start(PRERENDER_DELAY_MS)
         dirty, dpr = event.rect(), layout.dpr
         painter = QPainter(self)
         source = QRectF(dirty.x() * dpr, dirty.y() * dpr, dirty.width() * dpr, dirty.height() * dpr)
