@@ -12,8 +12,6 @@ from __future__ import annotations
 import ctypes
 import os
 import re
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -69,6 +67,9 @@ def _loads(library: str) -> bool:
 
 
 def _ldd_missing(plugin: Path) -> list[str]:
+    import shutil
+    import subprocess  # here: not imported on the way to every window (~4 ms)
+
     ldd = shutil.which("ldd")
     if not ldd:
         return []
