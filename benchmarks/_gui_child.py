@@ -187,6 +187,10 @@ def move_to_pixels(app, window, moves: int, per_stroke: int = 40) -> dict:
     for _ in range(max(1, math.ceil(moves / per_stroke))):
         canvas.clear()
         pump(app, 30)
+        # The pointer rests on the pad, as when someone draws (events sent to a widget
+        # do not tell Qt where the pointer is). The window then does not start importing
+        # Keras in the background, which stalls it up to ~0.35 s at a time (BENCHMARKS.md).
+        canvas.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, True)
         points = pad_points(canvas, per_stroke + 1)
         mouse(canvas, QEvent.Type.MouseButtonPress, *points[0])
         pump(app, 20)
