@@ -147,12 +147,17 @@ def show_view(window, key: str | None) -> None:
         window.teach.dock.show_tab(key)
 
 
-def pump(app, ms: float) -> None:
-    """Process events for ``ms`` milliseconds, as the event loop would between moves."""
+def pump(app, ms: float) -> float:
+    """Process events for ``ms`` milliseconds, as the event loop would between moves;
+    the longest single ``processEvents()`` (the window's own work, not the sleeps)."""
     end = time.perf_counter() + ms / 1000
+    longest = 0.0
     while time.perf_counter() < end:
+        t = time.perf_counter()
         app.processEvents()
+        longest = max(longest, time.perf_counter() - t)
         time.sleep(0.0005)
+    return longest
 
 
 def settle_background_work(app, window, timeout_s: float = 60) -> None:
@@ -183,7 +188,7 @@ def move_to_pixels(app, window, moves: int, per_stroke: int = 40) -> dict:
     """``moves`` pen moves in strokes of ``per_stroke``: move -> pixels and pauses."""
     canvas = window.canvas
     painted = PaintCounter(canvas)
-    latency, pauses, missed = [], [], 0
+    latency, pauses, busy, missed = [], [], [], 0
     for _ in range(max(1, math.ceil(moves / per_stroke))):
         canvas.clear()
         pump(app, 30)
@@ -202,13 +207,14 @@ def move_to_pixels(app, window, moves: int, per_stroke: int = 40) -> dict:
             latency.append(time.perf_counter() - t)
             missed += painted.count == before
             t = time.perf_counter()
-            pump(app, 8)  # a 125 Hz mouse
+            busy.append(pump(app, 8))  # a 125 Hz mouse
             pauses.append(time.perf_counter() - t)
         mouse(canvas, QEvent.Type.MouseButtonRelease, *points[-1])
     pump(app, 30)
     return {
         "latency": latency,
         "pauses": pauses,
+        "busy": busy,
         "missed": missed,
         "pad_px": [canvas.width(), canvas.height()],
     }
