@@ -451,7 +451,7 @@ class MainWindow(Retranslatable, QMainWindow):
             lambda shown: shown and self._teaching_stale and self._update_teaching_views()
         )
         self.reading.modeChanged.connect(self._on_reading_mode)
-        self.comparison.changed.connect(lambda _key: QTimer.singleShot(0, self, self._fit_splitter))
+        self.comparison.changed.connect(lambda _key: QTimer.singleShot(0, self, self._refit))
         self._dataset_job.finished.connect(self._on_dataset_loaded)
         self._dataset_job.failed.connect(self._on_dataset_failed)
 
@@ -710,6 +710,12 @@ class MainWindow(Retranslatable, QMainWindow):
         left = int(max(total * 0.42, min(total * 0.62, left)))
         if abs(self.splitter.sizes()[0] - left) > 2:
             self.splitter.setSizes([left, total - left])
+
+    def _refit(self) -> None:
+        """After the left column's content changed (a second chart under the pad): its
+        width, then whether the shortcut hints still fit beside the pad."""
+        self._fit_splitter()
+        QTimer.singleShot(0, self, self.fit_hints)  # once the new split is laid out
 
     def fit_hints(self) -> None:
         """The shortcut hints are an extra (the menus and tooltips say the same): shown
