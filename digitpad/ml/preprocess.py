@@ -279,11 +279,15 @@ def _polylines(draw, lines, pen: float, fill: int) -> None:
 
 def naive_resize(image: np.ndarray) -> np.ndarray:
     """The whole image squashed to 28x28 with no cropping or centring (for comparison)."""
-    array = as_white_on_black(image)
+    raw = np.asarray(image)
+    if raw.dtype == np.uint8 and raw.ndim == 2:
+        # The pad's pixels, as the Preprocessing view shows them on every drawing change:
+        # averaged in 8 bits (each cell within 1/255 of the float average), ~6x faster.
+        mode, array = "L", _white_on_black_uint8(raw)
+    else:
+        mode, array = "F", as_white_on_black(image).astype(np.float32)
     small = np.asarray(
-        Image.fromarray(array.astype(np.float32), mode="F").resize(
-            (SIZE, SIZE), Image.Resampling.BOX
-        ),
+        Image.fromarray(array, mode=mode).resize((SIZE, SIZE), Image.Resampling.BOX),
         dtype=np.float32,
     )
     peak = float(small.max())
