@@ -22,7 +22,7 @@ from digitpad.ml.weights import (
     activation_name,
     next_shape,
     read_layers,
-    sidecar_is_fresh,
+    sidecar_arrays,
     weight_mismatch,
 )
 
@@ -117,8 +117,9 @@ class Predictor:
 
         # A bundled model read from its sidecar: its weights file is not read, so its
         # CRC need not be checked (the config's and the sidecar's are, as they are read).
-        target = check_model_file(path, crc=not sidecar_is_fresh(path))
-        return cls(read_layers(target), name=os.path.basename(target))
+        stored = sidecar_arrays(path)
+        target = check_model_file(path, crc=stored is None)
+        return cls(read_layers(target, stored=stored), name=os.path.basename(target))
 
     @classmethod
     def from_keras(cls, model, name: str = "model") -> Predictor:

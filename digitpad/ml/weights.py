@@ -396,14 +396,18 @@ def _shown(shape) -> str:
     )
 
 
-def read_layers(path: str | os.PathLike, *, sidecar: bool = True) -> list[LayerSpec]:
+def read_layers(
+    path: str | os.PathLike, *, sidecar: bool = True, stored: dict | None = None
+) -> list[LayerSpec]:
     """Layer kinds, configs and float32 weights, in order. Raises :class:`ModelError`.
 
     A bundled model's weights come from its ``.weights.npz`` beside it when that was
     made from this very weights file (see :func:`write_weights_sidecar`): reading them
-    with h5py costs the window's start 40-100 ms, most of it importing h5py.
+    with h5py costs the window's start 40-100 ms, most of it importing h5py. ``stored``:
+    that sidecar's arrays, if the caller has read them already (:func:`sidecar_arrays`).
     """
-    stored = _sidecar_arrays(path) if sidecar else None
+    if stored is None and sidecar:
+        stored = sidecar_arrays(path)
     if stored is not None:
         layer_configs, _blob = _read_archive(path, weights=False)
         return _layers_from_arrays(path, layer_configs, stored)
@@ -477,10 +481,10 @@ def write_weights_sidecar(path: str | os.PathLike) -> Path:
 
 def sidecar_is_fresh(path: str | os.PathLike) -> bool:
     """Whether ``read_layers`` reads this (bundled) model's weights from its sidecar."""
-    return _sidecar_arrays(path, arrays=False) is not None
+    return sidecar_arrays(path, arrays=False) is not None
 
 
-def _sidecar_arrays(path, *, arrays: bool = True) -> dict[str, np.ndarray] | None:
+def sidecar_arrays(path, *, arrays: bool = True) -> dict[str, np.ndarray] | None:
     """The sidecar's arrays, for a bundled model whose weights file it was made from;
     ``None`` otherwise (then h5py reads the weights). Only the package's own resources
     folder is trusted this way: a user's model is always read from its HDF5 file.
