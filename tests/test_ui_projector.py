@@ -108,3 +108,79 @@ def test_keras_lines_fit_the_log_on_one_line(qtbot, window, size):
     window.resize(800, size[1])
     qtbot.wait(50)
     assert fits(line) or panel.log.horizontalScrollBar().maximum() > 0
+
+
+def _run_and_capture() -> dict:
+    """``digitpad``'s own start (``app.run``): how the window was shown, then closed."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    from digitpad.ui import MainWindow
+    from digitpad.ui.shell import app as app_module
+
+    seen: dict = {}
+
+    def look_and_close() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        shown = [w for w in windows if w.isVisible()]
+        if not shown:
+            QTimer.singleShot(20, look_and_close)
+            return
+        win = shown[-1]
+        seen.update(maximized=win.isMaximized(), title=win.windowTitle())
+        win.train_panel.shutdown()
+        win.teach.shutdown()
+        win.close()
+
+    QTimer.singleShot(0, look_and_close)
+    safety = QTimer()
+    safety.setSingleShot(True)
+    safety.timeout.connect(QApplication.quit)
+    safety.start(20_000)
+    # run() installs Ctrl+C / kill handlers that close its window: put pytest's back.
+    handlers = {n: signal.getsignal(n) for n in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        assert app_module.run(lang="en") == 0
+    finally:
+        safety.stop()
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    return seen
+
+
+def test_small_screen_opens_the_window_maximized(qtbot):
+    """On a screen no larger than 1280x800 (the offscreen screen is 800x600, like a small
+    projector) the first start fills it; a size saved by the user wins the next time."""
+    screen = QApplication.primaryScreen().availableGeometry()
+    assert screen.width() <= 1280 or screen.height() <= 800
+    first = _run_and_capture()
+    assert first["maximized"] is True
+    # Closing saved the window's geometry (maximized): the next start restores that,
+    # and a window the user made smaller stays smaller.
+    from digitpad.ui import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    assert win.starts_maximized() is False
+    win.showNormal()
+    win.resize(640, 480)
+    win.train_panel.shutdown()
+    win.teach.shutdown()
+    win.close()
+    again = _run_and_capture()
+    assert again["maximized"] is False
+
+
+@pytest.mark.parametrize("language", ["en", "ko"], indirect=True)
+def test_title_names_the_app_once(window, language):
+    """Qt adds the application's display name to a title that does not end with it:
+    "digitpad — draw a digit" was shown as "digitpad — draw a digit — digitpad"."""
+    from digitpad.ui.shell.app import application
+
+    name = application().applicationDisplayName()  # as digitpad sets it up
+    assert name == "digitpad"
+    title = window.windowTitle()
+    assert title.endswith(name)
+    assert title.count("digitpad") == 1
+    assert (language == "ko") == ("숫자" in title)

@@ -12,7 +12,7 @@
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/canvas.py" line="+84"/>
+        <location filename="../../digitpad/ui/widgets/canvas.py" line="+86"/>
         <source>Drawing pad</source>
         <translation>그림판</translation>
     </message>
@@ -22,7 +22,7 @@
         <translation>마우스 왼쪽 버튼, 펜 또는 손가락으로 숫자를 그리세요.</translation>
     </message>
     <message>
-        <location line="+165"/>
+        <location line="+170"/>
         <source>Draw a digit here</source>
         <translation>여기에 숫자를 그리세요</translation>
     </message>
@@ -74,7 +74,7 @@
 <context>
     <name>ErrorMessages</name>
     <message>
-        <location filename="../../digitpad/ui/messages.py" line="+21"/>
+        <location filename="../../digitpad/ui/messages.py" line="+20"/>
         <source>The dataset could not be loaded.</source>
         <translation>데이터셋을 불러올 수 없습니다.</translation>
     </message>
@@ -379,12 +379,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/shell/main_window.py" line="+386"/>
-        <source>digitpad — draw a digit</source>
-        <translation>digitpad — 숫자를 그려 보세요</translation>
-    </message>
-    <message>
-        <location line="+20"/>
+        <location filename="../../digitpad/ui/shell/main_window.py" line="+420"/>
         <source> %</source>
         <translation> %</translation>
     </message>
@@ -414,7 +409,12 @@
         <translation>모델(&amp;M)</translation>
     </message>
     <message>
-        <location line="-13"/>
+        <location line="-15"/>
+        <source>Draw a digit — digitpad</source>
+        <translation>숫자를 그려 보세요 — digitpad</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Open model…</source>
         <translation>모델 열기(&amp;O)…</translation>
     </message>
@@ -808,7 +808,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PreprocessPage</name>
     <message>
-        <location filename="../../digitpad/ui/teach/dock.py" line="+81"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+86"/>
         <source>Show the naive resize next to the MNIST-style input</source>
         <translation>MNIST식 입력 옆에 단순히 크기만 줄인 입력도 보기</translation>
     </message>
@@ -872,7 +872,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ProbabilityChart</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/probability_chart.py" line="+155"/>
+        <location filename="../../digitpad/ui/widgets/probability_chart.py" line="+171"/>
         <source>Probability of each digit</source>
         <translation>숫자별 확률</translation>
     </message>
@@ -997,7 +997,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachingDock</name>
     <message>
-        <location filename="../../digitpad/ui/teach/dock.py" line="+71"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+69"/>
         <source>Teach</source>
         <translation>배우기</translation>
     </message>
@@ -1033,7 +1033,7 @@ Ctrl+.: 중지</translation>
         <translation>배우기 화면 숨기기</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+122"/>
         <source>Draw a digit first, then press its number.</source>
         <translation>먼저 숫자를 그린 다음 그 숫자 버튼을 누르세요.</translation>
     </message>

@@ -56,7 +56,10 @@ def run(
     from digitpad.ui.shell.main_window import MainWindow  # after the app: widgets need it
 
     window = MainWindow(model_path=model, data_path=data)
-    window.show()
+    if window.starts_maximized():
+        window.showMaximized()
+    else:
+        window.show()
     _close_on_signals(window)
     return app.exec()
 

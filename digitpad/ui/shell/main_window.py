@@ -118,6 +118,13 @@ class MainWindow(Retranslatable, QMainWindow):
         """The second network's 10 probabilities as shown, or ``None`` (off or empty pad)."""
         return self.comparison.probabilities()
 
+    def starts_maximized(self) -> bool:
+        """True when ``digitpad`` should open this window maximized: no size saved from
+        an earlier session and a screen no larger than the default 1280x800 (a 1366x768
+        or 1280x720 projector), where a window clamped to the screen would leave a strip
+        of desktop beside it or sit under the desktop's panel."""
+        return self._screen_is_small
+
     def show_teaching_view(self, key: str | None) -> None:
         """Open teaching view ``key`` ("evaluate", "network", "preprocess", "digits") in
         the right-hand column; ``None`` closes the teaching views."""
@@ -338,10 +345,13 @@ class MainWindow(Retranslatable, QMainWindow):
         self.model_label = QLabel()
         self.model_label.setObjectName("modelLabel")
         self.statusBar().addPermanentWidget(self.model_label)
-        # 1280x800, but never larger than the screen (1366x768 projectors are common).
+        # 1280x800, but never larger than the screen (1366x768 projectors are common);
+        # on a screen that small the window opens maximized (see starts_maximized).
         screen = self.screen().availableGeometry() if self.screen() else None
         width, height = DEFAULT_SIZE
+        self._screen_is_small = False
         if screen is not None and screen.width() > 0 and screen.height() > 0:
+            self._screen_is_small = screen.width() <= width or screen.height() <= height
             width, height = min(width, screen.width()), min(height, screen.height())
         self.resize(width, height)
 
@@ -385,7 +395,9 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def retranslate_ui(self) -> None:
         """Every text the window sets itself; children retranslate on their own."""
-        self.setWindowTitle(self.tr("digitpad — draw a digit"))
+        # Ends with the application display name, so Qt does not add it a second time
+        # ("… — digitpad — digitpad" in the title bar).
+        self.setWindowTitle(self.tr("Draw a digit — digitpad"))
         for action, text in (
             (self.open_action, self.tr("&Open model…")),
             (self.open_data_action, self.tr("Open &dataset…")),
@@ -663,7 +675,8 @@ class MainWindow(Retranslatable, QMainWindow):
         s = self.settings
         geometry = s.bytes_value(keys.GEOMETRY)
         if geometry is not None:
-            self.restoreGeometry(geometry)
+            if self.restoreGeometry(geometry):
+                self._screen_is_small = False  # the size the user left it at wins
         state = s.bytes_value(keys.STATE)
         if state is not None:
             self.restoreState(state)
