@@ -202,7 +202,9 @@ def test_input_view_shows_exactly_the_784_grey_levels(qtbot, paint_log):
 def test_network_tiles_are_drawn_once_and_only_re_sorted(qtbot, paint_log):
     view = NetworkView(Predictor.from_file(bundled_model_path()))
     qtbot.addWidget(view)
-    view.resize(900, 560)
+    # Tall enough for its texts at the app's 12 pt, as the teaching column's scroll area
+    # makes it (squeezed below its minimum height, every new text needs a new layout).
+    view.resize(900, 760)
     view.show()
     qtbot.waitExposed(view)
     grid = view.grid

@@ -4,9 +4,11 @@ text is clipped, elided or hidden behind a sideways scroll bar."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
-from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QFontMetricsF, QPalette
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from digitpad.ui import i18n
 from digitpad.ui._layout_check import clipped_texts
@@ -184,3 +186,110 @@ def test_title_names_the_app_once(window, language):
     assert title.endswith(name)
     assert title.count("digitpad") == 1
     assert (language == "ko") == ("숫자" in title)
+
+
+def _rgb(image) -> np.ndarray:
+    image = image.convertToFormat(image.Format.Format_RGB32)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1)
+    return rows[:, : image.width() * 4].reshape(image.height(), image.width(), 4)[..., :3]
+
+
+def _pad_on_screen_differs(window) -> float:
+    """The share of the pad's pixels that differ between what the window's backing store
+    holds (what the screen shows) and what the pad paints now."""
+    canvas = window.canvas
+    at = canvas.mapTo(window, QPoint(0, 0))
+    shown = window.screen().grabWindow(
+        window.winId(), at.x(), at.y(), canvas.width(), canvas.height()
+    )
+    expected = _rgb(canvas.grab().toImage()).astype(int)
+    actual = _rgb(shown.toImage()).astype(int)
+    assert actual.shape == expected.shape
+    return float(np.mean(np.abs(actual - expected).max(axis=2) > 40))
+
+
+def test_the_pad_on_screen_is_repainted_when_it_shrinks(qtbot, window):
+    """The pad is centred and re-scaled on every resize; with Qt's static-contents
+    optimisation it repainted only newly exposed strips, so entering presenter mode with
+    a view open left the old, larger pad on screen (17% of its pixels wrong)."""
+    window.resize(1280, 720)
+    qtbot.wait(50)
+    draw_strokes(window.canvas, seven())
+    steps = ["network", None, "preprocess", "presenter", "evaluate", "leave"]
+    for step in steps:
+        if step == "presenter":
+            window.teach.presenter.set_active(True)
+        elif step == "leave":
+            window.teach.presenter.set_active(False)
+        else:
+            window.show_teaching_view(step)
+        QApplication.processEvents()
+        qtbot.wait(100)
+        assert _pad_on_screen_differs(window) < 0.01, step
+
+
+@pytest.mark.parametrize("language", ["en", "ko"], indirect=True)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_presenter_mode_at_the_projector(qtbot, window, language, size, monkeypatch):
+    """Presenter mode (large type, light on black) with each teaching view or none: the
+    pad stays the star, only the chosen view's tab shows, the side column keeps "Why
+    this digit?" and Clear, and no text is clipped or scrolls sideways."""
+    from digitpad.ui.shell.presenter import FONT_SCALE
+
+    # Full screen is the projector's size; the offscreen screen is smaller, so the
+    # window is given that size itself.
+    monkeypatch.setattr(window, "showFullScreen", lambda: window.resize(*size))
+    window.resize(*size)
+    draw_strokes(window.canvas, seven())
+    presenter = window.teach.presenter
+    dock = window.teach.dock
+    curves = window.train_panel.curves.chart()
+    axis_points = curves.axes()[0].labelsFont().pointSizeF()
+    problems = []
+    for view in [None, "evaluate", "network", "preprocess", "digits"]:
+        window.show_teaching_view(view)
+        presenter.set_active(True)
+        qtbot.waitUntil(lambda: window.size().toTuple() == size, timeout=2000)
+        qtbot.wait(50)
+        side = window.canvas.drawing_rect().width()
+        if side < 0.45 * size[1]:
+            problems.append(f"{view}: pad {side}px < 45% of {size[1]}px")
+        problems += [f"{view}: {p}" for p in clipped_texts(window)]
+        if view is not None:
+            shown_tabs = [i for i in range(dock.tabs.count()) if dock.tabs.isTabVisible(i)]
+            assert shown_tabs == [dock.tabs.currentIndex()], view
+        assert not window.brush.isVisible() and not window.hints_label.isVisible()
+        clear = [b for b in window.side_panel.findChildren(QToolButton) if b.isVisible()]
+        assert window.clear_action in [b.defaultAction() for b in clear]
+        presenter.set_active(False)
+        qtbot.wait(20)
+        assert all(dock.tabs.isTabVisible(i) for i in range(dock.tabs.count()))
+        assert window.brush.isVisible()
+    assert not problems, "\n".join(problems)
+    # Qt Charts' text does not follow the window's font: scaled with it, then put back.
+    presenter.set_active(True)
+    assert curves.axes()[0].labelsFont().pointSizeF() == pytest.approx(axis_points * FONT_SCALE)
+    presenter.set_active(False)
+    assert curves.axes()[0].labelsFont().pointSizeF() == pytest.approx(axis_points)
+
+
+def test_the_network_views_link_reads_on_black(qtbot, window):
+    """The "Why this digit?" link in *Inside the network* follows the palette: light blue
+    and large in presenter mode (it stayed small and dark blue), Qt's link blue after."""
+    from digitpad.ui.shell.presenter import FONT_SCALE
+
+    window.show_teaching_view("network")
+    link = window.teach.dock.page("network").explain_button
+    normal_colour = link.palette().color(QPalette.ColorRole.Link).name()
+    normal_points = link.font().pointSizeF()
+    assert normal_colour in link.text()
+    window.teach.presenter.set_active(True)
+    qtbot.wait(20)
+    colour = link.palette().color(QPalette.ColorRole.Link)
+    assert colour.lightness() > 150 and colour.name() in link.text()
+    assert link.font().pointSizeF() == pytest.approx(normal_points * FONT_SCALE)
+    window.teach.presenter.set_active(False)
+    qtbot.wait(20)
+    assert normal_colour in link.text()
+    with qtbot.waitSignal(window.reading.explain_action.toggled, timeout=2000):
+        link.linkActivated.emit("explain")

@@ -111,6 +111,8 @@ def _check(widget: QWidget) -> list[str]:
             names = [widget.tabText(i) for i in range(widget.count())]
             problems.append(f"tab bar {names!r} scrolls: not every tab is visible")
         for index in range(widget.count()):
+            if not widget.isTabVisible(index):
+                continue  # hidden on purpose (presenter mode shows the chosen view's only)
             text = widget.tabText(index)
             needed = metrics.horizontalAdvance(text.replace("&", ""))
             if needed > widget.tabRect(index).width() - 8:

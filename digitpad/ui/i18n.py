@@ -11,6 +11,7 @@ itself without losing the drawing or the model (see docs/i18n.md).
 from __future__ import annotations
 
 import logging
+import re
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
@@ -141,3 +142,12 @@ class Retranslatable:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)
+
+
+def plain_action_text(text: str) -> str:
+    """A menu text as a button shows it: without its mnemonic ("&Undo" -> "Undo", and
+    the Korean style "실행 취소(&U)" -> "실행 취소", where Qt would leave "(U)") and
+    without a trailing "…"."""
+    plain = re.sub(r"\(&\w\)", "", text)
+    plain = plain.replace("&&", "\0").replace("&", "").replace("\0", "&")
+    return plain.removesuffix("…")

@@ -4,7 +4,7 @@
 <context>
     <name>ActivationStrip</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+238"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+239"/>
         <source>Hidden activations appear when you draw.</source>
         <translation>숫자를 그리면 은닉 유닛의 활성화 값이 나타납니다.</translation>
     </message>
@@ -12,7 +12,7 @@
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/canvas.py" line="+86"/>
+        <location filename="../../digitpad/ui/widgets/canvas.py" line="+88"/>
         <source>Drawing pad</source>
         <translation>그림판</translation>
     </message>
@@ -379,7 +379,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/shell/main_window.py" line="+420"/>
+        <location filename="../../digitpad/ui/shell/main_window.py" line="+426"/>
         <source> %</source>
         <translation> %</translation>
     </message>
@@ -636,7 +636,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+129"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+161"/>
         <source>The weight pictures need the tutorial&apos;s dense network; this model starts with convolutions.</source>
         <translation>가중치 그림은 튜토리얼의 Dense 신경망에서만 볼 수 있습니다. 이 모델은 합성곱 층으로 시작합니다.</translation>
     </message>
@@ -775,17 +775,17 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PreprocessLesson</name>
     <message>
-        <location filename="../../digitpad/ui/teach/preprocess_lesson.py" line="+46"/>
+        <location filename="../../digitpad/ui/teach/preprocess_lesson.py" line="+54"/>
         <source>Whole canvas squashed to 28×28</source>
         <translation>그림판 전체를 28×28로 줄임</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Prepared like MNIST</source>
         <translation>MNIST처럼 전처리함</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>No cropping, no centring: the digit ends up small and off-centre.</source>
         <translation>자르지도, 가운데 맞추지도 않으면 숫자가 작고 한쪽으로 치우칩니다.</translation>
     </message>
@@ -809,14 +809,14 @@ Ctrl+.: 중지</translation>
     <name>PreprocessPage</name>
     <message>
         <location filename="../../digitpad/ui/teach/dock.py" line="+86"/>
-        <source>Show the naive resize next to the MNIST-style input</source>
-        <translation>MNIST식 입력 옆에 단순히 크기만 줄인 입력도 보기</translation>
+        <source>Compare with a naive resize</source>
+        <translation>단순 크기 조정과 비교</translation>
     </message>
 </context>
 <context>
     <name>PresenterMode</name>
     <message>
-        <location filename="../../digitpad/ui/shell/presenter.py" line="+100"/>
+        <location filename="../../digitpad/ui/shell/presenter.py" line="+102"/>
         <source>&amp;Presenter mode</source>
         <translation>발표자 모드(&amp;P)</translation>
     </message>
@@ -997,7 +997,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachingDock</name>
     <message>
-        <location filename="../../digitpad/ui/teach/dock.py" line="+69"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+70"/>
         <source>Teach</source>
         <translation>배우기</translation>
     </message>
@@ -1033,7 +1033,7 @@ Ctrl+.: 중지</translation>
         <translation>배우기 화면 숨기기</translation>
     </message>
     <message>
-        <location line="+122"/>
+        <location line="+136"/>
         <source>Draw a digit first, then press its number.</source>
         <translation>먼저 숫자를 그린 다음 그 숫자 버튼을 누르세요.</translation>
     </message>
@@ -1370,7 +1370,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>WeightGrid</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="-269"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="-301"/>
         <source>This model has no 784-input Dense layer to show.</source>
         <translation>이 모델에는 보여 줄 784-입력 Dense 층이 없습니다.</translation>
     </message>

@@ -8,7 +8,6 @@ module connects them to the model controller.
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 import numpy as np
@@ -239,11 +238,9 @@ class MainWindow(Retranslatable, QMainWindow):
     @staticmethod
     def _set_action_text(action: QAction, text: str) -> None:
         action.setText(text)
-        # Buttons and tooltips show the text without its mnemonic: "&Undo" -> "Undo",
-        # and the Korean style "실행 취소(&U)" -> "실행 취소" (Qt would leave "(U)").
-        plain = re.sub(r"\(&\w\)", "", text)
-        plain = plain.replace("&&", "\0").replace("&", "").replace("\0", "&")
-        action.setIconText(plain.removesuffix("…"))
+        # Buttons and tooltips show the text without its mnemonic (i18n.plain_action_text).
+        plain = i18n.plain_action_text(text)
+        action.setIconText(plain)
         shortcuts = action.shortcuts()
         if text and shortcuts:
             shortcut = shortcuts[0].toString(QKeySequence.SequenceFormat.NativeText)
@@ -251,6 +248,9 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def _build_side_column(self) -> QVBoxLayout:
         """Beside the pad: the 28x28 input, brush, drawing tools, shortcut hints."""
+        # In presenter mode (large type) only "Why this digit?" and Clear stay here; the
+        # rest keep their shortcuts (Ctrl+Z, Ctrl+Shift+Z, E) and the Drawing menu.
+        self.presenter_hidden: list[QWidget] = []
         tools = QGridLayout()
         for index, action in enumerate(
             (self.undo_action, self.redo_action, self.eraser_action, self.clear_action)
@@ -260,10 +260,13 @@ class MainWindow(Retranslatable, QMainWindow):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setMinimumWidth(84)
             tools.addWidget(button, index // 2, index % 2)
+            if action is not self.clear_action:
+                self.presenter_hidden.append(button)
         self.brush = QSpinBox()
         self.brush.setRange(MIN_BRUSH, MAX_BRUSH)
         self.brush.setValue(DEFAULT_BRUSH)
         self._brush_label = QLabel()
+        self.presenter_hidden += [self._brush_label, self.brush]
         brush_row = QHBoxLayout()
         brush_row.addWidget(self._brush_label)
         brush_row.addWidget(self.brush, 1)

@@ -37,6 +37,8 @@ def presenter_palette(base: QPalette) -> QPalette:
         (QPalette.ColorRole.HighlightedText, QColor(0, 0, 0)),
         (QPalette.ColorRole.ToolTipBase, PANEL),
         (QPalette.ColorRole.ToolTipText, TEXT),
+        (QPalette.ColorRole.Link, QColor(120, 185, 255)),  # Qt's blue is unreadable on black
+        (QPalette.ColorRole.LinkVisited, QColor(190, 160, 255)),
     ):
         palette.setColor(role, colour)
     return palette
@@ -47,6 +49,7 @@ _DARK_CHART = {
     "labels": QBrush(TEXT),
     "grid": QColor(80, 80, 90),
     "legend": TEXT,
+    "font_scale": FONT_SCALE,
 }
 
 
@@ -57,16 +60,33 @@ def _chart_colours(chart) -> dict:
         "labels": axis.labelsBrush(),
         "grid": axis.gridLineColor(),
         "legend": chart.legend().labelColor(),
+        # Qt Charts' text does not follow the window's font: scaled here, put back after.
+        "fonts": [(axis, axis.labelsFont(), axis.titleFont()) for axis in chart.axes()],
+        "legend_font": chart.legend().font(),
     }
 
 
-def _set_chart_colours(chart, colours: dict) -> None:
+def _scaled(font: QFont, factor: float) -> QFont:
+    bigger = QFont(font)
+    bigger.setPointSizeF(font.pointSizeF() * factor)
+    return bigger
+
+
+def _set_chart_colours(chart, colours: dict, fonts: dict | None = None) -> None:
+    """Colours from ``colours``; fonts from ``fonts`` (saved by :func:`_chart_colours`),
+    multiplied by ``colours["font_scale"]`` (1 if absent)."""
     chart.setBackgroundBrush(colours["background"])
     for axis in chart.axes():
         axis.setLabelsBrush(colours["labels"])
         axis.setTitleBrush(colours["labels"])
         axis.setGridLineColor(colours["grid"])
     chart.legend().setLabelColor(colours["legend"])
+    if fonts is not None:
+        factor = colours.get("font_scale", 1.0)
+        for axis, labels, title in fonts["fonts"]:
+            axis.setLabelsFont(_scaled(labels, factor))
+            axis.setTitleFont(_scaled(title, factor))
+        chart.legend().setFont(_scaled(fonts["legend_font"], factor))
 
 
 class PresenterMode(QObject):
@@ -142,11 +162,12 @@ class PresenterMode(QObject):
         }
         for widget in self._hideable():
             widget.hide()
+        self._teaching.set_single_view(True)
         w.setPalette(presenter_palette(w.palette()))
         font = QFont(w.font())
         font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
         w.setFont(font)
-        _set_chart_colours(curves, _DARK_CHART)
+        _set_chart_colours(curves, _DARK_CHART, self._saved["chart"])
         w.showFullScreen()
         total = sum(w.splitter.sizes()) or w.width()
         w.splitter.setSizes([int(total * 0.7), total - int(total * 0.7)])
@@ -154,7 +175,7 @@ class PresenterMode(QObject):
     def _leave(self) -> None:
         w, saved = self._window, self._saved
         self._saved = None
-        _set_chart_colours(w.train_panel.curves.chart(), saved["chart"])
+        _set_chart_colours(w.train_panel.curves.chart(), saved["chart"], saved["chart"])
         # An empty QFont/QPalette means "inherit from the application" again.
         w.setPalette(saved["palette"] if saved["palette_set"] else QPalette())
         w.setFont(saved["font"] if saved["font_set"] else QFont())
@@ -172,3 +193,4 @@ class PresenterMode(QObject):
         w.splitter.setSizes(saved["splitter"])
         for widget, visible in saved["visible"].items():
             widget.setVisible(visible)
+        self._teaching.set_single_view(False)

@@ -27,6 +27,7 @@ from digitpad.ml.preprocess import strokes_field_rect
 if TYPE_CHECKING:
     from digitpad.ml.explain import Explanation
     from digitpad.ml.numbers import NumberReading
+from digitpad.ui import i18n
 from digitpad.ui.widgets.explanation import ExplanationLegend, overlay_image, view_image
 from digitpad.ui.widgets.number_view import NumberView, ShownDigit
 
@@ -216,6 +217,8 @@ class ReadingModes(QObject):
 
     def retranslate_ui(self) -> None:
         self.explain_action.setText(self.tr("&Why this digit?"))
+        # The button beside the pad: "왜 이 숫자일까?", not Qt's "왜 이 숫자일까?(W)".
+        self.explain_action.setIconText(i18n.plain_action_text(self.explain_action.text()))
         self.explain_action.setToolTip(
             self.tr(
                 "Colour each pixel by how much it pushed the network towards the digit "

@@ -37,7 +37,7 @@ class TeachWiring(QObject):
         panel = w.train_panel
         self.presenter = PresenterMode(
             w,
-            extras=[w.hints_label],
+            extras=[w.hints_label, *w.presenter_hidden],
             teaching=self.dock,
             panel=panel,
             panel_settings=panel.settings_widgets(),

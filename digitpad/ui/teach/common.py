@@ -98,10 +98,12 @@ class ProbabilityBars(QWidget):
         base = self.height() - label_h
         top = value_h
         best = None if self._probabilities is None else int(np.argmax(self._probabilities))
+        heights = []
         for digit in range(10):
             x = digit * width
             p = 0.0 if self._probabilities is None else float(self._probabilities[digit])
             bar_h = max(1.0, p * (base - top))
+            heights.append((p, bar_h))
             colour = ACCENT if digit == best else MUTED
             painter.fillRect(QRectF(x + width * 0.15, base - bar_h, width * 0.7, bar_h), colour)
             if not self._compact:
@@ -109,11 +111,22 @@ class ProbabilityBars(QWidget):
                 painter.drawText(
                     QRectF(x, base, width, label_h), Qt.AlignmentFlag.AlignCenter, str(digit)
                 )
-                if p >= 0.01:
-                    # Twice the slot, kept inside the widget, so "100%" is never clipped.
-                    left = max(0.0, min(self.width() - 2 * width, x - width / 2))
-                    painter.drawText(
-                        QRectF(left, base - bar_h - value_h, 2 * width, value_h),
-                        Qt.AlignmentFlag.AlignCenter,
-                        f"{p:.0%}",
-                    )
+        if self._compact:
+            return
+        # Percent labels, the likeliest first, centred over their bars (kept inside the
+        # widget, so "100%" is never clipped); one that would overlap a label already
+        # drawn is left out (neighbours at 17% and 50% collided in large type).
+        drawn: list[QRectF] = []
+        for digit in sorted(range(10), key=lambda d: -heights[d][0]):
+            p, bar_h = heights[digit]
+            if p < 0.01:
+                break
+            text = f"{p:.0%}"
+            text_w = painter.fontMetrics().horizontalAdvance(text) + 2
+            centre = digit * width + width / 2
+            left = max(0.0, min(self.width() - text_w, centre - text_w / 2))
+            rect = QRectF(left, base - bar_h - value_h, text_w, value_h)
+            if any(rect.intersects(other) for other in drawn):
+                continue
+            drawn.append(rect)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)

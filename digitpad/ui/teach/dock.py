@@ -83,7 +83,7 @@ class PreprocessPage(Retranslatable, QWidget):
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        self.compare.setText(self.tr("Show the naive resize next to the MNIST-style input"))
+        self.compare.setText(self.tr("Compare with a naive resize"))
 
     def _show_naive(self, shown: bool) -> None:
         lesson = self.lesson
@@ -121,6 +121,7 @@ class TeachingDock(Retranslatable, QWidget):
         self._mnist = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self._single_view = False  # presenter mode: only the chosen view's tab shows
         # Every view is built when first shown or asked for (see page): the window
         # opens sooner.
         self._pages: dict[str, QWidget] = {}
@@ -261,8 +262,22 @@ class TeachingDock(Retranslatable, QWidget):
 
     def show_tab(self, key: str) -> None:
         self.show()
-        self.tabs.setCurrentWidget(self._scrolls[key])
+        index = self.tabs.indexOf(self._scrolls[key])
+        self.tabs.setTabVisible(index, True)  # before it becomes current (single view)
+        self.tabs.setCurrentIndex(index)
+        self._show_only_current()
         self._refresh_current()
+
+    def set_single_view(self, single: bool) -> None:
+        """Presenter mode: only the current view's tab is shown, as its title (four tabs
+        in large type do not fit the column at 1280x720); Ctrl+1-4 still switch."""
+        self._single_view = single
+        self._show_only_current()
+
+    def _show_only_current(self) -> None:
+        current = self.tabs.currentIndex()
+        for index in range(self.tabs.count()):
+            self.tabs.setTabVisible(index, not self._single_view or index == current)
 
     def set_predictor(self, predictor) -> None:
         self._predictor = predictor

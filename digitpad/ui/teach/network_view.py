@@ -6,12 +6,13 @@ with the preprocessed drawing (``to_mnist`` output) whenever the canvas changes.
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from digitpad.ml.recipe import TUTORIAL, steps_per_epoch
 from digitpad.ui.i18n import Retranslatable
@@ -256,17 +257,49 @@ class _TextStableLayout(QVBoxLayout):
             super().invalidate()
 
 
+class _Link(QLabel):
+    """A line of text that is a link (the palette's link colour) and wraps. Not a flat
+    button with a style sheet: that kept the font and colour it had when the sheet was
+    applied (small, dark blue on black in presenter mode) and could not wrap, so in large
+    type it pushed the view wider than its column."""
+
+    clicked = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.linkActivated.connect(lambda _href: self.clicked.emit())
+        self._plain = ""
+
+    def setText(self, text: str) -> None:
+        self._plain = text
+        # The colour written in: QLabel keeps the link colour of the palette it had
+        # when the text was set (Qt's dark blue, on black in presenter mode).
+        colour = self.palette().color(QPalette.ColorRole.Link).name()
+        super().setText(f'<a href="explain" style="color: {colour}">{html.escape(text)}</a>')
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._plain:
+            self.setText(self._plain)
+
+    def click(self) -> None:
+        self.clicked.emit()
+
+
 class NetworkView(Retranslatable, QWidget):
     explainRequested = Signal()  # "which of my pixels made it say that?": the window's overlay
 
     def __init__(self, predictor=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._predictor = None
-        self.explain_button = QPushButton()
+        self.explain_button = _Link()
         self.explain_button.setObjectName("networkExplain")
-        self.explain_button.setFlat(True)
-        self.explain_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.explain_button.setStyleSheet("text-align: left; color: palette(link);")
         self.explain_button.clicked.connect(self.explainRequested)
         self._input: np.ndarray | None = None
         self.grid = WeightGrid()

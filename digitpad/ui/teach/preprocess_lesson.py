@@ -6,6 +6,8 @@ MNIST's pen width, fitted into 20x20 and centred (the window hands it over).
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
@@ -25,26 +27,36 @@ class PreprocessLesson(Retranslatable, QWidget):
         self._prepared: np.ndarray | None = None
         self.titles = [QLabel(), QLabel()]
         self.explanations = [QLabel(), QLabel()]
-        self.images = [DigitImage(168), DigitImage(168)]
+        self.images = [DigitImage(112), DigitImage(112)]  # grow with the room (row stretch)
         self.verdicts = [QLabel(), QLabel()]
         self.bars = [ProbabilityBars(), ProbabilityBars()]
         layout = QGridLayout(self)
         for column in range(2):
-            self.titles[column].setStyleSheet("font-weight: bold")
+            # Bold by markup, not a style sheet: a widget with a sheet keeps the font and
+            # colour it had then (small, dark on black in presenter mode).
+            self.titles[column].setTextFormat(Qt.TextFormat.RichText)
+            self.titles[column].setWordWrap(True)
             self.explanations[column].setWordWrap(True)
             self.verdicts[column].setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.verdicts[column].setWordWrap(True)
+            # What happened first (image, reading, bars), then why: in large type on a
+            # projector the explanation is what scrolls, not the result.
             layout.addWidget(self.titles[column], 0, column)
-            layout.addWidget(self.explanations[column], 1, column)
-            layout.addWidget(self.images[column], 2, column)
-            layout.addWidget(self.verdicts[column], 3, column)
-            layout.addWidget(self.bars[column], 4, column)
-        layout.setRowStretch(2, 3)
-        layout.setRowStretch(4, 1)
+            layout.addWidget(self.images[column], 1, column)
+            layout.addWidget(self.verdicts[column], 2, column)
+            layout.addWidget(self.bars[column], 3, column)
+            layout.addWidget(self.explanations[column], 4, column, Qt.AlignmentFlag.AlignTop)
+        layout.setRowStretch(1, 3)
+        layout.setRowStretch(3, 1)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        self.titles[0].setText(self.tr("Whole canvas squashed to 28×28"))
-        self.titles[1].setText(self.tr("Prepared like MNIST"))
+        for title, text in zip(
+            self.titles,
+            (self.tr("Whole canvas squashed to 28×28"), self.tr("Prepared like MNIST")),
+            strict=True,
+        ):
+            title.setText(f"<b>{html.escape(text)}</b>")
         self.explanations[0].setText(
             self.tr("No cropping, no centring: the digit ends up small and off-centre.")
         )

@@ -55,7 +55,9 @@ class Canvas(Retranslatable, QWidget):
         self.setObjectName("canvas")
         self.retranslate_ui()
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
-        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
+        # Not WA_StaticContents: the pad is centred and re-scaled on every resize, so
+        # Qt's "only the newly exposed strip" repaint left stale, larger pad pixels on
+        # screen when it shrank (entering presenter mode at 1280x720, a view opening).
         # paintEvent covers every pixel it is asked for: Qt need not paint the parents
         # under the pad first on every move.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
