@@ -4,8 +4,9 @@
     xvfb-run -a python3 scripts/screenshot.py docs --train    # + training, trained
     xvfb-run -a python3 scripts/screenshot.py shots --teach   # + each Teach tab, presenter
     xvfb-run -a -s "-screen 0 1920x1080x24" python3 scripts/screenshot.py shots --projector
-        # 1280x720, 1366x768, 1920x1080 x English, Korean x no view, each view, two networks;
-        # prints the pad's share of the height and any clipped text for each picture
+        # 1280x720, 1366x768, 1920x1080 x English, Korean x no view, each view, two networks,
+        # in the normal window and in presenter mode; prints the pad's share of the height
+        # and any clipped text for each picture
     xvfb-run -a python3 scripts/screenshot.py shots --reading
         # "why this digit?" and "write a number", English and Korean, and presenter mode
 
@@ -125,9 +126,39 @@ def projector_shots(app, window, out: Path, strokes) -> int:
                 ok = share >= 0.45 and not problems
                 failures += not ok
                 print(f"{name}: pad {side}px = {share:.0%} of the height; clipped: {problems}")
+            failures += presenter_shots(app, window, out, f"{lang}-{width}x{height}")
     window.set_comparison(None)
     window.show_teaching_view(None)
     i18n.set_language(app, "en", remember=False)
+    return failures
+
+
+def presenter_shots(app, window, out: Path, prefix: str) -> int:
+    """presenter-<lang>-<size>-<view>.png: presenter mode on a projector of the window's
+    size (full screen is that size there; here the window is given it, since this screen
+    is larger). Returns how many break the layout rules."""
+    from digitpad.ui import _layout_check as layout_check
+
+    size = window.size()
+    window.showFullScreen = lambda: window.resize(size)  # the projector's full screen
+    failures = 0
+    try:
+        for view in VIEWS:
+            window.set_comparison("robust" if view == "compare" else None)
+            window.show_teaching_view(None if view in (None, "compare") else view)
+            window.teach.presenter.set_active(True)
+            wait(app, 400)
+            name = f"presenter-{prefix}-{view or 'pad'}"
+            window.grab().save(str(out / f"{name}.png"))
+            side = window.canvas.drawing_rect().width()
+            share = side / window.height()
+            problems = layout_check.clipped_texts(window)
+            failures += not (share >= 0.45 and not problems)
+            print(f"{name}: pad {side}px = {share:.0%} of the height; clipped: {problems}")
+            window.teach.presenter.set_active(False)
+            wait(app, 100)
+    finally:
+        del window.showFullScreen
     return failures
 
 

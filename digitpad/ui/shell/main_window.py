@@ -248,8 +248,8 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def _build_side_column(self) -> QVBoxLayout:
         """Beside the pad: the 28x28 input, brush, drawing tools, shortcut hints."""
-        # In presenter mode (large type) only "Why this digit?" and Clear stay here; the
-        # rest keep their shortcuts (Ctrl+Z, Ctrl+Shift+Z, E) and the Drawing menu.
+        # In presenter mode (large type) only "Why this digit?" and Clear stay here; undo,
+        # redo and eraser keep their keys and the Drawing menu, the brush waits for F11.
         self.presenter_hidden: list[QWidget] = []
         tools = QGridLayout()
         for index, action in enumerate(
