@@ -218,3 +218,26 @@ def test_one_run_at_a_time_no_fine_tuning_while_training(qtbot, window, mnist):
     assert panel.start_training(epochs=1, train_limit=500) is False
     assert "Fine-tuning" in panel.status.text()
     panel.set_blocker(view.is_fine_tuning)
+
+
+@pytest.mark.parametrize("opened_before", [False, True])
+def test_presenter_mode_keeps_the_view_chosen_while_presenting(window, qtbot, opened_before):
+    """A view opened (or closed) in presenter mode swaps places with the panel's progress
+    and curves there, and is still open (or closed) after F11: the teacher's last choice."""
+    panel = window.train_panel
+    window.show_teaching_view("network" if opened_before else None)
+    window.teach.presenter.set_active(True)
+    assert panel.isVisible() != opened_before
+    window.show_teaching_view(None if opened_before else "preprocess")
+    qtbot.wait(20)
+    dock = window.teach.dock
+    assert dock.isVisible() != opened_before
+    assert panel.isVisible() == opened_before  # the view or the progress, never both
+    if opened_before:  # the progress and curves back, the settings still hidden
+        assert panel.curves.isVisible() and not panel.log.isVisible()
+    window.teach.presenter.set_active(False)
+    qtbot.wait(20)
+    assert dock.isVisible() != opened_before
+    assert panel.isVisible()
+    assert panel.is_compact() != opened_before
+    assert panel.log.isVisible() == opened_before

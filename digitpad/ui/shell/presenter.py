@@ -3,8 +3,9 @@
 The pad and the probability bars (and a second network's, when comparing) get most
 of the screen, beside one thing: the teaching view the teacher has open, or else the
 train panel's progress and curves. Shortcut hints, the training settings and log, and
-whichever of view or panel is not shown are hidden. Toggling back (the same key, F11)
-restores the window's geometry, splitter and every hidden widget as they were.
+whichever of view or panel is not shown are hidden; a view opened or closed meanwhile
+swaps them. Toggling back (the same key, F11) restores the window's geometry, splitter
+and every hidden widget as they were, keeping the view the teacher last chose.
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ class PresenterMode(QObject):
         self.action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.action.toggled.connect(self.set_active)
         window.addAction(self.action)  # works with the menu bar hidden too
+        teaching.visibilityChanged.connect(self._on_teaching_visibility)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -137,6 +139,16 @@ class PresenterMode(QObject):
         self.action.blockSignals(False)
 
     # -- internals -------------------------------------------------------------------
+    def _on_teaching_visibility(self, visible: bool) -> None:
+        """A view opened or closed while presenting: the view or the panel's progress
+        and curves, never both and never neither."""
+        if not self.is_active():
+            return
+        self._panel.setVisible(not visible)
+        if not visible:
+            for widget in self._panel_settings:
+                widget.hide()
+
     def _hideable(self) -> list[QWidget]:
         if self._teaching.isVisibleTo(self._window):
             # Pad, bars and the one view the teacher chose: the train panel goes.
@@ -175,6 +187,8 @@ class PresenterMode(QObject):
     def _leave(self) -> None:
         w, saved = self._window, self._saved
         self._saved = None
+        # A view opened or closed while presenting stays so: the teacher's last choice.
+        teaching_now = self._teaching.isVisibleTo(w)
         _set_chart_colours(w.train_panel.curves.chart(), saved["chart"], saved["chart"])
         # An empty QFont/QPalette means "inherit from the application" again.
         w.setPalette(saved["palette"] if saved["palette_set"] else QPalette())
@@ -194,3 +208,6 @@ class PresenterMode(QObject):
         for widget, visible in saved["visible"].items():
             widget.setVisible(visible)
         self._teaching.set_single_view(False)
+        self._teaching.setVisible(teaching_now)
+        self._panel.setVisible(True)  # outside presenter mode the panel always shows
+        w.train_panel.set_compact(teaching_now)  # the panel's form beside a view, or not
