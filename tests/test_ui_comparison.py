@@ -64,6 +64,21 @@ def test_the_teach_menu_switch_turns_the_comparison_on(window):
     assert window.comparison.key() is None
 
 
+def test_turned_on_after_drawing_it_reads_the_drawing_at_once(window):
+    """Ctrl+K or a "Compare with" choice on a pad that already holds a digit: the second
+    chart reads it then (it said "Draw a digit" beside a 7 until the next stroke)."""
+    draw_strokes(window.canvas, seven())
+    image = window.input_view.image()
+    window.comparison.toggle_action.trigger()  # Ctrl+K
+    key = window.comparison.key()
+    expected = Predictor.from_file(bundled_variant_path(key)).predict(image)
+    assert np.allclose(window.comparison_probabilities(), expected, atol=1e-6)
+    other = next(k for k in window.comparison.choice_actions if k != key)
+    window.comparison.choice_actions[other].trigger()  # the menu's other network
+    expected = Predictor.from_file(bundled_variant_path(other)).predict(image)
+    assert np.allclose(window.comparison_probabilities(), expected, atol=1e-6)
+
+
 def test_brush_size_and_place_do_not_change_the_reading(window, held_out_pen):
     """The same real pen digits, drawn thin and large in the middle, then thick and small
     in a corner: the network gets (almost) the same input and reads the same digit."""

@@ -110,8 +110,7 @@ class MainWindow(Retranslatable, QMainWindow):
         ``None`` hides it. Unknown names raise ``ValueError``; a model missing from this
         installation raises ``ModelError``.
         """
-        self.comparison.set_network(name)
-        self.comparison.read(self.input_view.image() if self._probabilities is not None else None)
+        self.comparison.set_network(name)  # reads the drawing on screen (_on_comparison)
 
     def comparison_probabilities(self) -> np.ndarray | None:
         """The second network's 10 probabilities as shown, or ``None`` (off or empty pad)."""
@@ -466,11 +465,17 @@ class MainWindow(Retranslatable, QMainWindow):
             lambda shown: shown and self._teaching_stale and self._update_teaching_views()
         )
         self.reading.modeChanged.connect(self._on_reading_mode)
-        self.comparison.changed.connect(lambda _key: QTimer.singleShot(0, self, self._refit))
+        self.comparison.changed.connect(self._on_comparison)
         self._dataset_job.finished.connect(self._on_dataset_loaded)
         self._dataset_job.failed.connect(self._on_dataset_failed)
 
     # -- prediction ------------------------------------------------------------------
+    def _on_comparison(self, _key) -> None:
+        # However it was switched (Ctrl+K, the menu, a script), the second network reads
+        # the drawing already there at once: its chart said "Draw a digit" beside a 3.
+        self.comparison.read(self.input_view.image() if self._probabilities is not None else None)
+        QTimer.singleShot(0, self, self._refit)
+
     @Slot()
     def _on_drawing_changed(self) -> None:
         # The chart follows every move at once; the teaching views (heavier, and only
