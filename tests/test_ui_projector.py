@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetricsF, QPalette
 from PySide6.QtWidgets import QApplication, QToolButton
 
@@ -293,3 +293,48 @@ def test_the_network_views_link_reads_on_black(qtbot, window):
     assert normal_colour in link.text()
     with qtbot.waitSignal(window.reading.explain_action.toggled, timeout=2000):
         link.linkActivated.emit("explain")
+
+
+@pytest.fixture
+def offline_without_mnist(tmp_path, monkeypatch):
+    from digitpad.ml import data
+
+    monkeypatch.delenv("DIGITPAD_MNIST", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))  # no cached download either
+    monkeypatch.setattr(data, "_can_reach", lambda *a, **k: False)
+    data._cache.clear()
+    yield
+    data._cache.clear()
+
+
+@pytest.mark.usefixtures("offline_without_mnist")
+@pytest.mark.parametrize("language", ["en", "ko"], indirect=True)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_failed_training_at_the_projector(qtbot, window, language, size):
+    """Train with no MNIST and no network, as at a workshop: the explanation, its buttons
+    and the curves all fit; the curves' labels stay whole (they turned into "…"), the log
+    wraps the message instead of shrinking to a sideways-scrolling 6 pt, and the status
+    bar shows what fits whole instead of running under the model's name."""
+    window.resize(*size)
+    panel = window.train_panel
+    keras_points = panel.log.font().pointSizeF()
+    with qtbot.waitSignal(panel.trainingFinished, timeout=30_000):
+        panel.start_training(epochs=1, train_limit=256)
+    qtbot.wait(100)
+    assert panel.get_mnist.isVisible()
+    problems = clipped_texts(window)
+    assert not problems, "\n".join(problems)
+    # The failure's message wrapped in the log; the font is still the one Keras' lines fit.
+    assert panel.log.font().pointSizeF() >= min(keras_points, 8)
+    assert panel.log.horizontalScrollBar().maximum() == 0
+    # Room for every y tick label the chart shows (Qt elides them when they crowd).
+    chart = panel.curves.chart()
+    plot = chart.plotArea().height()
+    for axis in chart.axes(Qt.Orientation.Vertical):
+        line = QFontMetricsF(axis.labelsFont()).height()
+        assert (axis.tickCount() - 1) * line * 1.2 <= plot, (axis.tickCount(), plot)
+    # The status bar: a message never runs under the model's name.
+    bar = window.statusBar()
+    message = bar.currentMessage()
+    assert message and not window.model_label.isVisible()
+    assert bar.fontMetrics().horizontalAdvance(message) <= bar.width()

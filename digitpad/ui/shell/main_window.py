@@ -8,6 +8,7 @@ module connects them to the model controller.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QSplitter,
+    QStatusBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -53,6 +55,28 @@ PAD_SHARE = 0.6  # of the left column's height: the pad row (the chart has the r
 SIDE_WIDTH = 220  # the column beside the pad: 28x28 view and tools; the pad gets the rest
 DEFAULT_SIZE = (1280, 800)
 PREDICT_DELAY_MS = 16  # the teaching views follow the drawing at most once per frame
+
+
+class _FittingStatusBar(QStatusBar):
+    """A status bar whose messages are never cut off: one too wide for the bar shows
+    as many of its first sentences as fit (the whole text stays where it came from, e.g.
+    the train panel's status)."""
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:
+        super().showMessage(self._fitted(text), timeout)
+
+    def _fitted(self, text: str) -> str:
+        room = self.width() - 24  # the size grip and margins
+        metrics = self.fontMetrics()
+        if room <= 0 or metrics.horizontalAdvance(text) <= room:
+            return text
+        sentences = re.split(r"(?<=[.!?。])\s+", text)
+        shown = sentences[0]
+        for sentence in sentences[1:]:
+            if metrics.horizontalAdvance(f"{shown} {sentence}") > room:
+                break
+            shown = f"{shown} {sentence}"
+        return shown
 
 
 class MainWindow(Retranslatable, QMainWindow):
@@ -299,6 +323,14 @@ class MainWindow(Retranslatable, QMainWindow):
         holder.setMaximumWidth(SIDE_WIDTH)
         return holder
 
+    def _build_status_bar(self) -> None:
+        self.model_label = QLabel()
+        self.model_label.setObjectName("modelLabel")
+        self.setStatusBar(_FittingStatusBar())
+        self.statusBar().addPermanentWidget(self.model_label)
+        # A message has the whole bar: it was drawn under the model's name, cut off.
+        self.statusBar().messageChanged.connect(lambda text: self.model_label.setVisible(not text))
+
     def _build_layout(self) -> None:
         side = self._build_side_column()
 
@@ -344,9 +376,7 @@ class MainWindow(Retranslatable, QMainWindow):
         layout.setContentsMargins(10, 8, 10, 4)
         layout.addWidget(splitter)
         self.setCentralWidget(central)
-        self.model_label = QLabel()
-        self.model_label.setObjectName("modelLabel")
-        self.statusBar().addPermanentWidget(self.model_label)
+        self._build_status_bar()
         # 1280x800, but never larger than the screen (1366x768 projectors are common);
         # on a screen that small the window opens maximized (see starts_maximized).
         screen = self.screen().availableGeometry() if self.screen() else None

@@ -57,6 +57,7 @@ MAX_BATCH = 60000
 MIN_LEARNING_RATE, MAX_LEARNING_RATE = 0.00001, 100.0  # 10 diverges: allowed, and handled
 LOG_LINES = 5000
 # The widest line the log must show without wrapping, before any longer one arrives.
+PROGRESS_BAR = "━"  # in Keras' progress lines, which keep one line each
 KERAS_LINE = "469/469 ━━━━━━━━━━━━━━━━━━━━ 12s 25ms/step - accuracy: 0.9244 - loss: 0.2629"
 MIN_LOG_POINTS = 6.5
 
@@ -253,8 +254,10 @@ class TrainPanel(Retranslatable, QWidget):
         self.log.setObjectName("trainLog")
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(LOG_LINES)
-        # Keras' lines are never broken mid-line: the font shrinks until the widest fits.
-        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # Keras' progress lines are never broken mid-line: the font shrinks until the
+        # widest fits. Other lines (an error, a note) wrap at word boundaries instead of
+        # shrinking the font or scrolling sideways (see _fit_log_font).
+        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.log.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._log_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self._log_font.setPointSizeF(max(9.5, self.font().pointSizeF() * 0.8))
@@ -549,6 +552,12 @@ class TrainPanel(Retranslatable, QWidget):
         advance = QFontMetricsF(font).horizontalAdvance(self._widest_line)
         if room > 0 and advance > room:
             font.setPointSizeF(max(MIN_LOG_POINTS, font.pointSizeF() * room / advance))
+            # Glyph widths do not scale exactly with the size: step down until it fits.
+            while (
+                font.pointSizeF() > MIN_LOG_POINTS
+                and QFontMetricsF(font).horizontalAdvance(self._widest_line) > room
+            ):
+                font.setPointSizeF(max(MIN_LOG_POINTS, font.pointSizeF() - 0.25))
         if font != self.log.font():
             self.log.setFont(font)
         # Narrower than any projector, even the smallest legible font may not fit: then
@@ -557,10 +566,18 @@ class TrainPanel(Retranslatable, QWidget):
         self.log.setHorizontalScrollBarPolicy(
             Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fits else Qt.ScrollBarPolicy.ScrollBarAsNeeded
         )
+        wrap = (
+            QPlainTextEdit.LineWrapMode.WidgetWidth if fits else QPlainTextEdit.LineWrapMode.NoWrap
+        )
+        if self.log.lineWrapMode() != wrap:
+            self.log.setLineWrapMode(wrap)
 
     def _append(self, line: str) -> None:
         metrics = QFontMetricsF(self._log_font)
-        if metrics.horizontalAdvance(line) > metrics.horizontalAdvance(self._widest_line):
+        progress = PROGRESS_BAR in line  # Keras' "469/469 ━━━━ 2s 5ms/step - ..." lines
+        if progress and metrics.horizontalAdvance(line) > metrics.horizontalAdvance(
+            self._widest_line
+        ):
             self._widest_line = line
             self._fit_log_font()
         elif not self._log_fitted:

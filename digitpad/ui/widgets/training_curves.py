@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMargins, QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from digitpad.ui.i18n import Retranslatable
@@ -20,6 +20,7 @@ from digitpad.ui.i18n import Retranslatable
 if TYPE_CHECKING:
     from PySide6.QtCharts import QChart, QLineSeries, QScatterSeries
 
+MIN_HEIGHT = 220  # at 12 pt: the axis titles whole; fewer ticks below (see _fit_ticks)
 LOSS_COLOR = QColor(200, 60, 60)
 ACCURACY_COLOR = QColor(40, 130, 70)
 
@@ -28,7 +29,7 @@ class TrainingCurves(Retranslatable, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trainingCurves")
-        self.setMinimumHeight(200)
+        self.setMinimumHeight(MIN_HEIGHT)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._placeholder = QLabel()
@@ -94,6 +95,8 @@ class TrainingCurves(Retranslatable, QWidget):
         for series in (self._accuracy, self._accuracy_points):
             series.attachAxis(self._x)
             series.attachAxis(self._accuracy_axis)
+        # Squeezed (a long status above), the y axes show fewer ticks instead of "…".
+        chart.plotAreaChanged.connect(lambda _area: self._fit_ticks())
         self._view = view
         self._placeholder.hide()
         self._layout.addWidget(view)
@@ -130,9 +133,9 @@ class TrainingCurves(Retranslatable, QWidget):
         self._x.setRange(0, max(1, epochs))
         self._x.setTickCount(min(max(1, epochs), 10) + 1)
         self._loss_axis.setRange(0, self._max_loss)
-        self._loss_axis.setTickCount(6)
         self._accuracy_axis.setRange(0, 1)
-        self._accuracy_axis.setTickCount(6)
+        self._wanted_ticks = {self._loss_axis: 6, self._accuracy_axis: 6}
+        self._fit_ticks()
 
     def add_batch(self, epoch: int, step: int, steps: int, logs: dict) -> None:
         """A running value ``step`` batches into the 1-based ``epoch``."""
@@ -176,8 +179,35 @@ class TrainingCurves(Retranslatable, QWidget):
                 self._max_loss = min(loss * 1.05, 1e6)
                 self._loss_axis.setRange(0, self._max_loss)
                 self._loss_axis.applyNiceNumbers()
+                self._wanted_ticks[self._loss_axis] = self._loss_axis.tickCount()
+                self._fit_ticks()
         if "accuracy" in logs:
             accuracy_series.append(QPointF(x, float(logs["accuracy"])))
+
+    def _fit_ticks(self) -> None:
+        """As many y ticks as the plot's height has room for without Qt eliding their
+        labels to "…" (at most the nice count), each label with the decimals its value
+        needs: 0.25 is never shown as "0.2"."""
+        if self._view is None:
+            return
+        height = self._view.chart().plotArea().height()
+        for axis in (self._loss_axis, self._accuracy_axis):
+            line = QFontMetricsF(axis.labelsFont()).height()
+            room = max(2, int(height // (1.25 * line)) + 1) if height > 0 else 6
+            span = axis.max() - axis.min()
+            # Steps of whole hundredths only (0.5 in 3 ticks: 0.25; not 4 ticks of 0.1667).
+            exact = [
+                count
+                for count in range(min(self._wanted_ticks[axis], room), 2, -1)
+                if abs(span / (count - 1) * 100 - round(span / (count - 1) * 100)) < 1e-6
+            ]
+            count = exact[0] if exact else 2
+            step = span / (count - 1)
+            decimals = 1 if abs(step * 10 - round(step * 10)) < 1e-6 else 2
+            if axis.tickCount() != count:
+                axis.setTickCount(count)
+            if axis.labelFormat() != f"%.{decimals}f":
+                axis.setLabelFormat(f"%.{decimals}f")
 
     @staticmethod
     def _line(name: str, color: QColor) -> QLineSeries:
