@@ -124,8 +124,7 @@ class TrainPanel(Retranslatable, QWidget):
         controls = self._build_controls()
         self._build_status()
         self._build_log()
-        self.curves = TrainingCurves()
-        self.curves.setMinimumHeight(200)  # a long status squeezes the log, not the axes
+        self.curves = TrainingCurves()  # its minimum height: a long status squeezes the log
         box = self._box = QGroupBox()
         inner = QVBoxLayout(box)
         inner.addWidget(self.preset)
@@ -262,7 +261,10 @@ class TrainPanel(Retranslatable, QWidget):
         self._log_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self._log_font.setPointSizeF(max(9.5, self.font().pointSizeF() * 0.8))
         self.log.setFont(self._log_font)
-        self.log.setMinimumHeight(120)
+        # Four lines at least: on a 720 px projector a failed start's explanation and its
+        # buttons take the room, and the curves keep what their labels need.
+        lines = QFontMetricsF(self._log_font).lineSpacing() * 4
+        self.log.setMinimumHeight(int(lines + 2 * self.log.frameWidth() + 8))
         self._widest_line = KERAS_LINE
         self._log_fitted = False
         self.log.installEventFilter(self)
