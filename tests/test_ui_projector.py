@@ -15,6 +15,8 @@ from digitpad.ui._layout_check import clipped_texts
 from digitpad.ui._testing import draw_strokes, seven
 
 SIZES = [(1280, 720), (1366, 768)]
+# Maximized on those projectors under a desktop's title bar (29 px with Openbox).
+MAXIMIZED = [(1280, 691), (1366, 739)]
 VIEWS = [None, "evaluate", "network", "preprocess", "digits", "compare"]
 
 
@@ -27,7 +29,7 @@ def language(request):
 
 
 @pytest.mark.parametrize("language", ["en", "ko"], indirect=True)
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SIZES + MAXIMIZED, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_pad_stays_the_star(qtbot, window, language, size):
     window.resize(*size)
     qtbot.wait(50)
@@ -305,10 +307,6 @@ def offline_without_mnist(tmp_path, monkeypatch):
     data._cache.clear()
     yield
     data._cache.clear()
-
-
-# Maximized on those projectors under a desktop's title bar (29 px with Openbox).
-MAXIMIZED = [(1280, 691), (1366, 739)]
 
 
 @pytest.mark.usefixtures("offline_without_mnist")

@@ -274,7 +274,7 @@ class MainWindow(Retranslatable, QMainWindow):
         # In presenter mode (large type) only "Why this digit?" and Clear stay here; undo,
         # redo and eraser keep their keys and the Drawing menu, the brush waits for F11.
         self.presenter_hidden: list[QWidget] = []
-        tools = QGridLayout()
+        tools = self._tools_layout = QGridLayout()
         for index, action in enumerate(
             (self.undo_action, self.redo_action, self.eraser_action, self.clear_action)
         ):
@@ -773,11 +773,15 @@ class MainWindow(Retranslatable, QMainWindow):
         when the side column has room for all of them, else hidden, never cut off."""
         if self.teach.presenter.is_active() or self.reading.explaining:
             return  # those hide and restore the hints themselves
-        hints = self.hints_label
-        hints.show()
-        self.side_panel.layout().activate()
-        width = max(1, hints.width())
-        hints.setVisible(hints.height() >= hints.heightForWidth(width))
+        # Measured without showing them first: shown, they raised the window's minimum
+        # height for a moment, and a window not maximized grew taller than the screen.
+        hints, side = self.hints_label, self.side_panel
+        layout = side.layout()
+        layout.activate()
+        top = self._tools_layout.geometry().bottom() + 8 + 2 * max(0, layout.spacing())
+        room = side.contentsRect().bottom() - top
+        needed = hints.heightForWidth(max(1, side.contentsRect().width()))
+        hints.setVisible(room >= needed)
 
     def closeEvent(self, event) -> None:
         self.teach.shutdown()  # leaves presenter mode first: the saved geometry is the normal one

@@ -115,6 +115,7 @@ class PresenterMode(QObject):
         self.action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.action.toggled.connect(self.set_active)
         window.addAction(self.action)  # works with the menu bar hidden too
+        teaching.aboutToShow.connect(lambda: self._on_teaching_visibility(True))
         teaching.visibilityChanged.connect(self._on_teaching_visibility)
         self.retranslate_ui()
 
@@ -181,8 +182,11 @@ class PresenterMode(QObject):
         w.setFont(font)
         _set_chart_colours(curves, _DARK_CHART, self._saved["chart"])
         w.showFullScreen()
-        total = sum(w.splitter.sizes()) or w.width()
-        w.splitter.setSizes([int(total * 0.7), total - int(total * 0.7)])
+        # The split the window fits on every resize (a square pad, the side column, the
+        # rest to the view or the curves), now for the large type; again once the full
+        # screen's size has arrived.
+        w._fit_splitter()
+        QTimer.singleShot(0, w, w._fit_splitter)
 
     def _leave(self) -> None:
         w, saved = self._window, self._saved

@@ -33,6 +33,9 @@ class TeachWiring(QObject):
         self.dock = TeachingDock(w.canvas, w.train_panel.data_path, w)
         self.dock.hide()
         w.right_column.insertWidget(0, self.dock, 1)  # above the train panel, same column
+        # The panel shrinks to its progress line before a view shows, and grows back
+        # after the views are hidden: the column never holds both at full height.
+        self.dock.aboutToShow.connect(lambda: w.train_panel.set_compact(True))
         self.dock.visibilityChanged.connect(w.train_panel.set_compact)
         panel = w.train_panel
         self.presenter = PresenterMode(

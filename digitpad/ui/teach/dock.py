@@ -97,6 +97,9 @@ class TeachingDock(Retranslatable, QWidget):
     statusMessage = Signal(str)
     explainRequested = Signal()  # "Why this digit?" asked for in Inside the network
     visibilityChanged = Signal(bool)  # shown or hidden by the user or a script
+    # Just before the views are shown: what shares their column makes room first (the
+    # window's minimum height must not count both for a moment; it grew the window).
+    aboutToShow = Signal()
 
     def __init__(
         self, canvas, data_path: Callable[[], str | None], parent: QWidget | None = None
@@ -173,6 +176,8 @@ class TeachingDock(Retranslatable, QWidget):
 
     def setVisible(self, visible: bool) -> None:
         changed = visible == self.isHidden()
+        if changed and visible:
+            self.aboutToShow.emit()
         super().setVisible(visible)
         self._toggle.blockSignals(True)
         self._toggle.setChecked(visible)

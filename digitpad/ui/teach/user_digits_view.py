@@ -11,6 +11,7 @@ and the tuned Keras model for the window to adopt (or ignore).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -41,9 +42,10 @@ def breakable_path(path) -> str:
     """The path with a zero-width space after each separator: a label may wrap there
     instead of growing as wide as the whole path (or eliding it)."""
     text = str(path)
-    for separator in ("/", "\\"):
+    for separator in ("/", "\\", "_", "-", "."):
         text = text.replace(separator, separator + "\u200b")
-    return text
+    # ... and inside a long name with none of those (a folder named by a hash, say).
+    return re.sub(r"[^\u200b]{16}(?=[^\u200b])", lambda m: m.group(0) + "\u200b", text)
 
 
 class UserDigitsView(Retranslatable, QWidget):
