@@ -58,9 +58,9 @@ PREDICT_DELAY_MS = 16  # the teaching views follow the drawing at most once per 
 
 
 class _FittingStatusBar(QStatusBar):
-    """A status bar whose messages are never cut off: one too wide for the bar shows
-    as many of its first sentences as fit (the whole text stays where it came from, e.g.
-    the train panel's status)."""
+    """A status bar whose messages are not cut off mid-sentence: one too wide for the
+    bar shows as many of its first sentences as fit, at least the first (the whole text
+    stays where it came from, e.g. the train panel's status)."""
 
     def showMessage(self, text: str, timeout: int = 0) -> None:
         super().showMessage(self._fitted(text), timeout)

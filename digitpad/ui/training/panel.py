@@ -56,8 +56,8 @@ MAX_EPOCHS = 100
 MAX_BATCH = 60000
 MIN_LEARNING_RATE, MAX_LEARNING_RATE = 0.00001, 100.0  # 10 diverges: allowed, and handled
 LOG_LINES = 5000
-# The widest line the log must show without wrapping, before any longer one arrives.
 PROGRESS_BAR = "━"  # in Keras' progress lines, which keep one line each
+# The widest line the log must show without wrapping, before any longer one arrives.
 KERAS_LINE = "469/469 ━━━━━━━━━━━━━━━━━━━━ 12s 25ms/step - accuracy: 0.9244 - loss: 0.2629"
 MIN_LOG_POINTS = 6.5
 
