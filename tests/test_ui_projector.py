@@ -248,8 +248,10 @@ def test_presenter_mode_at_the_projector(qtbot, window, language, size, monkeypa
     curves = window.train_panel.curves.chart()
     axis_points = curves.axes()[0].labelsFont().pointSizeF()
     problems = []
-    for view in [None, "evaluate", "network", "preprocess", "digits"]:
-        window.show_teaching_view(view)
+    for view in [None, "evaluate", "network", "preprocess", "digits", "why"]:
+        # "why": *Why this digit?* on (its "and not:" choice beside the pad), no view
+        window.reading.explain_action.setChecked(view == "why")
+        window.show_teaching_view(None if view == "why" else view)
         presenter.set_active(True)
         qtbot.waitUntil(lambda: window.size().toTuple() == size, timeout=2000)
         qtbot.wait(50)
@@ -257,7 +259,7 @@ def test_presenter_mode_at_the_projector(qtbot, window, language, size, monkeypa
         if side < 0.45 * size[1]:
             problems.append(f"{view}: pad {side}px < 45% of {size[1]}px")
         problems += [f"{view}: {p}" for p in clipped_texts(window)]
-        if view is not None:
+        if view not in (None, "why"):
             shown_tabs = [i for i in range(dock.tabs.count()) if dock.tabs.isTabVisible(i)]
             assert shown_tabs == [dock.tabs.currentIndex()], view
         assert not window.brush.isVisible() and not window.hints_label.isVisible()

@@ -176,6 +176,7 @@ class PresenterMode(QObject):
         for widget in self._hideable():
             widget.hide()
         self._teaching.set_single_view(True)
+        w.reading.set_large_type(True)
         w.setPalette(presenter_palette(w.palette()))
         font = QFont(w.font())
         font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
@@ -212,6 +213,7 @@ class PresenterMode(QObject):
         for widget, visible in saved["visible"].items():
             widget.setVisible(visible)
         self._teaching.set_single_view(False)
+        w.reading.set_large_type(False)
         self._teaching.setVisible(teaching_now)
         self._panel.setVisible(True)  # outside presenter mode the panel always shows
         w.train_panel.set_compact(teaching_now)  # the panel's form beside a view, or not

@@ -82,13 +82,19 @@ class ReadingModes(QObject):
         self.explain_panel = QWidget()  # shown under the 28x28 view while explaining
         layout = QVBoxLayout(self.explain_panel)
         layout.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
+        row = self._versus_row = QHBoxLayout()
         row.addWidget(self._versus_label)
         row.addWidget(self.versus, 1)
         layout.addLayout(row)
         layout.addWidget(self.legend)
         self.explain_panel.hide()
         self.retranslate_ui()
+
+    def set_large_type(self, large: bool) -> None:
+        """Presenter mode: "and not:" above its choice, which then has the side column's
+        whole width (beside it, in large type, the choice was cut to "any ot")."""
+        direction = QHBoxLayout.Direction
+        self._versus_row.setDirection(direction.TopToBottom if large else direction.LeftToRight)
 
     # -- state -----------------------------------------------------------------------
     @property
