@@ -346,3 +346,26 @@ def test_a_failed_training_at_the_projector(qtbot, window, language, size):
     message = bar.currentMessage()
     assert message and not window.model_label.isVisible()
     assert bar.fontMetrics().horizontalAdvance(message) <= bar.width()
+
+
+def test_the_layout_check_sees_squeezed_and_narrowed_controls(qtbot):
+    """The check the layout tests rely on: a button narrower than its text, or a choice
+    lower than its letters, is reported; the same widgets with room are not."""
+    from PySide6.QtWidgets import QComboBox, QPushButton, QVBoxLayout, QWidget
+
+    box = QWidget()
+    qtbot.addWidget(box)
+    layout = QVBoxLayout(box)
+    button, choice = QPushButton("Fine-tune on my digits"), QComboBox()
+    choice.addItem("second guess")
+    layout.addWidget(button)
+    layout.addWidget(choice)
+    box.resize(400, 200)
+    box.show()
+    qtbot.waitExposed(box)
+    assert clipped_texts(box) == []
+    button.setFixedWidth(40)
+    choice.setFixedHeight(8)
+    problems = clipped_texts(box)
+    assert any("QPushButton" in p and "needs" in p for p in problems), problems
+    assert any("QComboBox" in p and "high" in p for p in problems), problems

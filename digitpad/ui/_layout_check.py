@@ -49,6 +49,24 @@ def clipped_texts(root: QWidget) -> list[str]:
 
 
 def _check(widget: QWidget) -> list[str]:
+    return _squeezed(widget) + _too_narrow(widget)
+
+
+def _squeezed(widget: QWidget) -> list[str]:
+    """A button, spin box or choice given less height than its text needs (a crowded
+    column cuts the top and bottom of its letters)."""
+    if not isinstance(widget, QAbstractButton | QComboBox | QAbstractSpinBox):
+        return []
+    text = widget.currentText() if isinstance(widget, QComboBox) else widget.text()
+    if isinstance(widget.parentWidget(), QTabBar) or not text:
+        return []
+    needed = widget.minimumSizeHint().height()
+    if needed > widget.height() + SLACK:
+        return [f"{_name(widget)}: needs {needed}px high, has {widget.height()}px"]
+    return []
+
+
+def _too_narrow(widget: QWidget) -> list[str]:
     metrics = widget.fontMetrics()
     if isinstance(widget.parentWidget(), QTabBar):
         return []  # the tab bar's own scroll arrows: reported by the QTabBar check
