@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetricsF, QPalette
-from PySide6.QtWidgets import QApplication, QToolButton
+from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 
 from digitpad.ui import i18n
 from digitpad.ui._layout_check import clipped_texts
@@ -259,6 +259,13 @@ def test_presenter_mode_at_the_projector(qtbot, window, language, size, monkeypa
         if side < 0.45 * size[1]:
             problems.append(f"{view}: pad {side}px < 45% of {size[1]}px")
         problems += [f"{view}: {p}" for p in clipped_texts(window)]
+        # Nothing beside the pad squeezed below its height (with "Why this digit?" the
+        # comparison choice and its legend were cut top and bottom).
+        for box in window.side_panel.findChildren(QWidget):
+            if box.isVisible() and box.layout() is not None:
+                needed = box.minimumSizeHint().height()
+                if needed > box.height() + 1:
+                    problems.append(f"{view}: beside the pad {needed}px > {box.height()}px")
         if view not in (None, "why"):
             shown_tabs = [i for i in range(dock.tabs.count()) if dock.tabs.isTabVisible(i)]
             assert shown_tabs == [dock.tabs.currentIndex()], view
@@ -351,7 +358,7 @@ def test_a_failed_training_at_the_projector(qtbot, window, language, size):
 def test_the_layout_check_sees_squeezed_and_narrowed_controls(qtbot):
     """The check the layout tests rely on: a button narrower than its text, or a choice
     lower than its letters, is reported; the same widgets with room are not."""
-    from PySide6.QtWidgets import QComboBox, QPushButton, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QComboBox, QPushButton, QVBoxLayout
 
     box = QWidget()
     qtbot.addWidget(box)

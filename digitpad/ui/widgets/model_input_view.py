@@ -27,9 +27,10 @@ class ModelInputView(Retranslatable, QWidget):
         self.setObjectName("modelInputView")
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints every pixel
         self.retranslate_ui()
-        self.setMinimumSize(112, 112)
+        self.setMinimumSize(84, 84)  # 3 px a cell: still the 28x28 grid
+        # Its square is centred in whatever it gets (see _fit): no height-for-width, so a
+        # crowded column (large type, "Why this digit?" open) shrinks it, not the texts.
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self._image = np.zeros((SIZE, SIZE), np.float32)
         self._levels = np.zeros((SIZE, SIZE), np.uint8)
@@ -82,12 +83,6 @@ class ModelInputView(Retranslatable, QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(196, 196)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return width
 
     # -- painting --------------------------------------------------------------------
     def _wrap(self, levels: np.ndarray) -> QImage:
