@@ -178,9 +178,7 @@ class PresenterMode(QObject):
         self._teaching.set_single_view(True)
         w.reading.set_large_type(True)
         w.setPalette(presenter_palette(w.palette()))
-        font = QFont(w.font())
-        font.setPointSizeF(font.pointSizeF() * FONT_SCALE)
-        w.setFont(font)
+        w.setFont(_scaled(w.font(), FONT_SCALE))
         _set_chart_colours(curves, _DARK_CHART, self._saved["chart"])
         w.showFullScreen()
         # The split the window fits on every resize (a square pad, the side column, the
