@@ -149,3 +149,21 @@ def test_naive_resize_of_the_pads_8_bit_pixels_matches_the_float_path():
         assert np.abs(fast - exact).max() <= 1 / 255 + 1e-6
         assert fast.max() == 1.0 and fast[0, 0] == 0.0
     assert not naive_resize(np.zeros((50, 50), np.uint8)).any()
+
+
+def test_evaluation_runs_in_small_batches_with_the_same_result(bundled):
+    # A batch of 2,000 unfolded the CNN's second convolution into 450 MB.
+    sizes = []
+
+    class Spy:
+        def predict(self, x):
+            sizes.append(len(x))
+            return bundled.predict(x)
+
+    rng = np.random.default_rng(3)
+    images = rng.integers(0, 256, (700, 28, 28), dtype=np.uint8)
+    labels = rng.integers(0, 10, 700)
+    evaluation = evaluate_predictor(Spy(), images, labels)
+    assert max(sizes) <= 256 and sum(sizes) == 700
+    whole = bundled.predict(images.reshape(700, -1).astype(np.float32) / 255)
+    np.testing.assert_allclose(evaluation.probabilities, whole, rtol=1e-5, atol=1e-6)

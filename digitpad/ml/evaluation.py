@@ -37,8 +37,12 @@ class Evaluation:
         return np.flatnonzero((self.labels == true) & (self.predicted == predicted))
 
 
-def evaluate_predictor(predictor, images: np.ndarray, labels: np.ndarray, batch: int = 2000):
-    """Run ``predictor`` over ``images`` (uint8 (n, 28, 28) or float (n, 784))."""
+def evaluate_predictor(predictor, images: np.ndarray, labels: np.ndarray, batch: int = 256):
+    """Run ``predictor`` over ``images`` (uint8 (n, 28, 28) or float (n, 784)).
+
+    In batches of 256: the small CNN's second convolution unfolds a batch of 2,000 into
+    450 MB and took 3.2 s for the 10,000 test images; 256 at a time, 58 MB and 1.8 s
+    (the dense network: 0.1 s either way)."""
     images = np.asarray(images)
     flat = images.reshape(len(images), -1).astype(np.float32)
     if images.dtype == np.uint8:

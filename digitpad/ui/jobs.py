@@ -15,12 +15,18 @@ them the same shape:
 - :func:`shutdown` cancels and waits for every job under a widget: the window calls
   it once on close, whatever is running.
 
+Background numpy work runs with BLAS on one thread (:func:`keep_blas_to_one_thread`,
+through threadpoolctl, which knows every BLAS numpy may be built with): a worker's
+batched matrix products on a BLAS thread pool held the GUI thread's own small ones
+waiting, 70-160 ms stalls mid-stroke while the Evaluate tab ran the CNN.
+
 Why not a library: superqt's ``thread_worker`` fits the shape, but adds a dependency
 and generator-based workers for four call sites; this is one small class.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -29,6 +35,25 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 log = logging.getLogger(__name__)
+
+
+@functools.cache
+def keep_blas_to_one_thread() -> None:
+    """Limit numpy's BLAS to one thread for the rest of the process (done once).
+
+    BLAS's thread pool is shared by the whole process: while a worker's large product
+    (the Evaluate tab's test-set pass) held it, the GUI thread's one-image forward pass
+    waited for it, 70-160 ms in the middle of a stroke. With one BLAS thread, a worker
+    keeps to one core and the window's pass runs at once on the other. A window's own
+    products are one image at a time, too small for a second thread to help (measured:
+    the same move -> pixels), and the test-set pass is no slower on two cores.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
+    except Exception:  # not fatal: the window only draws less smoothly
+        log.warning("could not limit BLAS to one thread", exc_info=True)
 
 
 class JobContext:
@@ -74,6 +99,7 @@ class Job(QObject):
         """Run ``fn(context)`` in a new thread; ``False`` while the last run is going."""
         if self.is_running():
             return False
+        keep_blas_to_one_thread()
         self._cancel = threading.Event()
         context = JobContext(self._cancel, self._emit_progress)
         self._running = True
