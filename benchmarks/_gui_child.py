@@ -238,7 +238,38 @@ def reading_modes(app, window, n: int, views: dict) -> dict:
     number_read = pen_up_to_number(app, window, max(10, n // 20))
     window.set_reading_mode("digit")
     pump(app, 300)
+    views["evaluating"] = drawing_while_evaluating(app, window, n)
     return number_read
+
+
+def drawing_while_evaluating(app, window, n: int) -> dict:
+    """The Robust CNN loaded, Evaluate opened, and drawing at once: move -> pixels while
+    the test-set pass runs in the background (it took BLAS's threads from the window's
+    own forward pass before ui/jobs.py kept BLAS to one thread). Moves measured only
+    while the pass runs; it is started again as often as needed."""
+    from digitpad.ml.model import bundled_variant_path
+
+    assert window.open_model_file(str(bundled_variant_path("robust")))
+    pump(app, 200)
+    page = window.teach.dock.evaluation
+    show_view(window, "evaluate")
+    taken = {"latency": [], "pauses": [], "busy": [], "missed": 0, "pad_px": None}
+    for _ in range(50):
+        if len(taken["latency"]) >= n:
+            break
+        if not page.is_busy():
+            page.refresh()
+        while page.is_busy() and len(taken["latency"]) < n:
+            part = move_to_pixels(app, window, 20, per_stroke=20)
+            for key in ("latency", "pauses", "busy"):
+                taken[key] += part[key]
+            taken["missed"] += part["missed"]
+            taken["pad_px"] = part["pad_px"]
+    settle_background_work(app, window)
+    show_view(window, None)
+    window.reset_model()
+    pump(app, 200)
+    return taken
 
 
 def pen_up_to_number(app, window, count: int) -> dict:

@@ -304,6 +304,7 @@ VIEW_LABELS = {
     "explain": "*Why this digit?* on (overlay on the 28×28 view)",
     "compare": "two networks side by side (Tutorial + Robust)",
     "number": "number mode (a move paints; the number is read at pen-up)",
+    "evaluating": "Evaluate open, drawing while it runs the Robust CNN over the test set",
 }
 # Moves that read and show more than the bars get the "one view open" targets.
 NO_VIEW_TARGET = ("none", "number")
