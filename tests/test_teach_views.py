@@ -138,6 +138,83 @@ def test_network_view_sorts_units_by_firing_and_lists_the_numbers(qtbot, mnist, 
     assert view.hidden_activations() is None
 
 
+def test_a_clicked_tile_shows_its_unit_close_up_and_follows_the_drawing(  # noqa: PLR0915
+    qtbot, mnist, bundled
+):
+    """512 tiles of 12-20 px are a texture from the back of a room: a click on one
+    shows that unit large, what it fires for the drawing and what it passes on."""
+    from digitpad.ml.model import bundled_variant_path
+    from digitpad.ui.teach.common import ACCENT
+
+    view = NetworkView(bundled)
+    qtbot.addWidget(view)
+    view.resize(900, 760)
+    view.show()
+    qtbot.waitExposed(view)
+    grid, close_up = view.grid, view.unit_view
+    assert not close_up.isVisible()
+    x = mnist.x_test[0] / 255.0  # a 7
+    view.set_input(x)
+    qtbot.wait(20)
+    hidden = view.hidden_activations()
+    first, second = bundled.dense_layers()[0], bundled.dense_layers()[1]
+    top = int(grid.order()[0])
+    qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.tile_rect(top).center())
+    assert close_up.isVisible() and close_up.unit == top
+    text = close_up.text_shown()
+    firing = int((hidden > 0).sum())
+    assert f"Unit {top + 1} of 512" in text
+    assert f"Fires {hidden[top]:.2f} for your drawing: number 1 of the {firing}" in text
+    outputs = second.weights[0][top]
+    best = int(np.argmax(outputs))
+    assert f"most to {best} ({outputs[best]:+.2f}".replace("-", "−") in text
+    push = hidden[top] * outputs[7]
+    assert f"adds {push:+.2f} to the score of 7".replace("-", "−") in text
+    # The picture is the unit's own weights: red where they are largest, blue least.
+    weights = first.weights[0][:, top].reshape(28, 28)
+    picture = close_up.picture.pixmap().toImage()
+    cell = picture.width() / 28
+    for (row, column), red in (
+        (np.unravel_index(weights.argmax(), weights.shape), True),
+        (np.unravel_index(weights.argmin(), weights.shape), False),
+    ):
+        colour = picture.pixelColor(int((column + 0.5) * cell), int((row + 0.5) * cell))
+        assert (colour.red() > colour.blue()) == red
+    assert picture.width() >= 112
+    # Its tile is framed, wherever the sorting puts it.
+    frame = grid.grab().toImage()
+    corner = grid.tile_rect(top).topLeft()
+    assert frame.pixelColor(corner.x() + 1, corner.y() + 4).rgb() == ACCENT.rgb()
+
+    # A new drawing: the same unit, its new numbers (silent: its sum before relu).
+    x2 = mnist.x_test[1] / 255.0
+    view.set_input(x2)
+    hidden2 = view.hidden_activations()
+    assert close_up.unit == top
+    if hidden2[top] > 0:
+        assert f"Fires {hidden2[top]:.2f}" in close_up.text_shown()
+    else:
+        total = float(x2.reshape(-1) @ first.weights[0][:, top] + first.weights[1][top])
+        assert f"its sum is {total:.2f}".replace("-", "−") in close_up.text_shown()
+        assert "adds" not in close_up.text_shown()  # a silent unit passes nothing on
+    view.set_input(None)
+    assert "Draw a digit to see how strongly it fires." in close_up.text_shown()
+
+    # A second click on its tile closes it; so does its ×.
+    qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.tile_rect(top).center())
+    assert not close_up.isVisible() and close_up.unit is None
+    view.show_unit(5)
+    assert close_up.isVisible()
+    qtbot.mouseClick(close_up.close_button, Qt.MouseButton.LeftButton)
+    assert not close_up.isVisible()
+    # New weights (a training epoch) keep the unit; a CNN has no tiles to show.
+    view.show_unit(5)
+    view.set_predictor(Predictor.from_file(bundled_model_path()))
+    assert close_up.isVisible() and close_up.unit == 5
+    view.set_predictor(Predictor.from_file(bundled_variant_path("robust")))
+    assert not close_up.isVisible() and grid.unit_at(5, 5) is None
+
+
 # -- preprocessing lesson --------------------------------------------------------------------
 
 

@@ -306,6 +306,32 @@ def test_the_network_views_link_reads_on_black(qtbot, window):
         link.linkActivated.emit("explain")
 
 
+@pytest.mark.parametrize("language", ["en", "ko"], indirect=True)
+def test_a_unit_close_up_reads_at_the_projector(qtbot, window, language, monkeypatch):
+    """Presenter mode at 1280x720 with one unit of *Inside the network* shown close up:
+    its picture grows with the large type, nothing is clipped, the pad stays the star."""
+    monkeypatch.setattr(window, "showFullScreen", lambda: window.resize(1280, 720))
+    window.resize(1280, 720)
+    qtbot.wait(50)
+    draw_strokes(window.canvas, seven())
+    window.show_teaching_view("network")
+    network = window.teach.dock.page("network")
+    network.show_unit(int(network.grid.order()[0]))
+    qtbot.wait(50)
+    normal = network.unit_view.picture.pixmap().width()
+    window.teach.presenter.set_active(True)
+    qtbot.wait(100)
+    try:
+        assert network.unit_view.isVisible()
+        assert network.unit_view.picture.pixmap().width() > normal >= 112
+        assert window.canvas.drawing_rect().width() >= 0.45 * 720
+        assert not clipped_texts(window)
+    finally:
+        window.teach.presenter.set_active(False)
+    qtbot.wait(50)
+    assert network.unit_view.picture.pixmap().width() == normal
+
+
 @pytest.fixture
 def offline_without_mnist(tmp_path, monkeypatch):
     from digitpad.ml import data

@@ -4,7 +4,7 @@
 <context>
     <name>ActivationStrip</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+239"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+287"/>
         <source>Hidden activations appear when you draw.</source>
         <translation>숫자를 그리면 은닉 유닛의 활성화 값이 나타납니다.</translation>
     </message>
@@ -379,7 +379,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/shell/main_window.py" line="+426"/>
+        <location filename="../../digitpad/ui/shell/main_window.py" line="+452"/>
         <source> %</source>
         <translation> %</translation>
     </message>
@@ -499,7 +499,7 @@ Ctrl+T: 훈련
 Ctrl+.: 중지</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+100"/>
         <source>No model loaded</source>
         <translation>불러온 모델 없음</translation>
     </message>
@@ -615,7 +615,7 @@ Ctrl+.: 중지</translation>
         <translation>저장할 모델이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="+118"/>
+        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="+121"/>
         <source>fine-tuned on your digits</source>
         <translation>내 숫자로 미세 조정함</translation>
     </message>
@@ -623,7 +623,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelInputView</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/model_input_view.py" line="+42"/>
+        <location filename="../../digitpad/ui/widgets/model_input_view.py" line="+43"/>
         <source>What the model sees</source>
         <translation>모델이 보는 입력</translation>
     </message>
@@ -636,7 +636,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+161"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+353"/>
         <source>The weight pictures need the tutorial&apos;s dense network; this model starts with convolutions.</source>
         <translation>가중치 그림은 튜토리얼의 Dense 신경망에서만 볼 수 있습니다. 이 모델은 합성곱 층으로 시작합니다.</translation>
     </message>
@@ -661,7 +661,12 @@ Ctrl+.: 중지</translation>
         <translation>그린 숫자에 각 유닛이 얼마나 강하게 활성화되는지에 따라 정렬했습니다: 유닛 {1}개 중 {0}개가 활성화됨(테두리 표시). 아래 띠는 활성화 값을 보여 줍니다.</translation>
     </message>
     <message>
-        <location line="-48"/>
+        <location line="-135"/>
+        <source>Click a tile to see its unit close up</source>
+        <translation>타일을 클릭하면 그 유닛을 크게 봅니다</translation>
+    </message>
+    <message>
+        <location line="+102"/>
         <source>Why this digit? See what each of your pixels did ▸</source>
         <translation>왜 이 숫자일까? 픽셀 하나하나가 한 일을 보기 ▸</translation>
     </message>
@@ -671,7 +676,7 @@ Ctrl+.: 중지</translation>
         <translation>28×28 입력과 그림을 각 픽셀이 민 방향으로 색칠합니다 (W)</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+40"/>
         <source>784 pixels → relu(x·W1 + b1): {0} numbers → softmax(h·W2 + b2): 10 probabilities that sum to 1</source>
         <translation>픽셀 784개 → relu(x·W1 + b1): 숫자 {0}개 → softmax(h·W2 + b2): 합이 1인 확률 10개</translation>
     </message>
@@ -775,7 +780,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PreprocessLesson</name>
     <message>
-        <location filename="../../digitpad/ui/teach/preprocess_lesson.py" line="+54"/>
+        <location filename="../../digitpad/ui/teach/preprocess_lesson.py" line="+56"/>
         <source>Whole canvas squashed to 28×28</source>
         <translation>그림판 전체를 28×28로 줄임</translation>
     </message>
@@ -816,7 +821,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PresenterMode</name>
     <message>
-        <location filename="../../digitpad/ui/shell/presenter.py" line="+102"/>
+        <location filename="../../digitpad/ui/shell/presenter.py" line="+123"/>
         <source>&amp;Presenter mode</source>
         <translation>발표자 모드(&amp;P)</translation>
     </message>
@@ -906,7 +911,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ReadingModes</name>
     <message>
-        <location filename="../../digitpad/ui/shell/reading.py" line="+43"/>
+        <location filename="../../digitpad/ui/shell/reading.py" line="+44"/>
         <source>touching digits split by a guess</source>
         <translation>붙어 있는 숫자를 추측으로 나눔</translation>
     </message>
@@ -921,12 +926,12 @@ Ctrl+.: 중지</translation>
         <translation>확신도 낮음</translation>
     </message>
     <message>
-        <location line="+169"/>
+        <location line="+175"/>
         <source>&amp;Why this digit?</source>
         <translation>왜 이 숫자일까?(&amp;W)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Colour each pixel by how much it pushed the network towards the digit it read (blue) or away from it (orange) (W)</source>
         <translation>각 픽셀이 신경망을 읽은 숫자 쪽으로 민 정도(파랑)와 반대로 민 정도(주황)를 색으로 보여 줍니다 (W)</translation>
     </message>
@@ -997,7 +1002,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachingDock</name>
     <message>
-        <location filename="../../digitpad/ui/teach/dock.py" line="+70"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+73"/>
         <source>Teach</source>
         <translation>배우기</translation>
     </message>
@@ -1033,7 +1038,7 @@ Ctrl+.: 중지</translation>
         <translation>배우기 화면 숨기기</translation>
     </message>
     <message>
-        <location line="+136"/>
+        <location line="+138"/>
         <source>Draw a digit first, then press its number.</source>
         <translation>먼저 숫자를 그린 다음 그 숫자 버튼을 누르세요.</translation>
     </message>
@@ -1155,7 +1160,7 @@ Ctrl+.: 중지</translation>
         <translation>가중치를 한 번 업데이트할 때의 크기입니다(튜토리얼의 rmsprop은 0.001).</translation>
     </message>
     <message>
-        <location line="+118"/>
+        <location line="+123"/>
         <source>Training is already running; press Stop first.</source>
         <translation>이미 훈련 중입니다. 먼저 중지를 누르세요.</translation>
     </message>
@@ -1279,7 +1284,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/training_curves.py" line="+105"/>
+        <location filename="../../digitpad/ui/widgets/training_curves.py" line="+108"/>
         <source>Loss and accuracy curves</source>
         <translation>손실과 정확도 곡선</translation>
     </message>
@@ -1305,9 +1310,57 @@ Ctrl+.: 중지</translation>
     </message>
 </context>
 <context>
+    <name>UnitView</name>
+    <message>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="-308"/>
+        <source>Close the close-up</source>
+        <translation>크게 보기 닫기</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>Unit {0} of {1}</source>
+        <translation>유닛 {1}개 중 {0}번</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Red: ink there raises its sum; blue: ink there lowers it.</source>
+        <translation>빨강: 그곳의 잉크가 합을 올림, 파랑: 내림.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Draw a digit to see how strongly it fires.</source>
+        <translation>숫자를 그리면 얼마나 강하게 활성화되는지 보입니다.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Fires {0} for your drawing: number {1} of the {2} that fire.</source>
+        <translation>그린 숫자에 {0}만큼 활성화됨: 활성화된 {2}개 중 {1}번째.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Silent for your drawing: its sum is {0}, and relu makes it 0.</source>
+        <translation>그린 숫자에는 활성화되지 않음: 합은 {0}, relu가 0으로 만듭니다.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Silent for your drawing: relu makes it 0.</source>
+        <translation>그린 숫자에는 활성화되지 않음: relu가 0으로 만듭니다.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>What it passes on: most to {0}; least to {1}.</source>
+        <translation>출력으로 전하는 가중치: 가장 큰 쪽 {0}, 가장 작은 쪽 {1}.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Now it adds {0} to the score of {1}.</source>
+        <translation>지금 {1}의 점수에 {0}만큼 더합니다.</translation>
+    </message>
+</context>
+<context>
     <name>UserDigitsView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/user_digits_view.py" line="+110"/>
+        <location filename="../../digitpad/ui/teach/user_digits_view.py" line="+112"/>
         <source>Draw a digit, then press its number to add it to your digits.</source>
         <translation>숫자를 그린 다음 그 숫자 버튼을 누르면 내 숫자에 추가됩니다.</translation>
     </message>
@@ -1370,7 +1423,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>WeightGrid</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="-301"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="-273"/>
         <source>This model has no 784-input Dense layer to show.</source>
         <translation>이 모델에는 보여 줄 784-입력 Dense 층이 없습니다.</translation>
     </message>

@@ -10,9 +10,16 @@ import html
 import math
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from digitpad.ml.recipe import TUTORIAL, steps_per_epoch
 from digitpad.ui.i18n import Retranslatable
@@ -68,9 +75,11 @@ class WeightGrid(QWidget):
     """
 
     COLUMNS = 32
+    unitClicked = Signal(int)  # a tile was clicked: its unit (in the layer's own order)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._chosen: int | None = None  # the unit shown close up: its tile is framed
         self._kernel: np.ndarray | None = None
         self._tiles: np.ndarray | None = None  # (units, 28, 28) in [-1, 1]
         self._order = np.zeros(0, np.int64)
@@ -80,9 +89,44 @@ class WeightGrid(QWidget):
         self._image: tuple[tuple, np.ndarray, QImage] | None = None  # (key, pixels, image)
         self.setMinimumSize(320, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def sizeHint(self) -> QSize:
         return QSize(self.COLUMNS * 29, 16 * 29)
+
+    def set_chosen(self, unit: int | None) -> None:
+        if unit != self._chosen:
+            self._chosen = unit
+            self.update()
+
+    def tile_rect(self, unit: int) -> QRect | None:
+        """Where ``unit``'s tile is now (logical pixels), ``None`` if it has none."""
+        places = np.flatnonzero(self._order == unit)
+        if self._kernel is None or not places.size:
+            return None
+        side, dpr = self._tile_key()
+        row, column = divmod(int(places[0]), self.COLUMNS)
+        step = side / dpr
+        return QRect(round(column * step), round(row * step), round(step), round(step))
+
+    def unit_at(self, x: float, y: float) -> int | None:
+        """The unit whose tile is at (x, y), or ``None``."""
+        if self._kernel is None or x < 0 or y < 0:
+            return None
+        side, dpr = self._tile_key()
+        column, row = int(x * dpr // side), int(y * dpr // side)
+        place = row * self.COLUMNS + column
+        if column >= self.COLUMNS or place >= len(self._order):
+            return None
+        return int(self._order[place])
+
+    def mousePressEvent(self, event) -> None:
+        unit = self.unit_at(event.position().x(), event.position().y())
+        if event.button() == Qt.MouseButton.LeftButton and unit is not None:
+            self.unitClicked.emit(unit)
+            event.accept()
+        else:
+            super().mousePressEvent(event)
 
     def set_kernel(self, kernel: np.ndarray | None) -> None:
         self._kernel = None if kernel is None else np.asarray(kernel, np.float32)
@@ -179,6 +223,10 @@ class WeightGrid(QWidget):
             )
             return
         painter.drawImage(0, 0, self._composed())  # 1:1, no scaling per paint
+        rect = None if self._chosen is None else self.tile_rect(self._chosen)
+        if rect is not None:  # the tile shown close up, wherever the sorting put it
+            painter.setPen(QPen(ACCENT, 2))  # inside the tile: the grid's edge does not cut it
+            painter.drawRect(QRectF(rect).adjusted(1, 1, -1, -1))
 
 
 class ActivationStrip(QWidget):
@@ -242,12 +290,12 @@ class ActivationStrip(QWidget):
         painter.drawImage(0, 0, self._bars())
 
 
-class _TextStableLayout(QVBoxLayout):
+class _Holding:
     """A layout that can ignore one text change whose label still fits its room.
 
     A QLabel re-lays out its whole window on every ``setText``; here, with the rich-text
     ideas inside a scroll area, that cost ~4 ms per drawing change, which is most of a
-    frame. :meth:`NetworkView._set_text` holds it only when the new text needs no more room.
+    frame. :func:`_set_text` holds it only when the new text needs no more room.
     """
 
     holding = False
@@ -255,6 +303,32 @@ class _TextStableLayout(QVBoxLayout):
     def invalidate(self) -> None:
         if not self.holding:
             super().invalidate()
+
+
+class _TextStableLayout(_Holding, QVBoxLayout):
+    pass
+
+
+class _TextStableRow(_Holding, QHBoxLayout):
+    pass
+
+
+def _set_text(layout: _Holding, label: QLabel, text: str, may_be_taller: bool = False) -> None:
+    """Set ``label``'s ``text``; re-lay out ``layout`` (the label's window's) only if the
+    label needs a different height (or, when ``may_be_taller``, more than it has)."""
+    if label.text() == text:
+        return
+    height = label.height()
+    hold = label.isVisible() and height > 0
+    layout.holding = hold
+    try:
+        label.setText(text)
+    finally:
+        layout.holding = False
+    if hold:
+        needed = label.heightForWidth(label.width())
+        if needed > height or (needed != height and not may_be_taller):
+            layout.invalidate()
 
 
 class _Link(QLabel):
@@ -292,6 +366,145 @@ class _Link(QLabel):
         self.clicked.emit()
 
 
+def _signed(value: float) -> str:
+    """+0.22 / −0.46: a real minus sign, as the other formulas here write it."""
+    return f"{value:+.2f}".replace("-", "−")
+
+
+class UnitView(Retranslatable, QWidget):
+    """One hidden unit close up: its 784 weights as a large 28x28 picture, how strongly
+    it fires for the drawing, and what it passes on to the ten outputs. The grid's tiles
+    are ~12-20 px on a projector, a texture from the back of a room; a clicked tile is
+    shown here large enough to be read."""
+
+    closed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.unit: int | None = None
+        self._units = 0
+        self._weights: np.ndarray | None = None  # (784,) the unit's input weights
+        self._outputs: np.ndarray | None = None  # (10,) its weights to the outputs
+        self._state: tuple = (None, None, None, None)  # see set_state
+        self.picture = QLabel()
+        self.picture.setObjectName("unitPicture")
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.text = QLabel()
+        self.text.setObjectName("unitText")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.text.setMinimumWidth(120)
+        self.close_button = QToolButton()
+        self.close_button.setObjectName("unitClose")
+        self.close_button.setText("×")
+        self.close_button.setAutoRaise(True)
+        self.close_button.clicked.connect(self.closed)
+        layout = self._layout = _TextStableRow(self)  # new numbers: no new layout
+        layout.setContentsMargins(0, 4, 0, 4)
+        layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.close_button.setToolTip(self.tr("Close the close-up"))
+        self._show_text()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presenter mode's large type
+            self._show_picture()
+
+    def set_unit(self, unit: int | None, weights=None, outputs=None, units: int = 0) -> None:
+        """Show ``unit`` (of ``units``) with its input ``weights`` (784,) and its weights
+        to the ten outputs (``None`` when the next layer is not a plain Dense 10)."""
+        self.unit = unit
+        self._units = units
+        self._weights = None if weights is None else np.asarray(weights, np.float32)
+        self._outputs = None if outputs is None else np.asarray(outputs, np.float32)
+        self._show_picture()
+        self._show_text()
+
+    def set_state(self, activations, probabilities, order, weighted_sum=None) -> None:
+        """The drawing's hidden activations and output probabilities (``None``: no drawing),
+        the grid's order (for the unit's rank) and the unit's weighted sum before relu."""
+        self._state = (activations, probabilities, order, weighted_sum)
+        self._show_text()
+
+    def picture_side(self) -> int:
+        """The picture's side: about six lines of text, so it grows with the type (up to
+        160 px: with its text beside it, the close-up stays narrower than the tiles'
+        own least width, so opening it never takes width from the pad)."""
+        return int(min(160, max(112, 6 * self.fontMetrics().height())))
+
+    def _show_picture(self) -> None:
+        if self._weights is None:
+            self.picture.clear()
+            return
+        peak = float(np.abs(self._weights).max()) or 1.0
+        rgb = np.rint(_colours(self._weights.reshape(28, 28) / peak))
+        pixels = np.ascontiguousarray(_argb(rgb))
+        side = self.picture_side()
+        image = _wrap(pixels, 1.0).scaled(
+            side,
+            side,
+            Qt.AspectRatioMode.IgnoreAspectRatio,
+            Qt.TransformationMode.FastTransformation,
+        )  # scaled() copies: ``pixels`` need not outlive it
+        self.picture.setPixmap(QPixmap.fromImage(image))
+
+    def _show_text(self) -> None:
+        if self.unit is None or self._weights is None:
+            self.text.setText("")
+            return
+        activations, probabilities, order, weighted_sum = self._state
+        title = self.tr("Unit {0} of {1}").format(str(self.unit + 1), str(self._units))
+        lines = [
+            f"<b>{html.escape(title)}</b>",
+            self.tr("Red: ink there raises its sum; blue: ink there lowers it."),
+        ]
+        if activations is None:
+            lines.append(self.tr("Draw a digit to see how strongly it fires."))
+        else:
+            value = float(activations[self.unit])
+            if value > 0:
+                rank = int(np.flatnonzero(np.asarray(order) == self.unit)[0]) + 1
+                lines.append(
+                    self.tr("Fires {0} for your drawing: number {1} of the {2} that fire.").format(
+                        f"{value:.2f}", str(rank), str(int((activations > 0).sum()))
+                    )
+                )
+            elif weighted_sum is not None:
+                lines.append(
+                    self.tr("Silent for your drawing: its sum is {0}, and relu makes it 0.").format(
+                        f"{weighted_sum:.2f}".replace("-", "−")
+                    )
+                )
+            else:
+                lines.append(self.tr("Silent for your drawing: relu makes it 0."))
+        if self._outputs is not None and len(self._outputs) == 10:
+            ranked = np.argsort(-self._outputs, kind="stable")
+            most = ", ".join(f"{d} ({_signed(self._outputs[d])})" for d in ranked[:2])
+            least = f"{ranked[-1]} ({_signed(self._outputs[ranked[-1]])})"
+            lines.append(
+                self.tr("What it passes on: most to {0}; least to {1}.").format(most, least)
+            )
+            firing = activations is not None and activations[self.unit] > 0
+            if firing and probabilities is not None:  # a silent unit passes nothing on
+                digit = int(np.argmax(probabilities))
+                push = float(activations[self.unit]) * float(self._outputs[digit])
+                lines.append(
+                    self.tr("Now it adds {0} to the score of {1}.").format(
+                        _signed(push), str(digit)
+                    )
+                )
+        _set_text(self._layout, self.text, "<br>".join(lines), may_be_taller=True)
+
+    def text_shown(self) -> str:
+        return self.text.text()
+
+
 class NetworkView(Retranslatable, QWidget):
     explainRequested = Signal()  # "which of my pixels made it say that?": the window's overlay
 
@@ -303,6 +516,12 @@ class NetworkView(Retranslatable, QWidget):
         self.explain_button.clicked.connect(self.explainRequested)
         self._input: np.ndarray | None = None
         self.grid = WeightGrid()
+        self.grid.setToolTip(self.tr("Click a tile to see its unit close up"))
+        self.grid.unitClicked.connect(self._on_tile_clicked)
+        self.unit_view = UnitView()
+        self.unit_view.setObjectName("unitView")
+        self.unit_view.hide()
+        self.unit_view.closed.connect(lambda: self.show_unit(None))
         self.strip = ActivationStrip()
         self.caption = QLabel()
         self.caption.setWordWrap(True)
@@ -316,6 +535,7 @@ class NetworkView(Retranslatable, QWidget):
         layout = self._layout = _TextStableLayout(self)
         layout.addWidget(self.caption)
         layout.addWidget(self.explain_button)
+        layout.addWidget(self.unit_view)  # above the tiles: in view without scrolling
         layout.addWidget(self.grid, 1)
         layout.addWidget(self.strip)
         layout.addWidget(self.ideas)
@@ -331,11 +551,49 @@ class NetworkView(Retranslatable, QWidget):
         dense = predictor.dense_layers() if predictor is not None else []
         first = dense[0].weights[0] if dense and dense[0].weights[0].shape[0] == 784 else None
         self.grid.set_kernel(first)
+        unit = self.unit_view.unit
+        if unit is not None and (first is None or unit >= first.shape[1]):
+            unit = None  # a network without that unit (or without weight pictures)
+        self.show_unit(unit)  # new weights (a training epoch): the same unit, as it is now
         self._refresh()
 
     def set_input(self, x28: np.ndarray | None) -> None:
         self._input = None if x28 is None or not np.asarray(x28).any() else np.asarray(x28)
         self._refresh()
+
+    def _on_tile_clicked(self, unit: int) -> None:
+        # A second click on the tile shown closes it again.
+        self.show_unit(None if unit == self.unit_view.unit else unit)
+
+    def show_unit(self, unit: int | None) -> None:
+        """Show ``unit`` (0-based, the layer's own order) of the first hidden layer close
+        up, as a click on its tile does; ``None`` closes the close-up."""
+        kernel = self.grid._kernel
+        if unit is None or kernel is None or not 0 <= unit < kernel.shape[1]:
+            unit = None
+        if unit is None:
+            self.unit_view.set_unit(None)
+        else:
+            dense = self._predictor.dense_layers()
+            second = dense[1].weights[0] if len(dense) > 1 else None
+            outputs = (
+                second[unit]
+                if second is not None and second.shape == (kernel.shape[1], 10)
+                else None
+            )
+            self.unit_view.set_unit(unit, kernel[:, unit], outputs, kernel.shape[1])
+            self._show_unit_state(*self._forward())
+        self.unit_view.setVisible(unit is not None)
+        self.grid.set_chosen(unit)
+
+    def _show_unit_state(self, hidden, probabilities) -> None:
+        unit, weighted_sum = self.unit_view.unit, None
+        first = self._predictor.dense_layers()[0] if self._predictor is not None else None
+        if hidden is not None and first is not None and self._input is not None:
+            kernel = first.weights[0]
+            bias = float(first.weights[1][unit]) if len(first.weights) > 1 else 0.0
+            weighted_sum = float(self._input.reshape(-1) @ kernel[:, unit]) + bias
+        self.unit_view.set_state(hidden, probabilities, self.grid.order(), weighted_sum)
 
     def hidden_activations(self) -> np.ndarray | None:
         """The first hidden layer's output for the current input (unit order)."""
@@ -374,25 +632,10 @@ class NetworkView(Retranslatable, QWidget):
         hidden, probabilities = self._forward()
         self.grid.set_activations(hidden)
         self.strip.set_values(None if hidden is None else hidden[self.grid.order()])
-        self._set_text(self.caption, self._caption(hidden))
-        self._set_text(self.ideas, self._ideas(hidden, probabilities), may_be_taller=True)
-
-    def _set_text(self, label: QLabel, text: str, may_be_taller: bool = False) -> None:
-        """Set ``text``; re-lay out the view only if the label needs a different height
-        (or, when ``may_be_taller``, more height than it has)."""
-        if label.text() == text:
-            return
-        height = label.height()
-        hold = label.isVisible() and height > 0
-        self._layout.holding = hold
-        try:
-            label.setText(text)
-        finally:
-            self._layout.holding = False
-        if hold:
-            needed = label.heightForWidth(label.width())
-            if needed > height or (needed != height and not may_be_taller):
-                self._layout.invalidate()
+        if self.unit_view.unit is not None:
+            self._show_unit_state(hidden, probabilities)
+        _set_text(self._layout, self.caption, self._caption(hidden))
+        _set_text(self._layout, self.ideas, self._ideas(hidden, probabilities), may_be_taller=True)
 
     def _caption(self, hidden: np.ndarray | None) -> str:
         if self.grid.order().size == 0:
