@@ -143,9 +143,15 @@ def presenter_shots(app, window, out: Path, prefix: str) -> int:
     window.showFullScreen = lambda: window.resize(size)  # the projector's full screen
     failures = 0
     try:
-        for view in VIEWS:
+        # "unit": Inside the network with its strongest unit shown close up.
+        for view in (*VIEWS, "unit"):
             window.set_comparison("robust" if view == "compare" else None)
-            window.show_teaching_view(None if view in (None, "compare") else view)
+            window.show_teaching_view(
+                {None: None, "compare": None, "unit": "network"}.get(view, view)
+            )
+            network = window.teach.dock.page("network") if view == "unit" else None
+            if network is not None:
+                network.show_unit(int(network.grid.order()[0]))
             window.teach.presenter.set_active(True)
             wait(app, 400)
             name = f"presenter-{prefix}-{view or 'pad'}"
@@ -156,6 +162,8 @@ def presenter_shots(app, window, out: Path, prefix: str) -> int:
             failures += not (share >= 0.45 and not problems)
             print(f"{name}: pad {side}px = {share:.0%} of the height; clipped: {problems}")
             window.teach.presenter.set_active(False)
+            if network is not None:
+                network.show_unit(None)
             wait(app, 100)
     finally:
         del window.showFullScreen
