@@ -232,3 +232,33 @@ def test_lesson_shows_naive_and_mnist_style_predictions(qtbot, mnist, bundled):
     np.testing.assert_allclose(proper, bundled.predict(to_mnist(drawing)), atol=1e-6)
     lesson.set_drawing(None)
     assert lesson.predictions() == (None, None)
+
+
+def test_a_unit_close_up_without_relu_says_its_output(qtbot):
+    """ "Fires" and "silent" are relu's words: a tanh unit's close-up gives its output."""
+    from digitpad.ml.weights import LayerSpec
+
+    rng = np.random.default_rng(0)
+
+    def dense(n_in, n_out, activation):
+        kernel = rng.normal(0, 0.1, (n_in, n_out)).astype(np.float32)
+        return LayerSpec(
+            "Dense",
+            {"units": n_out, "activation": activation},
+            (kernel, np.zeros(n_out, np.float32)),
+        )
+
+    layers = [
+        LayerSpec("InputLayer", {"batch_shape": [None, 784]}),
+        dense(784, 16, "tanh"),
+        dense(16, 10, "softmax"),
+    ]
+    view = NetworkView(Predictor(layers))
+    qtbot.addWidget(view)
+    view.set_input(rng.random((28, 28)).astype(np.float32))
+    view.show_unit(3)
+    text = view.unit_view.text_shown()
+    value = view.hidden_activations()[3]
+    assert "Unit 4 of 16" in text
+    assert f"Its output for your drawing: {value:.2f}".replace("-", "−") in text
+    assert "Fires" not in text and "Silent" not in text

@@ -4,7 +4,7 @@
 <context>
     <name>ActivationStrip</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+287"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+288"/>
         <source>Hidden activations appear when you draw.</source>
         <translation>숫자를 그리면 은닉 유닛의 활성화 값이 나타납니다.</translation>
     </message>
@@ -636,7 +636,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+353"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+364"/>
         <source>The weight pictures need the tutorial&apos;s dense network; this model starts with convolutions.</source>
         <translation>가중치 그림은 튜토리얼의 Dense 신경망에서만 볼 수 있습니다. 이 모델은 합성곱 층으로 시작합니다.</translation>
     </message>
@@ -661,12 +661,12 @@ Ctrl+.: 중지</translation>
         <translation>그린 숫자에 각 유닛이 얼마나 강하게 활성화되는지에 따라 정렬했습니다: 유닛 {1}개 중 {0}개가 활성화됨(테두리 표시). 아래 띠는 활성화 값을 보여 줍니다.</translation>
     </message>
     <message>
-        <location line="-135"/>
+        <location line="-136"/>
         <source>Click a tile to see its unit close up</source>
         <translation>타일을 클릭하면 그 유닛을 크게 봅니다</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+103"/>
         <source>Why this digit? See what each of your pixels did ▸</source>
         <translation>왜 이 숫자일까? 픽셀 하나하나가 한 일을 보기 ▸</translation>
     </message>
@@ -1312,12 +1312,12 @@ Ctrl+.: 중지</translation>
 <context>
     <name>UnitView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="-308"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="-319"/>
         <source>Close the close-up</source>
         <translation>크게 보기 닫기</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+52"/>
         <source>Unit {0} of {1}</source>
         <translation>유닛 {1}개 중 {0}번</translation>
     </message>
@@ -1332,7 +1332,12 @@ Ctrl+.: 중지</translation>
         <translation>숫자를 그리면 얼마나 강하게 활성화되는지 보입니다.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
+        <source>Its output for your drawing: {0}.</source>
+        <translation>그린 숫자에 대한 출력: {0}.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Fires {0} for your drawing: number {1} of the {2} that fire.</source>
         <translation>그린 숫자에 {0}만큼 활성화됨: 활성화된 {2}개 중 {1}번째.</translation>
     </message>
@@ -1352,7 +1357,7 @@ Ctrl+.: 중지</translation>
         <translation>출력으로 전하는 가중치: 가장 큰 쪽 {0}, 가장 작은 쪽 {1}.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Now it adds {0} to the score of {1}.</source>
         <translation>지금 {1}의 점수에 {0}만큼 더합니다.</translation>
     </message>
@@ -1423,7 +1428,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>WeightGrid</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="-273"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="-283"/>
         <source>This model has no 784-input Dense layer to show.</source>
         <translation>이 모델에는 보여 줄 784-입력 Dense 층이 없습니다.</translation>
     </message>

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.ml.recipe import TUTORIAL, steps_per_epoch
+from digitpad.ml.weights import activation_name
 from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.teach.common import ACCENT, MUTED
 
@@ -385,7 +386,7 @@ class UnitView(Retranslatable, QWidget):
         self._units = 0
         self._weights: np.ndarray | None = None  # (784,) the unit's input weights
         self._outputs: np.ndarray | None = None  # (10,) its weights to the outputs
-        self._state: tuple = (None, None, None, None)  # see set_state
+        self._state: tuple = (None, None, None, None, True)  # see set_state
         self.picture = QLabel()
         self.picture.setObjectName("unitPicture")
         self.picture.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -426,10 +427,11 @@ class UnitView(Retranslatable, QWidget):
         self._show_picture()
         self._show_text()
 
-    def set_state(self, activations, probabilities, order, weighted_sum=None) -> None:
+    def set_state(self, activations, probabilities, order, weighted_sum=None, relu=True) -> None:
         """The drawing's hidden activations and output probabilities (``None``: no drawing),
-        the grid's order (for the unit's rank) and the unit's weighted sum before relu."""
-        self._state = (activations, probabilities, order, weighted_sum)
+        the grid's order (for the unit's rank), the unit's weighted sum before its
+        activation, and whether that activation is relu (what "fires" means here)."""
+        self._state = (activations, probabilities, order, weighted_sum, relu)
         self._show_text()
 
     def picture_side(self) -> int:
@@ -458,7 +460,7 @@ class UnitView(Retranslatable, QWidget):
         if self.unit is None or self._weights is None:
             self.text.setText("")
             return
-        activations, probabilities, order, weighted_sum = self._state
+        activations, probabilities, order, weighted_sum, relu = self._state
         title = self.tr("Unit {0} of {1}").format(str(self.unit + 1), str(self._units))
         lines = [
             f"<b>{html.escape(title)}</b>",
@@ -466,6 +468,12 @@ class UnitView(Retranslatable, QWidget):
         ]
         if activations is None:
             lines.append(self.tr("Draw a digit to see how strongly it fires."))
+        elif not relu:  # sigmoid, tanh, softmax...: no "silent" to speak of
+            lines.append(
+                self.tr("Its output for your drawing: {0}.").format(
+                    f"{float(activations[self.unit]):.2f}".replace("-", "−")
+                )
+            )
         else:
             value = float(activations[self.unit])
             if value > 0:
@@ -490,7 +498,7 @@ class UnitView(Retranslatable, QWidget):
             lines.append(
                 self.tr("What it passes on: most to {0}; least to {1}.").format(most, least)
             )
-            firing = activations is not None and activations[self.unit] > 0
+            firing = activations is not None and activations[self.unit] != 0
             if firing and probabilities is not None:  # a silent unit passes nothing on
                 digit = int(np.argmax(probabilities))
                 push = float(activations[self.unit]) * float(self._outputs[digit])
@@ -593,7 +601,8 @@ class NetworkView(Retranslatable, QWidget):
             kernel = first.weights[0]
             bias = float(first.weights[1][unit]) if len(first.weights) > 1 else 0.0
             weighted_sum = float(self._input.reshape(-1) @ kernel[:, unit]) + bias
-        self.unit_view.set_state(hidden, probabilities, self.grid.order(), weighted_sum)
+        relu = first is None or activation_name(first.config.get("activation")) == "relu"
+        self.unit_view.set_state(hidden, probabilities, self.grid.order(), weighted_sum, relu)
 
     def hidden_activations(self) -> np.ndarray | None:
         """The first hidden layer's output for the current input (unit order)."""
