@@ -200,6 +200,22 @@ def test_a_clicked_tile_shows_its_unit_close_up_and_follows_the_drawing(  # noqa
     view.set_input(None)
     assert "Draw a digit to see how strongly it fires." in close_up.text_shown()
 
+    # ▶ / ◀ and the arrow keys (after a click on the grid) step through the tiles in
+    # their order: from the strongest-firing unit down.
+    view.set_input(x)
+    order = grid.order()
+    qtbot.mouseClick(close_up.next_button, Qt.MouseButton.LeftButton)
+    assert close_up.unit == int(order[1]) and "number 2 of the" in close_up.text_shown()
+    grid.setFocus()
+    QTest.keyClick(grid, Qt.Key.Key_Right)
+    assert close_up.unit == int(order[2])
+    QTest.keyClick(grid, Qt.Key.Key_Left)
+    qtbot.mouseClick(close_up.previous_button, Qt.MouseButton.LeftButton)
+    assert close_up.unit == top
+    QTest.keyClick(grid, Qt.Key.Key_Up)
+    assert close_up.unit == int(order[-1])  # round to the weakest
+    view.show_unit(top)
+
     # A second click on its tile closes it; so does its ×.
     qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.tile_rect(top).center())
     assert not close_up.isVisible() and close_up.unit is None

@@ -636,7 +636,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+364"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+396"/>
         <source>The weight pictures need the tutorial&apos;s dense network; this model starts with convolutions.</source>
         <translation>가중치 그림은 튜토리얼의 Dense 신경망에서만 볼 수 있습니다. 이 모델은 합성곱 층으로 시작합니다.</translation>
     </message>
@@ -661,12 +661,12 @@ Ctrl+.: 중지</translation>
         <translation>그린 숫자에 각 유닛이 얼마나 강하게 활성화되는지에 따라 정렬했습니다: 유닛 {1}개 중 {0}개가 활성화됨(테두리 표시). 아래 띠는 활성화 값을 보여 줍니다.</translation>
     </message>
     <message>
-        <location line="-136"/>
+        <location line="-156"/>
         <source>Click a tile to see its unit close up</source>
         <translation>타일을 클릭하면 그 유닛을 크게 봅니다</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+123"/>
         <source>Why this digit? See what each of your pixels did ▸</source>
         <translation>왜 이 숫자일까? 픽셀 하나하나가 한 일을 보기 ▸</translation>
     </message>
@@ -1312,9 +1312,19 @@ Ctrl+.: 중지</translation>
 <context>
     <name>UnitView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="-319"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="-341"/>
         <source>Close the close-up</source>
         <translation>크게 보기 닫기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The tile before it in the grid (←)</source>
+        <translation>그리드에서 앞 타일 (←)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The tile after it in the grid (→)</source>
+        <translation>그리드에서 다음 타일 (→)</translation>
     </message>
     <message>
         <location line="+52"/>
@@ -1428,7 +1438,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>WeightGrid</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="-283"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="-295"/>
         <source>This model has no 784-input Dense layer to show.</source>
         <translation>이 모델에는 보여 줄 784-입력 Dense 층이 없습니다.</translation>
     </message>

@@ -379,6 +379,7 @@ class UnitView(Retranslatable, QWidget):
     shown here large enough to be read."""
 
     closed = Signal()
+    stepped = Signal(int)  # -1 / +1: the previous / next tile in the grid's order
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -401,15 +402,26 @@ class UnitView(Retranslatable, QWidget):
         self.close_button.setText("×")
         self.close_button.setAutoRaise(True)
         self.close_button.clicked.connect(self.closed)
+        self.previous_button, self.next_button = QToolButton(), QToolButton()
+        buttons = QVBoxLayout()  # one button wide: the close-up stays narrow
+        buttons.addWidget(self.close_button)
+        for button, text, step in ((self.previous_button, "◀", -1), (self.next_button, "▶", 1)):
+            button.setText(text)
+            button.setAutoRaise(True)
+            button.clicked.connect(lambda _checked=False, step=step: self.stepped.emit(step))
+            buttons.addWidget(button)
+        buttons.addStretch(1)
         layout = self._layout = _TextStableRow(self)  # new numbers: no new layout
         layout.setContentsMargins(0, 4, 0, 4)
         layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.text, 1)
-        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(buttons)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
         self.close_button.setToolTip(self.tr("Close the close-up"))
+        self.previous_button.setToolTip(self.tr("The tile before it in the grid (←)"))
+        self.next_button.setToolTip(self.tr("The tile after it in the grid (→)"))
         self._show_text()
 
     def changeEvent(self, event) -> None:
@@ -530,6 +542,8 @@ class NetworkView(Retranslatable, QWidget):
         self.unit_view.setObjectName("unitView")
         self.unit_view.hide()
         self.unit_view.closed.connect(lambda: self.show_unit(None))
+        self.unit_view.stepped.connect(self.step_unit)
+        self.grid.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # arrow keys after a click
         self.strip = ActivationStrip()
         self.caption = QLabel()
         self.caption.setWordWrap(True)
@@ -593,6 +607,24 @@ class NetworkView(Retranslatable, QWidget):
             self._show_unit_state(*self._forward())
         self.unit_view.setVisible(unit is not None)
         self.grid.set_chosen(unit)
+
+    def step_unit(self, step: int) -> None:
+        """Show the tile ``step`` places after (before, if negative) the one shown, in
+        the grid's order: from the strongest-firing unit down, one at a time."""
+        order, unit = self.grid.order(), self.unit_view.unit
+        if unit is None or not order.size:
+            return
+        place = int(np.flatnonzero(order == unit)[0])
+        self.show_unit(int(order[(place + step) % order.size]))
+
+    def keyPressEvent(self, event) -> None:
+        steps = {Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1}
+        # Not Esc to close it: Esc is the window's "clear the pad".
+        if self.unit_view.unit is not None and event.key() in steps:
+            self.step_unit(steps[event.key()])
+            event.accept()
+        else:
+            super().keyPressEvent(event)
 
     def _show_unit_state(self, hidden, probabilities) -> None:
         unit, weighted_sum = self.unit_view.unit, None
