@@ -36,3 +36,21 @@ def test_a_failing_job_reports_its_exception_in_the_gui_thread(qtbot):
         job.start(fail)
     assert isinstance(failure.args[0], ValueError)
     qtbot.waitUntil(lambda: not job.is_running())
+
+
+def test_without_threadpoolctl_a_job_still_runs(qtbot, monkeypatch, caplog):
+    # An installation without it (pip --no-deps) draws less smoothly, nothing worse.
+    import sys
+
+    from digitpad.ui import jobs
+
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # import raises ImportError
+    jobs.keep_blas_to_one_thread.cache_clear()
+    try:
+        job = Job("digitpad-test-no-threadpoolctl")
+        with qtbot.waitSignal(job.finished, timeout=10_000) as result:
+            job.start(lambda _context: 42)
+        assert result.args == [42]
+        assert "could not limit BLAS" in caplog.text
+    finally:
+        jobs.keep_blas_to_one_thread.cache_clear()
