@@ -257,3 +257,41 @@ def test_chart_texts_are_made_ahead_in_slices_between_events(qtbot):
     fresh.resize(640, 220)
     fresh.show()
     qtbot.waitUntil(lambda: fresh._current_layout().prerendered, timeout=3000)
+
+
+def test_text_heights_are_remembered_by_shape_and_stay_true(qtbot):
+    """The network view asks how tall its texts must be on every drawing; the answer is
+    remembered for texts that differ only in their digits, and is still Qt's own."""
+    from PySide6.QtWidgets import QLabel
+
+    from digitpad.ui.teach.network_view import _height_for_width
+
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    qtbot.addWidget(label)
+    label.resize(220, 40)
+    label.show()
+    texts = [
+        "Now: <b>12</b> of 512 hidden units fire; the output says 7 (99.1%).",
+        "Now: <b>98</b> of 512 hidden units fire; the output says 3 (45.0%).",
+        "Now: <b>98</b> of 512 hidden units fire; the output says 3 (45.0%). " * 3,
+        "Short.",
+    ]
+    for width in (220, 140, 400):
+        label.resize(width, 40)
+        for text in texts:
+            label.setText(text)
+            assert _height_for_width(label, text) == label.heightForWidth(width), (width, text)
+    asked = []
+    label.resize(220, 40)
+    label.setText(texts[0])
+    _height_for_width(label, texts[0])
+    original = QLabel.heightForWidth
+    QLabel.heightForWidth = lambda self, w: asked.append(w) or original(self, w)
+    try:
+        label.setText(texts[1])
+        _height_for_width(label, texts[1])  # only the digits differ: remembered
+        assert asked == []
+    finally:
+        QLabel.heightForWidth = original
