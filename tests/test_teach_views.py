@@ -216,6 +216,10 @@ def test_a_clicked_tile_shows_its_unit_close_up_and_follows_the_drawing(  # noqa
     assert close_up.unit == int(order[-1])  # round to the weakest
     view.show_unit(top)
 
+    # From the keyboard alone: Enter on the focused grid opens the strongest unit.
+    view.show_unit(None)
+    QTest.keyClick(grid, Qt.Key.Key_Return)
+    assert close_up.unit == top
     # A second click on its tile closes it; so does its ×.
     qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.tile_rect(top).center())
     assert not close_up.isVisible() and close_up.unit is None

@@ -562,7 +562,7 @@ class NetworkView(Retranslatable, QWidget):
         self.unit_view.hide()
         self.unit_view.closed.connect(lambda: self.show_unit(None))
         self.unit_view.stepped.connect(self.step_unit)
-        self.grid.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # arrow keys after a click
+        self.grid.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab to it, then Enter/arrows
         self.strip = ActivationStrip()
         self.caption = QLabel()
         self.caption.setWordWrap(True)
@@ -638,9 +638,13 @@ class NetworkView(Retranslatable, QWidget):
 
     def keyPressEvent(self, event) -> None:
         steps = {Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1}
+        opens = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, *steps)
         # Not Esc to close it: Esc is the window's "clear the pad".
         if self.unit_view.unit is not None and event.key() in steps:
             self.step_unit(steps[event.key()])
+            event.accept()
+        elif self.unit_view.unit is None and event.key() in opens and self.grid.order().size:
+            self.show_unit(int(self.grid.order()[0]))  # from the keyboard: the strongest
             event.accept()
         else:
             super().keyPressEvent(event)
