@@ -386,9 +386,10 @@ class _Link(QLabel):
         self.clicked.emit()
 
 
-def _signed(value: float) -> str:
-    """+0.22 / −0.46: a real minus sign, as the other formulas here write it."""
-    return f"{value:+.2f}".replace("-", "−")
+def _number(value: float, signed: bool = False) -> str:
+    """0.98 / −1.37 (+0.22 when ``signed``): a real minus sign, as the other formulas
+    here write it."""
+    return f"{value:{'+' if signed else ''}.2f}".replace("-", "−")
 
 
 class UnitView(Retranslatable, QWidget):
@@ -502,7 +503,7 @@ class UnitView(Retranslatable, QWidget):
         elif not relu:  # sigmoid, tanh, softmax...: no "silent" to speak of
             lines.append(
                 self.tr("Its output for your drawing: {0}.").format(
-                    f"{float(activations[self.unit]):.2f}".replace("-", "−")
+                    _number(float(activations[self.unit]))
                 )
             )
         else:
@@ -517,15 +518,15 @@ class UnitView(Retranslatable, QWidget):
             elif weighted_sum is not None:
                 lines.append(
                     self.tr("Silent for your drawing: its sum is {0}, and relu makes it 0.").format(
-                        f"{weighted_sum:.2f}".replace("-", "−")
+                        _number(weighted_sum)
                     )
                 )
             else:
                 lines.append(self.tr("Silent for your drawing: relu makes it 0."))
         if self._outputs is not None and len(self._outputs) == 10:
             ranked = np.argsort(-self._outputs, kind="stable")
-            most = ", ".join(f"{d} ({_signed(self._outputs[d])})" for d in ranked[:2])
-            least = f"{ranked[-1]} ({_signed(self._outputs[ranked[-1]])})"
+            most = ", ".join(f"{d} ({_number(self._outputs[d], signed=True)})" for d in ranked[:2])
+            least = f"{ranked[-1]} ({_number(self._outputs[ranked[-1]], signed=True)})"
             lines.append(
                 self.tr("What it passes on: most to {0}; least to {1}.").format(most, least)
             )
@@ -535,7 +536,7 @@ class UnitView(Retranslatable, QWidget):
                 push = float(activations[self.unit]) * float(self._outputs[digit])
                 lines.append(
                     self.tr("Now it adds {0} to the score of {1}.").format(
-                        _signed(push), str(digit)
+                        _number(push, signed=True), str(digit)
                     )
                 )
         _set_text(self._layout, self.text, "<br>".join(lines), may_be_taller=True)
@@ -595,8 +596,8 @@ class NetworkView(Retranslatable, QWidget):
         unit = self.unit_view.unit
         if unit is not None and (first is None or unit >= first.shape[1]):
             unit = None  # a network without that unit (or without weight pictures)
-        self.show_unit(unit)  # new weights (a training epoch): the same unit, as it is now
-        self._refresh()
+        self._open_unit(unit)  # new weights (a training epoch): the same unit; its
+        self._refresh()  # numbers come with the refresh's one forward pass
 
     def set_input(self, x28: np.ndarray | None) -> None:
         self._input = None if x28 is None or not np.asarray(x28).any() else np.asarray(x28)
@@ -609,6 +610,12 @@ class NetworkView(Retranslatable, QWidget):
     def show_unit(self, unit: int | None) -> None:
         """Show ``unit`` (0-based, the layer's own order) of the first hidden layer close
         up, as a click on its tile does; ``None`` closes the close-up."""
+        if self._open_unit(unit) is not None:
+            self._show_unit_state(*self._forward())
+
+    def _open_unit(self, unit: int | None) -> int | None:
+        """The close-up's unit, picture and weights (its numbers: ``_show_unit_state``);
+        returns the unit shown, ``None`` if closed."""
         kernel = self.grid._kernel
         if unit is None or kernel is None or not 0 <= unit < kernel.shape[1]:
             unit = None
@@ -623,9 +630,9 @@ class NetworkView(Retranslatable, QWidget):
                 else None
             )
             self.unit_view.set_unit(unit, kernel[:, unit], outputs, kernel.shape[1])
-            self._show_unit_state(*self._forward())
         self.unit_view.setVisible(unit is not None)
         self.grid.set_chosen(unit)
+        return unit
 
     def step_unit(self, step: int) -> None:
         """Show the tile ``step`` places after (before, if negative) the one shown, in
