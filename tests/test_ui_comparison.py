@@ -31,7 +31,7 @@ def test_second_network_reads_the_same_drawing_live(window):
     assert window.comparison_probabilities() is None  # nothing drawn yet
     seen = []
     window.predictionChanged.connect(lambda p: seen.append(window.comparison_probabilities()))
-    draw_strokes(window.canvas, seven())
+    draw_strokes(window.canvas, seven(), live=True)
     # Every move updated both networks, the second from the same 28x28 input.
     assert len(seen) > 3 and all(p is not None for p in seen)
     second = window.comparison_probabilities()

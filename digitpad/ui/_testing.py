@@ -26,8 +26,12 @@ def _send(widget: QWidget, kind: QEvent.Type, pos: QPointF, button, buttons) -> 
     QApplication.sendEvent(widget, event)
 
 
-def drag(widget: QWidget, points: Sequence[Point]) -> None:
-    """Press at the first point, move through the rest with the left button held, release."""
+def drag(widget: QWidget, points: Sequence[Point], live: bool = False) -> None:
+    """Press at the first point, move through the rest with the left button held, release.
+
+    ``live``: the events are processed after each move, as a person's mouse gives the
+    window an event-loop pass between moves (without it the moves arrive as one burst,
+    which the window reads once, before its next paint)."""
     if not points:
         return
     left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
@@ -35,16 +39,22 @@ def drag(widget: QWidget, points: Sequence[Point]) -> None:
     _send(widget, QEvent.Type.MouseButtonPress, first, left, left)
     for x, y in points[1:]:
         _send(widget, QEvent.Type.MouseMove, QPointF(x, y), none, left)
+        if live:
+            QApplication.processEvents()
     last = QPointF(*points[-1])
     _send(widget, QEvent.Type.MouseButtonRelease, last, left, none)
 
 
-def draw_strokes(canvas, strokes: Iterable[Sequence[Point]], grid: int = 28) -> None:
-    """Draw strokes given in ``grid`` x ``grid`` coordinates, scaled onto the canvas square."""
+def draw_strokes(
+    canvas, strokes: Iterable[Sequence[Point]], grid: int = 28, live: bool = False
+) -> None:
+    """Draw strokes given in ``grid`` x ``grid`` coordinates, scaled onto the canvas square
+    (``live``: as :func:`drag`)."""
     area = canvas.drawing_rect()
     scale = area.width() / grid
     for stroke in strokes:
-        drag(canvas, [(area.left() + x * scale, area.top() + y * scale) for x, y in stroke])
+        points = [(area.left() + x * scale, area.top() + y * scale) for x, y in stroke]
+        drag(canvas, points, live=live)
 
 
 def seven() -> list[list[Point]]:

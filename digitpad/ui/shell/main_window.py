@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -55,6 +55,46 @@ PAD_SHARE = 0.6  # of the left column's height: the pad row (the chart has the r
 SIDE_WIDTH = 220  # the column beside the pad: 28x28 view and tools; the pad gets the rest
 DEFAULT_SIZE = (1280, 800)
 PREDICT_DELAY_MS = 16  # the teaching views follow the drawing at most once per frame
+
+
+class _ReadBeforePaint(QObject):
+    """Runs ``read()`` once for any number of drawing changes, before the paint that
+    shows them.
+
+    Each change posts (at most one pending) event at normal priority; Qt posts a
+    window's paint request at low priority, so the reading is done, and the chart and
+    the 28x28 view marked dirty, before that paint, in the same pass of the event loop.
+    A burst of moves queued while the window was busy (a fast tablet, the first second
+    after start-up) is read once, not once per move. ``settle()`` reads now if a change
+    is waiting: what scripts ask for is never a move behind.
+    """
+
+    _TYPE = QEvent.Type(QEvent.registerEventType())
+
+    def __init__(self, read, parent: QObject) -> None:
+        super().__init__(parent)
+        self._read = read
+        self._waiting = False
+
+    def changed(self) -> None:
+        if not self._waiting:
+            self._waiting = True
+            QCoreApplication.postEvent(self, QEvent(self._TYPE))
+
+    def settle(self) -> None:
+        if self._waiting:
+            self._waiting = False
+            self._read()
+
+    def discard(self) -> None:
+        """The caller reads the drawing itself now: the waiting event does nothing."""
+        self._waiting = False
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == self._TYPE:
+            self.settle()
+            return True
+        return super().event(event)
 
 
 class _FittingStatusBar(QStatusBar):
@@ -105,6 +145,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.train_panel.set_data_path(data_path or self.settings.text_value(keys.DATA_PATH))
         self._probabilities: np.ndarray | None = None
         self._ink: tuple[list, list] = ([], [])  # the strokes last read
+        self._reader = _ReadBeforePaint(self._read_canvas, self)
         self._predict_timer = QTimer(self)
         self._predict_timer.setSingleShot(True)
         self._predict_timer.setInterval(PREDICT_DELAY_MS)
@@ -126,6 +167,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
     # -- public API ------------------------------------------------------------------
     def current_probabilities(self) -> np.ndarray | None:
+        self._reader.settle()
         return None if self._probabilities is None else self._probabilities.copy()
 
     def set_comparison(self, name: str | None) -> None:
@@ -138,6 +180,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def comparison_probabilities(self) -> np.ndarray | None:
         """The second network's 10 probabilities as shown, or ``None`` (off or empty pad)."""
+        self._reader.settle()
         return self.comparison.probabilities()
 
     def starts_maximized(self) -> bool:
@@ -160,6 +203,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def set_reading_mode(self, mode: str) -> None:
         """ "digit" (the square pad, one digit) or "number" (a wide pad: several digits,
         each read on its own). Switching starts a blank pad."""
+        self._reader.settle()
         self.reading.set_mode(mode)
 
     def reading_mode(self) -> str:
@@ -168,6 +212,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def current_number(self) -> str | None:
         """The digits read on the wide pad, left to right (``None``: empty pad, or not in
         number mode)."""
+        self._reader.settle()
         reading = self.reading.number() if self.reading.mode == "number" else None
         return reading.text if reading is not None and reading.digits else None
 
@@ -175,6 +220,7 @@ class MainWindow(Retranslatable, QMainWindow):
         """(28, 28) signed contributions of each input pixel to the winning digit's score
         for the current drawing (digit mode), or ``None``. Whatever "and not:" shows on
         screen, this is always the winner's own."""
+        self._reader.settle()
         if self.reading.mode != "digit" or self._probabilities is None:
             return None
         if self.models.predictor is None:
@@ -193,6 +239,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def refresh_prediction(self) -> None:
         """Read the canvas now and update everything that shows the reading."""
         self._predict_timer.stop()
+        self._reader.discard()  # read here, once
         self._read_canvas()
         self._update_teaching_views()
 
@@ -469,13 +516,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def _connect(self) -> None:
         """Every signal-slot connection of the window, in one place."""
         self.canvas.drawingChanged.connect(self._on_drawing_changed)
-        # Number mode reads, and the explanation is laid over the pad, when the pen lifts.
-        self.canvas.strokeFinished.connect(
-            lambda: (
-                (self.reading.mode == "number" or self.reading.explaining)
-                and self.refresh_prediction()
-            )
-        )
+        self.canvas.strokeFinished.connect(self._on_stroke_finished)
         self.canvas.drawingChanged.connect(self.preloader.poke)
         self.canvas.undoAvailable.connect(self.undo_action.setEnabled)
         self.canvas.redoAvailable.connect(self.redo_action.setEnabled)
@@ -503,16 +544,32 @@ class MainWindow(Retranslatable, QMainWindow):
     def _on_comparison(self, _key) -> None:
         # However it was switched (Ctrl+K, the menu, a script), the second network reads
         # the drawing already there at once: its chart said "Draw a digit" beside a 3.
+        self._reader.settle()
         self.comparison.read(self.input_view.image() if self._probabilities is not None else None)
         QTimer.singleShot(0, self, self._refit)
 
     @Slot()
     def _on_drawing_changed(self) -> None:
-        # The chart follows every move at once; the teaching views (heavier, and only
+        # The chart follows every move, read before the paint that shows the move (once
+        # for moves that arrive together); a clear or an undo is read at once, a stroke
+        # when the pen lifts (_on_stroke_finished). The teaching views (heavier, and only
         # when shown) get the drawing at most once per frame.
-        self._read_canvas()
+        if self.canvas.is_drawing():
+            self._reader.changed()
+        else:
+            self._reader.discard()
+            self._read_canvas()
         if not self._predict_timer.isActive():
             self._predict_timer.start()
+
+    @Slot()
+    def _on_stroke_finished(self) -> None:
+        # The pen lifted: the finished stroke is read at once. Number mode reads, and the
+        # explanation is laid over the pad, only now.
+        if self.reading.mode == "number" or self.reading.explaining:
+            self.refresh_prediction()
+        else:
+            self._reader.settle()
 
     @Slot(str)
     def _on_reading_mode(self, mode: str) -> None:
@@ -537,6 +594,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
     @Slot()
     def _update_teaching_views(self) -> None:
+        self._reader.settle()
         dock = self.teach.dock
         if not dock.isVisible():
             self._teaching_stale = True  # caught up when the views are shown again
