@@ -135,10 +135,12 @@ def test_window_opens_without_tensorflow():
         # nor the teaching views, "My digits" included (built when shown or given a digit)
         print(any(name.startswith("digitpad.ui.teach.") and name != "digitpad.ui.teach.dock"
                   for name in sys.modules), "digitpad.ml.user_digits" in sys.modules)
+        # nor the training job's module (loaded with the first Train click)
+        print("digitpad.ui.training.job" in sys.modules)
         """
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["False"] * 6
+    assert proc.stdout.split() == ["False"] * 7
 
 
 def test_the_curves_say_what_they_will_show_until_a_training_starts(window, qtbot):

@@ -6,15 +6,17 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digitpad import __version__
 from digitpad.ml.atomic import atomic_path
 from digitpad.ml.data import Mnist, sha256_of
 from digitpad.ml.errors import ModelError
-from digitpad.ml.pendigits import ATTRIBUTION as PEN_ATTRIBUTION
-from digitpad.ml.pendigits import HELD_OUT_WRITERS, PenDigits
 from digitpad.ml.recipe import Recipe
-from digitpad.ml.training import TrainResult
+
+if TYPE_CHECKING:  # the window reads cards at start-up; cards are made after a training
+    from digitpad.ml.pendigits import PenDigits
+    from digitpad.ml.training import TrainResult
 
 
 def card_path_for(model_path: str | os.PathLike) -> Path:
@@ -58,6 +60,9 @@ def make_card(
     source = Path(mnist.source)
     data = [{"name": "MNIST training set (60,000 digits)", "attribution": MNIST_ATTRIBUTION}]
     if pen is not None and len(pen):
+        from digitpad.ml.pendigits import ATTRIBUTION as PEN_ATTRIBUTION
+        from digitpad.ml.pendigits import HELD_OUT_WRITERS
+
         writers = sorted(set(pen.writers.tolist()))
         data.append(
             {

@@ -11,14 +11,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from digitpad.ml import pendigits
 from digitpad.ml.data import Mnist, flatten
-from digitpad.ml.pendigits import PenDigits
 from digitpad.ml.recipe import CLASSES, INPUT_SIZE, TUTORIAL, Recipe
-from digitpad.ml.training import TrainData, TrainResult, train
+
+if TYPE_CHECKING:  # loaded when a preset trains: the window's start-up needs only the list
+    from digitpad.ml.pendigits import PenDigits
+    from digitpad.ml.training import TrainResult
 
 
 @dataclass(frozen=True)
@@ -296,6 +298,13 @@ def augment_images(
 # -- training -------------------------------------------------------------------------
 
 
+def train(*args, **kwargs) -> TrainResult:
+    """:func:`digitpad.ml.training.train` (imported with the first training)."""
+    from digitpad.ml.training import train as run
+
+    return run(*args, **kwargs)
+
+
 def train_preset(
     preset: Preset,
     mnist: Mnist,
@@ -318,6 +327,9 @@ def train_preset(
     (training writers only: hold the others out) adds ``preset.pen_repeat`` freshly
     re-drawn copies of each pen digit per epoch.
     """
+    from digitpad.ml import pendigits
+    from digitpad.ml.training import TrainData, TrainResult
+
     recipe = preset.recipe.with_(seed=seed, epochs=epochs)
     model = model if model is not None else build_preset_model(preset, seed)
     n = train_limit or len(mnist.x_train)

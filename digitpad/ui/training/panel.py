@@ -19,6 +19,7 @@ What happens to the weights:
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF
@@ -45,10 +46,12 @@ from digitpad.ml.recipe import TUTORIAL
 from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.jobs import Job
 from digitpad.ui.messages import error_text
-from digitpad.ui.training import job as tj
 from digitpad.ui.training.get_mnist import GetMnist
 from digitpad.ui.widgets.preset_chooser import PresetChooser
 from digitpad.ui.widgets.training_curves import TrainingCurves
+
+if TYPE_CHECKING:  # the job's module is loaded with the first training, not at start-up
+    from digitpad.ui.training import job as tj
 
 log = logging.getLogger(__name__)
 
@@ -330,6 +333,8 @@ class TrainPanel(Retranslatable, QWidget):
         self.progress.setFormat(self.tr("Preparing…"))
 
         self._preset_key = self.preset.key()
+        from digitpad.ui.training import job as tj
+
         job = tj.TrainingJob(recipe, self._data_path, train_limit, evaluate, self._preset_key)
         self._started_once = True
         self._set_busy(True)
@@ -405,6 +410,8 @@ class TrainPanel(Retranslatable, QWidget):
         )
 
     def _on_stage(self, stage: str) -> None:
+        from digitpad.ui.training import job as tj
+
         self.stageChanged.emit(stage)
         if stage == tj.STAGE_DATA:
             self._set_status(self.tr("Loading MNIST…"))
