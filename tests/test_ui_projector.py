@@ -17,7 +17,7 @@ from digitpad.ui._testing import draw_strokes, seven
 SIZES = [(1280, 720), (1366, 768)]
 # Maximized on those projectors under a desktop's title bar (29 px with Openbox).
 MAXIMIZED = [(1280, 691), (1366, 739)]
-VIEWS = [None, "evaluate", "network", "preprocess", "digits", "compare"]
+VIEWS = [None, "evaluate", "network", "preprocess", "digits", "compare", "explain"]
 
 
 @pytest.fixture
@@ -37,7 +37,8 @@ def test_the_pad_stays_the_star(qtbot, window, language, size):
     problems = []
     for view in VIEWS:
         window.set_comparison("robust" if view == "compare" else None)
-        window.show_teaching_view(None if view in (None, "compare") else view)
+        window.reading.explain_action.setChecked(view == "explain")  # "Why this digit?"
+        window.show_teaching_view(None if view in (None, "compare", "explain") else view)
         qtbot.wait(50)
         side = window.canvas.drawing_rect().width()
         assert window.height() == size[1]
