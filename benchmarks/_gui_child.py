@@ -33,9 +33,13 @@ from pathlib import Path  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# What `digitpad` (and `python -m digitpad`) loads before Qt: its command line, which
-# brings numpy and the ML layer. Kept in that order here so start-up is the app's own.
-import digitpad.cli  # noqa: E402, F401
+# What `digitpad` (and `python -m digitpad`) loads, in its order: its command line, which
+# brings numpy and the ML layer; then (cli._gui) the display check, in digitpad.ui, whose
+# import loads the window's modules and PySide6. Only then this script's own Qt plumbing
+# below, so that start-up is the app's own (the order matters: PySide6 reads the source
+# of every module loaded after it, see digitpad/ui/__init__.py).
+import digitpad.cli  # noqa: E402
+import digitpad.ui.shell.platform_check  # noqa: E402, F401
 
 
 def rss() -> dict:

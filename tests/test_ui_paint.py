@@ -109,7 +109,8 @@ def test_a_pen_move_repaints_only_the_pad_and_what_reads_it(window, qtbot, paint
 
 def test_moves_that_arrive_together_are_read_once_before_their_paint(window, qtbot, paint_log):
     """A burst of moves (a fast tablet, a busy moment) is read once, in the event-loop
-    pass that paints it, and from the last move; a finished stroke is read at once."""
+    pass that paints it, and from the last move; a stroke's first point and its end are
+    read at once."""
     canvas = window.canvas
     area = canvas.drawing_rect()
     x, y = area.left() + area.width() * 0.3, area.top() + area.height() * 0.25
@@ -121,29 +122,30 @@ def test_moves_that_arrive_together_are_read_once_before_their_paint(window, qtb
         return window.models.read_strokes(ink, erase, canvas.image_array)[1]
 
     send(canvas, QEvent.Type.MouseButtonPress, x, y)
+    assert len(readings) == 1  # the stroke's first point is read at once
     for step in range(1, 11):
         send(canvas, QEvent.Type.MouseMove, x + 5 * step, y + 9 * step)
-    assert readings == []  # nothing read yet: nothing painted yet either
+    assert len(readings) == 1  # the moves not yet: nothing of them is painted yet either
     paint_log.paints.clear()
     QApplication.processEvents()  # one pass: read once, then painted
-    assert len(readings) == 1
-    assert np.allclose(readings[0], expected(), atol=1e-6)  # all ten moves, not fewer
+    assert len(readings) == 2
+    assert np.allclose(readings[1], expected(), atol=1e-6)  # all ten moves, not fewer
     assert {canvas, window.input_view, window.chart} <= paint_log.widgets()
-    assert np.allclose(window.chart.probabilities(), readings[0])
+    assert np.allclose(window.chart.probabilities(), readings[1])
 
     # Asked between a move and its paint, the window reads that move first.
     send(canvas, QEvent.Type.MouseMove, x + 60, y + 40)
     now = window.current_probabilities()
-    assert len(readings) == 2 and np.allclose(now, expected(), atol=1e-6)
+    assert len(readings) == 3 and np.allclose(now, expected(), atol=1e-6)
     QApplication.processEvents()
-    assert len(readings) == 2  # the pending read was done already: not twice
+    assert len(readings) == 3  # the pending read was done already: not twice
 
     send(canvas, QEvent.Type.MouseMove, x + 70, y + 30)
     send(canvas, QEvent.Type.MouseButtonRelease, x + 70, y + 30)
-    assert len(readings) == 3  # the stroke's end is read at once, without the event loop
+    assert len(readings) == 4  # the stroke's end is read at once, without the event loop
     assert np.allclose(readings[-1], expected(), atol=1e-6)
     QApplication.processEvents()
-    assert len(readings) == 3
+    assert len(readings) == 4
 
 
 def test_chart_repaints_only_what_it_shows_differently(qtbot, paint_log):

@@ -143,6 +143,26 @@ def test_window_opens_without_tensorflow():
     assert proc.stdout.split() == ["False"] * 7
 
 
+def test_the_windows_ml_side_loads_before_pyside():
+    """As ``digitpad`` starts (command line, then the display check in digitpad.ui):
+    Pillow, json and the ML modules the window uses are loaded before PySide6, whose
+    import hook reads the source of every module loaded after it (start-up time)."""
+    proc = _run_script(
+        """
+        import sys
+        import digitpad.cli
+        import digitpad.ui.shell.platform_check
+        order = list(sys.modules)
+        qt = order.index("PySide6")
+        late = [name for name in order[qt:] if name.split(".")[0] in ("PIL", "json", "numpy")
+                or name.startswith("digitpad.ml")]
+        print(late)
+        """
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
 def test_the_curves_say_what_they_will_show_until_a_training_starts(window, qtbot):
     curves = window.train_panel.curves
     assert not curves.is_built() and curves.point_count() == 0

@@ -7,7 +7,6 @@ adds the menu actions and file dialogs.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -128,6 +127,8 @@ def save_batches_csv(path: str | Path, data: dict) -> Path:
 
 
 def _write_csv(path, header, rows, x_type) -> Path:
+    import csv  # only when exporting
+
     target = Path(path)
     with open(target, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

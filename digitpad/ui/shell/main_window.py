@@ -551,10 +551,11 @@ class MainWindow(Retranslatable, QMainWindow):
     @Slot()
     def _on_drawing_changed(self) -> None:
         # The chart follows every move, read before the paint that shows the move (once
-        # for moves that arrive together); a clear or an undo is read at once, a stroke
-        # when the pen lifts (_on_stroke_finished). The teaching views (heavier, and only
-        # when shown) get the drawing at most once per frame.
-        if self.canvas.is_drawing():
+        # for moves that arrive together); a stroke's first point, a clear or an undo is
+        # read at once, a stroke's end when the pen lifts (_on_stroke_finished). The
+        # teaching views (heavier, and only when shown) get the drawing at most once per
+        # frame.
+        if self.canvas.stroke_points() > 1:
             self._reader.changed()
         else:
             self._reader.discard()

@@ -167,6 +167,10 @@ class Canvas(Retranslatable, QWidget):
         """True while the pen is down (between press and release)."""
         return self._last is not None
 
+    def stroke_points(self) -> int:
+        """How many points the stroke being drawn has so far (0 with the pen up)."""
+        return len(self._strokes[-1][0]) if self._last is not None and self._strokes else 0
+
     def is_empty(self) -> bool:
         return not self.image_array().any()
 
