@@ -137,6 +137,9 @@ def make_window(size: tuple[int, int] | None = None):
     if size is not None:
         window.resize(*size)
     window.show()
+    from digitpad.ui.shell.app import started
+
+    started()  # as digitpad.ui.shell.app.run does once the window is shown
     app.processEvents()
     return app, window
 
@@ -344,7 +347,7 @@ def mode_startup() -> dict:
     from digitpad.ui.shell.platform_check import problem
 
     assert not problem()
-    from digitpad.ui.shell.app import application, install_translation
+    from digitpad.ui.shell.app import application, install_translation, started
 
     app = application(sys.argv[:1])
     install_translation(app, None)
@@ -352,6 +355,7 @@ def mode_startup() -> dict:
 
     window = MainWindow()
     window.show()
+    started()
     app.processEvents()
     waiter = SignalWaiter(window)
     shown = time.perf_counter()

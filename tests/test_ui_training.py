@@ -163,6 +163,35 @@ def test_the_windows_ml_side_loads_before_pyside():
     assert proc.stdout.strip() == "[]"
 
 
+def test_start_up_and_tensorflow_are_kept_out_of_full_garbage_collections():
+    """What start-up and TensorFlow's import make lives as long as the app: frozen out of
+    the collector's full passes (a 15-200 ms pause each, mid-stroke); the collector is
+    off during the import and on again after it."""
+    proc = _run_script(
+        """
+        import gc
+        from digitpad.ui.shell.app import application, started
+        app = application()
+        from digitpad.ui import MainWindow
+        window = MainWindow()
+        window.show()
+        started()
+        print(gc.get_freeze_count() > 10_000, gc.isenabled())
+        frozen = gc.get_freeze_count()
+        from digitpad.ml.model import import_keras
+        import_keras()
+        print(gc.get_freeze_count() > frozen + 100_000, gc.isenabled())
+        from digitpad.ml import model
+        gc.disable()  # a caller's own choice is kept
+        with model._collector_paused():
+            pass
+        print(gc.isenabled())
+        """
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["True", "True", "True", "True", "False"]
+
+
 def test_the_curves_say_what_they_will_show_until_a_training_starts(window, qtbot):
     curves = window.train_panel.curves
     assert not curves.is_built() and curves.point_count() == 0
