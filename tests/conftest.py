@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from pathlib import Path
 
@@ -94,15 +93,6 @@ def held_out_pen():
         return load_pendigits().split()[1]
     except DatasetError:
         return load_pendigits(HELD_OUT_PEN)
-
-
-@pytest.fixture(autouse=True)
-def _unfrozen_after():
-    """The app keeps what lives as long as it does out of the garbage collector's full
-    passes (``gc.freeze`` after start-up and after TensorFlow's import); a test process
-    is many windows in a row, so what a test froze is handed back to the collector."""
-    yield
-    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)

@@ -163,10 +163,10 @@ def test_the_windows_ml_side_loads_before_pyside():
     assert proc.stdout.strip() == "[]"
 
 
-def test_start_up_and_tensorflow_are_kept_out_of_full_garbage_collections():
-    """What start-up and TensorFlow's import make lives as long as the app: frozen out of
-    the collector's full passes (a 15-200 ms pause each, mid-stroke); the collector is
-    off during the import and on again after it."""
+def test_start_ups_objects_are_kept_out_of_full_garbage_collections():
+    """What start-up makes lives as long as the app: once the window is up it is frozen
+    out of the collector's full passes (15-25 ms each, mid-stroke); the collector stays
+    on for everything made after."""
     proc = _run_script(
         """
         import gc
@@ -177,19 +177,10 @@ def test_start_up_and_tensorflow_are_kept_out_of_full_garbage_collections():
         window.show()
         started()
         print(gc.get_freeze_count() > 10_000, gc.isenabled())
-        frozen = gc.get_freeze_count()
-        from digitpad.ml.model import import_keras
-        import_keras()
-        print(gc.get_freeze_count() > frozen + 100_000, gc.isenabled())
-        from digitpad.ml import model
-        gc.disable()  # a caller's own choice is kept
-        with model._collector_paused():
-            pass
-        print(gc.isenabled())
         """
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["True", "True", "True", "True", "False"]
+    assert proc.stdout.split() == ["True", "True"]
 
 
 def test_the_curves_say_what_they_will_show_until_a_training_starts(window, qtbot):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 import sys
@@ -54,38 +53,15 @@ def bundled_variant_path(preset: str) -> Path | None:
 def import_keras():
     """Import Keras (and TensorFlow) quietly; ~6 s the first time on a small machine."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # no C++ info/GPU-probe noise
-    if "keras" not in sys.modules:
+    if "keras" not in sys.modules and os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3":
         # TF 2.21 logs oneDNN/CUDA notes through absl before it reads TF_CPP_MIN_LOG_LEVEL,
         # straight to file descriptor 2, so a CLI error line drowned in them. Hide fd 2
         # during the import only; a Python exception is printed after it is restored.
-        quiet = os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3"
-        with _collector_paused(), _stderr_fd_silenced() if quiet else contextlib.nullcontext():
+        with _stderr_fd_silenced():
             import keras
     import keras
 
     return keras
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector off while TensorFlow loads; what it loaded is
-    then kept out of the collector's full passes (``gc.freeze``).
-
-    Loading TensorFlow makes ~330,000 long-lived objects. Here the collector's full
-    passes over them during the import took ~0.5 s of its 2.7-3.0 s, holding Python's
-    lock (the window's, when the import runs in the background), and each full pass
-    after it ~0.2 s: a pause in the middle of a stroke. Frozen, they are skipped (a full
-    pass then takes about a millisecond). The few thousand objects of garbage the import
-    leaves in cycles are kept for good: a few hundred kB, once.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 @contextlib.contextmanager
