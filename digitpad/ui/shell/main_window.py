@@ -86,9 +86,10 @@ class _ReadBeforePaint(QObject):
             self._waiting = False
             self._read()
 
-    def discard(self) -> None:
-        """The caller reads the drawing itself now: the waiting event does nothing."""
+    def read_now(self) -> None:
+        """Read at once; a waiting event then does nothing (the drawing is read once)."""
         self._waiting = False
+        self._read()
 
     def event(self, event: QEvent) -> bool:
         if event.type() == self._TYPE:
@@ -239,8 +240,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def refresh_prediction(self) -> None:
         """Read the canvas now and update everything that shows the reading."""
         self._predict_timer.stop()
-        self._reader.discard()  # read here, once
-        self._read_canvas()
+        self._reader.read_now()
         self._update_teaching_views()
 
     def _read_canvas(self) -> np.ndarray:
@@ -558,8 +558,7 @@ class MainWindow(Retranslatable, QMainWindow):
         if self.canvas.stroke_points() > 1:
             self._reader.changed()
         else:
-            self._reader.discard()
-            self._read_canvas()
+            self._reader.read_now()
         if not self._predict_timer.isActive():
             self._predict_timer.start()
 
