@@ -79,7 +79,8 @@ def _ldd_missing(plugin: Path) -> list[str]:
         ).stdout
     except (OSError, subprocess.TimeoutExpired):
         return []
-    return re.findall(r"^\s*(\S+)\s+=>\s+not found", out, re.M)
+    # A library that several others need is listed once for each: name it once.
+    return list(dict.fromkeys(re.findall(r"^\s*(\S+)\s+=>\s+not found", out, re.M)))
 
 
 def problem(environ=None, platform: str | None = None) -> str | None:
