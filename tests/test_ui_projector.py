@@ -403,3 +403,44 @@ def test_the_layout_check_sees_squeezed_and_narrowed_controls(qtbot):
     problems = clipped_texts(box)
     assert any("QPushButton" in p and "needs" in p for p in problems), problems
     assert any("QComboBox" in p and "high" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("language", ["en", "ko"], indirect=True)
+@pytest.mark.parametrize("size", SIZES + MAXIMIZED, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_whole_confusion_matrix_is_seen_without_scrolling(
+    qtbot, window, language, size, monkeypatch
+):
+    """*Evaluate* at a projector: all ten rows of the matrix in view at once, in the normal
+    window and in presenter mode (at 1280x720 the last row was below the column's edge;
+    the test-digit tabs below the matrix are the part scrolled to)."""
+    monkeypatch.setattr(window, "showFullScreen", lambda: window.resize(*size))
+    window.resize(*size)
+    window.show_teaching_view("evaluate")
+    page = window.teach.dock.evaluation
+    qtbot.waitUntil(lambda: page.view is not None and not page.is_busy(), timeout=20000)
+    scroll = window.teach.dock._scrolls["evaluate"]
+    presenter = window.teach.presenter
+    problems = []
+    for presenting in (False, True):
+        presenter.set_active(presenting)
+        qtbot.waitUntil(lambda: window.size().toTuple() == size, timeout=2000)
+        qtbot.wait(50)
+        scroll.verticalScrollBar().setValue(0)
+        matrix, viewport = page.view.matrix, scroll.viewport()
+        last_row = matrix.cell_rect(9, 9).bottomRight().toPoint()
+        bottom = matrix.mapTo(viewport, last_row).y()
+        if bottom > viewport.height():
+            problems.append(
+                f"presenting={presenting}: row 9 ends at {bottom}px of {viewport.height()}"
+            )
+        # The headline is never smaller than the view's type (it stayed at the normal
+        # size, smaller than the matrix's digits, in presenter mode).
+        headline = page.view.accuracy_label.font().pointSizeF()
+        if headline < page.view.font().pointSizeF():
+            problems.append(f"presenting={presenting}: accuracy line at {headline:.1f} pt")
+        if matrix.cell_rect(0, 0).width() < 30:
+            problems.append(
+                f"presenting={presenting}: cells {matrix.cell_rect(0, 0).width():.0f}px"
+            )
+    presenter.set_active(False)
+    assert not problems, "\n".join(problems)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QLabel,
     QScrollArea,
@@ -105,7 +106,12 @@ class ConfusionMatrix(QWidget):
         peak_off = max(1, int((self._matrix - np.diag(np.diag(self._matrix))).max()))
         peak_diag = max(1, int(np.diag(self._matrix).max()))
         small = painter.font()
-        small.setPointSizeF(max(6.0, min(small.pointSizeF(), size / 3.2)))
+        points = min(small.pointSizeF(), size / 3.2)
+        # The longest count ("1127") keeps a margin inside its cell at any size of type.
+        widest = QFontMetricsF(small).horizontalAdvance(str(int(self._matrix.max())))
+        if widest > 0:
+            points = min(points, small.pointSizeF() * size * 0.88 / widest)
+        small.setPointSizeF(max(6.0, points))
         painter.setFont(small)
         for t in range(10):
             for p in range(10):
@@ -176,10 +182,7 @@ class EvaluationView(Retranslatable, QWidget):
         self.evaluation: Evaluation | None = None
 
         self.accuracy_label = QLabel()
-        font = self.accuracy_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.accuracy_label.setFont(font)
+        self._size_accuracy_label()
         self.matrix = ConfusionMatrix()
         self.matrix.cellClicked.connect(self.show_cell)
 
@@ -194,11 +197,67 @@ class EvaluationView(Retranslatable, QWidget):
         layout.addWidget(self.accuracy_label)
         layout.addWidget(self.matrix, 3)
         layout.addWidget(self.tabs, 2)
+        self._viewport: QWidget | None = None  # the scroll area's, once shown in one
         self.retranslate_ui()
         if evaluation is not None:
             self.set_evaluation(evaluation)
         else:
             self.set_predictor(predictor)
+
+    # -- the whole matrix in view ---------------------------------------------------------
+    # The view sits in a scroll area in the window's side column; at 1280x720 the column
+    # shows ~520 px, less than the accuracy line, the matrix and the test-digit tabs
+    # need. The matrix is kept no taller than what the column shows below the accuracy
+    # line, so all ten rows are seen at once; the tabs come after it, scrolled to.
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        scroll = self.parentWidget()
+        while scroll is not None and not isinstance(scroll, QScrollArea):
+            scroll = scroll.parentWidget()
+        viewport = scroll.viewport() if scroll is not None else None
+        if viewport is not self._viewport:
+            if self._viewport is not None:
+                self._viewport.removeEventFilter(self)
+            self._viewport = viewport
+            if viewport is not None:
+                viewport.installEventFilter(self)
+        self._fit_matrix()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._viewport and event.type() == QEvent.Type.Resize:
+            self._fit_matrix()
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presenter mode's large type
+            self._size_accuracy_label()
+            self._fit_matrix()
+
+    def _size_accuracy_label(self) -> None:
+        """The headline: bold, 1.4x the application's type, never smaller than the view's
+        own (presenter mode's larger type; a font set once stayed smaller than the
+        matrix's digits there, and 1.4x that type took two lines of the column)."""
+        font = self.font()
+        font.setPointSizeF(max(QApplication.font().pointSizeF() * 1.4, font.pointSizeF()))
+        font.setBold(True)
+        self.accuracy_label.setFont(font)
+
+    def _fit_matrix(self) -> None:
+        if self._viewport is None:
+            return
+        layout = self.layout()
+        margins = layout.contentsMargins()
+        width = max(1, self._viewport.width() - margins.left() - margins.right())
+        label = self.accuracy_label
+        above = label.heightForWidth(width) if label.hasHeightForWidth() else -1
+        above = max(above, label.sizeHint().height()) if label.isVisible() else 0
+        # Where this view starts in the scrolled content (a status line of the page may
+        # sit above it), whatever the scroll position.
+        content = self._viewport.parentWidget().widget()  # the QScrollArea's
+        offset = self.mapTo(content, QPoint(0, 0)).y() if content is not None else 0
+        visible = self._viewport.height() - offset - margins.top() - above - layout.spacing()
+        self.matrix.setMaximumHeight(max(self.matrix.minimumHeight(), visible))
 
     def retranslate_ui(self) -> None:
         self.tabs.setTabText(0, self.tr("Browse test digits"))
