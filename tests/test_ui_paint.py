@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QMouseEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from digitpad.ml.model import bundled_model_path
 from digitpad.ml.predictor import Predictor
@@ -242,11 +242,14 @@ def test_input_view_shows_exactly_the_784_grey_levels(qtbot, paint_log):
 
 def test_network_tiles_are_drawn_once_and_only_re_sorted(qtbot, paint_log):
     view = NetworkView(Predictor.from_file(bundled_model_path()))
-    qtbot.addWidget(view)
-    # Tall enough for its texts at the app's 12 pt, as the teaching column's scroll area
-    # makes it (squeezed below its minimum height, every new text needs a new layout).
-    view.resize(900, 760)
-    view.show()
+    # In a scroll area, as in the teaching column: it gives the view the height its tiles
+    # and texts need (squeezed below that, every new text needs a new layout).
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(view)
+    qtbot.addWidget(scroll)
+    scroll.resize(900, 760)
+    scroll.show()
     qtbot.waitExposed(view)
     grid = view.grid
     rng = np.random.default_rng(1)

@@ -444,3 +444,30 @@ def test_the_whole_confusion_matrix_is_seen_without_scrolling(
             )
     presenter.set_active(False)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", [*SIZES, (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_activation_strip_sits_right_below_the_tiles(qtbot, window, size, monkeypatch):
+    """*Inside the network*: the tiles take the height they need at the column's width and
+    the activation strip and the ideas follow them (in presenter mode at 1366x768 an
+    empty band of ~150 px lay between the tiles and the strip)."""
+    monkeypatch.setattr(window, "showFullScreen", lambda: window.resize(*size))
+    window.resize(*size)
+    draw_strokes(window.canvas, seven())
+    window.show_teaching_view("network")
+    view = window.teach.dock.network
+    presenter = window.teach.presenter
+    problems = []
+    for presenting in (False, True):
+        presenter.set_active(presenting)
+        qtbot.waitUntil(lambda: window.size().toTuple() == size, timeout=2000)
+        qtbot.wait(50)
+        grid = view.grid
+        side, dpr = grid._tile_key()
+        tiles_bottom = grid.y() + grid._rows() * side / dpr
+        gap = view.strip.y() - tiles_bottom
+        spacing = view.layout().spacing()
+        if not 0 <= gap <= spacing + side / dpr:
+            problems.append(f"presenting={presenting}: {gap:.0f}px between tiles and strip")
+    presenter.set_active(False)
+    assert not problems, "\n".join(problems)

@@ -90,11 +90,21 @@ class WeightGrid(QWidget):
         self._atlas: tuple[tuple, np.ndarray] | None = None  # (tile key, plain+outlined+blank)
         self._image: tuple[tuple, np.ndarray, QImage] | None = None  # (key, pixels, image)
         self.setMinimumSize(320, 180)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # As tall as its tiles at the width it is given: what follows (the activation
+        # strip) sits right below them, not below an empty band in a tall column.
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def sizeHint(self) -> QSize:
         return QSize(self.COLUMNS * 29, 16 * 29)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(self.minimumHeight(), math.ceil(self._rows() * width / self.COLUMNS))
 
     def set_chosen(self, unit: int | None) -> None:
         if unit != self._chosen:
@@ -153,8 +163,11 @@ class WeightGrid(QWidget):
             and np.array_equal(order, self._order)
         ):
             return  # the same tiles in the same places: nothing to repaint
+        rows = self._rows()
         self._order, self._firing = order, firing
         self._generation += 1
+        if self._rows() != rows:  # another network: its tiles need another height
+            self.updateGeometry()
         self.update()
 
     def order(self) -> np.ndarray:
@@ -578,9 +591,10 @@ class NetworkView(Retranslatable, QWidget):
         layout.addWidget(self.caption)
         layout.addWidget(self.explain_button)
         layout.addWidget(self.unit_view)  # above the tiles: in view without scrolling
-        layout.addWidget(self.grid, 1)
+        layout.addWidget(self.grid)
         layout.addWidget(self.strip)
         layout.addWidget(self.ideas)
+        layout.addStretch(1)  # a tall column's spare room goes below everything
         self._button_texts()
         if predictor is not None:
             self.set_predictor(predictor)
