@@ -321,6 +321,7 @@ class EvaluationView(Retranslatable, QWidget):
                 f"{len(ev.labels):,}",
             )
         )
+        self._fit_matrix()  # the line may now take another number of lines
         self.matrix.set_matrix(ev.confusion())
         self.show_test_image(self.index_box.value())
 
