@@ -39,8 +39,9 @@ PAINT = "QWidgetRepaintManager::paintAndFlush()"
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--moves", type=int, default=20, help="moves counted (after 40 warm)")
+    parser.add_argument("--moves", type=int, default=20, help="moves counted")
     parser.add_argument("--view", default=None, help="a teaching view open while drawing")
+    parser.add_argument("--warm", type=int, default=40, help="moves drawn before counting")
     return parser.parse_args(argv)
 
 
@@ -56,7 +57,7 @@ def child(args: argparse.Namespace) -> None:
         gui.pump(app, 500)
         gui.settle_background_work(app, window)
     gui.pump(app, 300)
-    gui.move_to_pixels(app, window, 40)  # warm: caches, first-use paths, fonts
+    gui.move_to_pixels(app, window, args.warm)  # warm: first-use paths, fonts, caches
     canvas = window.canvas
     canvas.clear()
     gui.pump(app, 30)
