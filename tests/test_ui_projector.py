@@ -419,12 +419,8 @@ def test_the_whole_confusion_matrix_is_seen_without_scrolling(
     page = window.teach.dock.evaluation
     qtbot.waitUntil(lambda: page.view is not None and not page.is_busy(), timeout=20000)
     scroll = window.teach.dock._scrolls["evaluate"]
-    presenter = window.teach.presenter
     problems = []
-    for presenting in (False, True):
-        presenter.set_active(presenting)
-        qtbot.waitUntil(lambda: window.size().toTuple() == size, timeout=2000)
-        qtbot.wait(50)
+    for presenting in window_then_presenter(qtbot, window, size):
         scroll.verticalScrollBar().setValue(0)
         matrix, viewport = page.view.matrix, scroll.viewport()
         last_row = matrix.cell_rect(9, 9).bottomRight().toPoint()
@@ -442,7 +438,6 @@ def test_the_whole_confusion_matrix_is_seen_without_scrolling(
             problems.append(
                 f"presenting={presenting}: cells {matrix.cell_rect(0, 0).width():.0f}px"
             )
-    presenter.set_active(False)
     assert not problems, "\n".join(problems)
 
 
@@ -456,12 +451,8 @@ def test_the_activation_strip_sits_right_below_the_tiles(qtbot, window, size, mo
     draw_strokes(window.canvas, seven())
     window.show_teaching_view("network")
     view = window.teach.dock.network
-    presenter = window.teach.presenter
     problems = []
-    for presenting in (False, True):
-        presenter.set_active(presenting)
-        qtbot.waitUntil(lambda: window.size().toTuple() == size, timeout=2000)
-        qtbot.wait(50)
+    for presenting in window_then_presenter(qtbot, window, size):
         grid = view.grid
         side, dpr = grid._tile_key()
         tiles_bottom = grid.y() + grid._rows() * side / dpr
@@ -469,5 +460,19 @@ def test_the_activation_strip_sits_right_below_the_tiles(qtbot, window, size, mo
         spacing = view.layout().spacing()
         if not 0 <= gap <= spacing + side / dpr:
             problems.append(f"presenting={presenting}: {gap:.0f}px between tiles and strip")
-    presenter.set_active(False)
     assert not problems, "\n".join(problems)
+
+
+def window_then_presenter(qtbot, window, size):
+    """False, then True: the window at ``size``, then in presenter mode at the same size
+    (full screen is the projector; its size is set by the test's ``showFullScreen``);
+    presenter mode is left at the end."""
+    presenter = window.teach.presenter
+    try:
+        for presenting in (False, True):
+            presenter.set_active(presenting)
+            qtbot.waitUntil(lambda: window.size().toTuple() == size, timeout=2000)
+            qtbot.wait(50)
+            yield presenting
+    finally:
+        presenter.set_active(False)
