@@ -117,6 +117,38 @@ def test_eraser_strokes_remove_ink():
     assert not np.allclose(erased, strokes_to_mnist(ink))
 
 
+def test_discs_drawn_through_pillows_core_are_the_discs_of_its_public_ellipse(monkeypatch):
+    # The strokes' round joints are drawn with the call ImageDraw.ellipse itself makes
+    # (a pen move draws 30-120 of them); on a Pillow without that call, with ellipse().
+    from PIL import Image, ImageDraw
+
+    from digitpad.ml import preprocess
+
+    rng = np.random.default_rng(3)
+    walks = [np.cumsum(rng.normal(0, 4, (n, 2)), axis=0) for n in (1, 2, 40, 120)]
+    rubbed = [(np.array([[0, 0], [30, 20]], np.float64), 6.0)]
+
+    def public(draw, fill: int):
+        return (lambda xy, _ink, _fill: draw.ellipse(xy, fill=fill)), fill
+
+    for pen in (1.0, PEN_WIDTH, 3.3):
+        fast = strokes_to_mnist(walks, width=pen, erase=rubbed), strokes_to_mnist(walks, pen)
+        with monkeypatch.context() as patch:
+            patch.setattr(preprocess, "_filled_ellipse", public)
+            slow = strokes_to_mnist(walks, width=pen, erase=rubbed), strokes_to_mnist(walks, pen)
+        assert all(np.array_equal(a, b) for a, b in zip(fast, slow, strict=True))
+        assert all(image.any() for image in fast)
+
+    class Bare:  # a drawing object without Pillow's core: the public method is used
+        def __init__(self, draw):
+            self.ellipse = draw.ellipse
+
+    canvas = Image.new("L", (20, 20), 0)
+    ellipse, ink = preprocess._filled_ellipse(Bare(ImageDraw.Draw(canvas)), 200)
+    ellipse((4, 4, 12, 12), ink, 1)
+    assert np.asarray(canvas).max() == 200
+
+
 def test_brush_and_size_change_pixels_but_not_the_geometry_input():
     strokes = _zigzag()
     thin = pd.draw_on_pad(strokes, brush=0.03)

@@ -240,6 +240,55 @@ def test_input_view_shows_exactly_the_784_grey_levels(qtbot, paint_log):
     assert not view.image().any()
 
 
+@pytest.mark.parametrize("size", [90, 200, 420])
+def test_input_view_paints_every_cell_whole_with_grid_and_frame(qtbot, size):
+    # Each of the 784 levels fills its whole cell; grid lines between the cells (from a
+    # cell of 3 px up) and a frame around them: checked on every pixel of the square, for
+    # the grey input and for a "Why this digit?" picture, after a resize too.
+    from digitpad.ui.widgets import explanation
+    from digitpad.ui.widgets.model_input_view import GRID
+
+    view = ModelInputView()
+    qtbot.addWidget(view)
+    view.resize(size + 30, size)
+    view.show()
+    qtbot.waitExposed(view)
+    rng = np.random.default_rng(size)
+    image = rng.random((28, 28)).astype(np.float32)
+    view.set_image(image)
+    coloured = explanation.view_image(image, rng.normal(size=(28, 28)).astype(np.float32))
+
+    def check() -> None:
+        square = view._square
+        side, cell = square.width(), square.width() // 28
+        assert side % 28 == 0
+        grab = view.grab().toImage()
+        shown = view.displayed_image()
+        expected = np.array([[shown.pixel(c, r) & 0xFFFFFF for c in range(28)] for r in range(28)])
+        ys, xs = np.mgrid[0:side, 0:side]
+        want = expected[ys // cell, xs // cell]
+        if cell >= 3:
+            lines = (ys % cell == 0) & (ys > 0) | (xs % cell == 0) & (xs > 0)
+            want[lines] = GRID.rgb() & 0xFFFFFF
+        edge = (ys == 0) | (xs == 0) | (ys == side - 1) | (xs == side - 1)
+        want[edge] = view.palette().mid().color().rgb() & 0xFFFFFF
+        got = np.array(
+            [
+                [grab.pixel(square.left() + x, square.top() + y) & 0xFFFFFF for x in range(side)]
+                for y in range(side)
+            ]
+        )
+        assert np.array_equal(got, want)
+
+    check()
+    view.set_explanation(coloured)
+    check()
+    view.resize(size + 30 + 28, size + 28)  # one more pixel a cell
+    check()
+    view.set_explanation(None)
+    check()
+
+
 def test_network_tiles_are_drawn_once_and_only_re_sorted(qtbot, paint_log):
     view = NetworkView(Predictor.from_file(bundled_model_path()))
     # In a scroll area, as in the teaching column: it gives the view the height its tiles

@@ -268,13 +268,27 @@ def _polylines(draw, lines, pen: float, fill: int) -> None:
     leave notches even where two of them meet in a straight line."""
     radius = pen / 2
     width = max(1, round(pen))
-    ellipse = draw.ellipse
+    ellipse, ink = _filled_ellipse(draw, fill)
     for flat in lines:
         if len(flat) > 2:
             draw.line(flat, fill=fill, width=width)
         for i in range(0, len(flat), 2):
             x, y = flat[i], flat[i + 1]
-            ellipse((x - radius, y - radius, x + radius, y + radius), fill=fill)
+            ellipse((x - radius, y - radius, x + radius, y + radius), ink, 1)
+
+
+def _filled_ellipse(draw, fill: int):
+    """``(ellipse, ink)``: ``ellipse(xy, ink, 1)`` draws what ``draw.ellipse(xy,
+    fill=fill)`` draws, without working the colour out again for each disc: a digit's
+    strokes are 30-120 discs, drawn again on every pen move, and that lookup was a third
+    of the Python calls a move makes. It is the call ``ImageDraw.ellipse`` makes for a
+    filled ellipse (the drawing core's ``draw_ellipse``, ink from ``draw_ink``); on a
+    Pillow without them, ``draw.ellipse`` itself (tests check both draw the same)."""
+    core = getattr(draw, "draw", None)
+    ellipse, ink_of = getattr(core, "draw_ellipse", None), getattr(core, "draw_ink", None)
+    if ellipse is None or ink_of is None:
+        return (lambda xy, _ink, _fill: draw.ellipse(xy, fill=fill)), fill
+    return ellipse, ink_of(fill)
 
 
 def naive_resize(image: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -41,8 +41,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TABS = ("evaluate", "network", "preprocess", "digits")
-KEY_PRESS = QEvent.Type.KeyPress  # looked up once: the filter sees every canvas event
-DIGIT_KEYS = {getattr(Qt.Key, f"Key_{d}"): d for d in range(10)}
 
 
 def user_data_folder() -> str:
@@ -146,7 +144,7 @@ class TeachingDock(Retranslatable, QWidget):
         layout.addWidget(self.tabs)
         self.tabs.currentChanged.connect(lambda _: self._refresh_current())
         self.visibilityChanged.connect(lambda visible: visible and self._refresh_current())
-        canvas.installEventFilter(self)
+        canvas.digitKeyPressed.connect(self.label_drawing)
         self.view_actions: dict[str, QAction] = {}
         for number, key in enumerate(TABS, start=1):
             action = QAction(self)
@@ -320,17 +318,6 @@ class TeachingDock(Retranslatable, QWidget):
         return image if image.any() else None
 
     # -- internals -------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self._canvas
-            and event.type() == KEY_PRESS
-            and event.key() in DIGIT_KEYS
-            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        ):
-            self.label_drawing(DIGIT_KEYS[event.key()])
-            return True
-        return super().eventFilter(watched, event)
-
     def _refresh_current(self) -> None:
         if not self.isVisible():
             return

@@ -15,7 +15,7 @@ from collections import deque
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTouchEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from digitpad.ml.preprocess import clip_polylines
@@ -30,6 +30,8 @@ UNDO_LIMIT = 50
 LEFT = Qt.MouseButton.LeftButton
 SOLID = Qt.PenStyle.SolidLine
 TOUCH_EVENTS = (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd)
+DIGIT_KEYS = {getattr(Qt.Key, f"Key_{d}"): d for d in range(10)}
+KEYPAD = Qt.KeyboardModifier.KeypadModifier
 # Undo keeps a copy of the pad per step: on a huge (maximised 4K, HiDPI) pad that is
 # over 100 MB a step, so the history is also bounded by bytes (fewer steps there).
 UNDO_BYTES = 256 * 2**20
@@ -49,6 +51,7 @@ class Canvas(Retranslatable, QWidget):
     strokeFinished = Signal()  # the pen was lifted
     undoAvailable = Signal(bool)
     redoAvailable = Signal(bool)
+    digitKeyPressed = Signal(int)  # a key 0-9 on the pad (e.g. "My digits" labels it)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -329,7 +332,19 @@ class Canvas(Retranslatable, QWidget):
             self._end()
         event.accept()
 
+    def keyPressEvent(self, event) -> None:
+        digit = DIGIT_KEYS.get(event.key())
+        if digit is not None and not event.modifiers() & ~KEYPAD:
+            self.digitKeyPressed.emit(digit)
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
     def event(self, event) -> bool:
+        # Every event of the pad comes here (a move, its paint): only a touch is looked
+        # at (isinstance costs no Python enum, as event.type() does).
+        if not isinstance(event, QTouchEvent):
+            return super().event(event)
         kind = event.type()
         if kind in TOUCH_EVENTS:
             points = event.points()
