@@ -4,6 +4,7 @@ presets, presenter mode and export."""
 from __future__ import annotations
 
 import csv
+import sys
 
 import numpy as np
 import pytest
@@ -73,6 +74,39 @@ def test_hidden_views_do_not_follow_the_pen_until_shown(window, monkeypatch):
     assert calls == []  # dock hidden: no work per stroke
     dock.show_tab("network")
     assert len(calls) == 1 and calls[0].any()
+
+
+def test_only_the_preprocessing_view_copies_the_pads_pixels(window, monkeypatch, qtbot):
+    # Every frame of a stroke gives the shown view the drawing; only Preprocessing shows
+    # the pad's own pixels, so only it has them copied (~220 KB a frame otherwise).
+    dock, canvas = window.teach.dock, window.canvas
+    copies = []
+    copy = canvas.image_array
+
+    def counted():
+        if sys._getframe(1).f_code.co_name != "is_empty":  # the pad's own hint check
+            copies.append(1)
+        return copy()
+
+    monkeypatch.setattr(canvas, "image_array", counted)
+    for key in ("evaluate", "digits", "network"):
+        dock.show_tab(key)
+        draw_strokes(canvas, seven(), live=True)
+        window.refresh_prediction()
+        qtbot.wait(40)
+        assert copies == [], key
+        canvas.clear()
+    dock.show_tab("preprocess")
+    draw_strokes(canvas, seven(), live=True)
+    window.refresh_prediction()
+    assert copies  # read when Preprocessing shows the drawing ...
+    naive, _ = dock.preprocess.lesson.predictions()
+    assert naive is not None  # ... and it is the drawing now on the pad
+    dock.show_tab("evaluate")
+    canvas.clear()
+    window.refresh_prediction()
+    dock.show_tab("preprocess")  # the pad as it is when the view is shown again
+    assert dock.preprocess.lesson.predictions() == (None, None)
 
 
 def test_models_changes_reach_the_views(window):

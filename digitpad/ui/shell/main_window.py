@@ -600,7 +600,7 @@ class MainWindow(Retranslatable, QMainWindow):
             self._teaching_stale = True  # caught up when the views are shown again
             return
         self._teaching_stale = False
-        dock.set_drawing(self.canvas.image_array(), self.input_view.image())
+        dock.set_drawing(self.canvas.image_array, self.input_view.image())
 
     @Slot()
     def _on_model_changed(self) -> None:

@@ -109,7 +109,7 @@ class TeachingDock(Retranslatable, QWidget):
         self._toggle.toggled.connect(self.setVisible)
         self._canvas = canvas
         self._predictor = None
-        self._drawing: np.ndarray | None = None
+        self._drawing: np.ndarray | Callable[[], np.ndarray | None] | None = None
         self._x28: np.ndarray | None = None
         self._stale: set[str] = set(TABS)
         self._shown: dict[str, object] = {}  # the predictor each tab last showed
@@ -289,7 +289,14 @@ class TeachingDock(Retranslatable, QWidget):
         self._stale.update(TABS)
         self._refresh_current()
 
-    def set_drawing(self, drawing: np.ndarray | None, x28: np.ndarray | None) -> None:
+    def set_drawing(
+        self,
+        drawing: np.ndarray | Callable[[], np.ndarray | None] | None,
+        x28: np.ndarray | None,
+    ) -> None:
+        """The pad's pixels (or a function that copies them, called only if the
+        Preprocessing view is shown: the other views do not need the copy, ~220 KB on
+        every frame of a stroke) and the 28x28 input."""
         self._drawing, self._x28 = drawing, x28
         self._stale.update(("network", "preprocess"))
         self._refresh_current()
@@ -337,5 +344,6 @@ class TeachingDock(Retranslatable, QWidget):
             lesson = self.preprocess.lesson
             if self._shown.get(key) is not self._predictor:
                 lesson.set_predictor(self._predictor)
-            lesson.set_drawing(self._drawing, self._x28)
+            drawing = self._drawing() if callable(self._drawing) else self._drawing
+            lesson.set_drawing(drawing, self._x28)
         self._shown[key] = self._predictor
