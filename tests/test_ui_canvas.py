@@ -88,6 +88,32 @@ def test_eraser_removes_ink(qtbot, window):
     assert window.current_probabilities() is None
 
 
+def test_the_pad_knows_when_it_is_blank_after_every_kind_of_change(qtbot, window):
+    # Whether the pad is blank (its hint shows) is worked out again only when its pixels
+    # change: every kind of change must count as one.
+    canvas = window.canvas
+    assert canvas.is_empty()
+    draw(qtbot, window, [[(14, 4), (14, 24)]])
+    assert not canvas.is_empty()
+    assert not canvas.is_empty()  # asked again, nothing changed
+    window.eraser_action.setChecked(True)
+    draw(qtbot, window, [[(14, 2), (14, 26)]])
+    assert canvas.is_empty()  # all of it rubbed out
+    window.eraser_action.setChecked(False)
+    canvas.undo()
+    assert not canvas.is_empty()
+    canvas.redo()
+    assert canvas.is_empty()
+    canvas.undo()
+    window.resize(window.width() - 60, window.height() - 60)
+    qtbot.wait(50)
+    assert not canvas.is_empty()  # the drawing scaled with the pad
+    canvas.clear()
+    assert canvas.is_empty()
+    draw(qtbot, window, [[(3, 3), (4, 4)]])
+    assert not canvas.is_empty()
+
+
 def test_canvas_stays_square_when_resized(qtbot, window):
     draw(qtbot, window, seven())
     window.resize(900, 700)

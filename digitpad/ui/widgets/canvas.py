@@ -75,6 +75,7 @@ class Canvas(Retranslatable, QWidget):
         self._last: QPointF | None = None
         self._aspect = 1.0  # width / height of the drawing area
         self._image = self._blank(DEFAULT_SIDE)
+        self._emptiness: tuple[int, bool] = (-1, True)  # (image's cache key, empty)
         # Each stroke's geometry in fractions of the pad's side: (points, pen width, eraser).
         # The model reads these (re-drawn at MNIST's pen width), not the brush's pixels.
         self._strokes: list[tuple[list[tuple[float, float]], float, bool]] = []
@@ -175,7 +176,12 @@ class Canvas(Retranslatable, QWidget):
         return len(self._strokes[-1][0]) if self._last is not None and self._strokes else 0
 
     def is_empty(self) -> bool:
-        return not self.image_array().any()
+        # Asked by every paint with the pen up (the hint): the pixels are looked at again
+        # only when they changed (a QImage's cache key changes with every change to it).
+        key = self._image.cacheKey()
+        if self._emptiness[0] != key:
+            self._emptiness = (key, not self.image_array().any())
+        return self._emptiness[1]
 
     def strokes(self) -> tuple[list[np.ndarray], list[tuple[np.ndarray, float]]]:
         """(ink polylines, eraser (polyline, width) pairs) in fractions of the pad's
