@@ -149,6 +149,35 @@ def test_discs_drawn_through_pillows_core_are_the_discs_of_its_public_ellipse(mo
     assert np.asarray(canvas).max() == 200
 
 
+def test_each_drawing_starts_on_a_clean_canvas_in_every_thread():
+    # The 112x112 canvas is kept per thread and cleared for each drawing: nothing of one
+    # drawing shows in the next, and threads reading at once (the window, a background
+    # evaluation) do not draw on each other's.
+    import threading
+
+    from digitpad.ml.preprocess import strokes_field_rect
+
+    zig, bar = _zigzag(), [np.array([[0, 0], [0, 50]], np.float32)]
+    want = {0: strokes_to_mnist(zig), 1: strokes_to_mnist(bar)}
+    assert not np.array_equal(want[0], want[1])
+    assert np.array_equal(strokes_to_mnist(zig), want[0])  # after the bar: no bar in it
+    assert strokes_field_rect(bar) is not None
+    assert np.array_equal(strokes_to_mnist(bar), want[1])
+    wrong = []
+
+    def read(which: int) -> None:
+        for _ in range(300):
+            if not np.array_equal(strokes_to_mnist(zig if which == 0 else bar), want[which]):
+                wrong.append(which)
+
+    threads = [threading.Thread(target=read, args=(i % 2,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
+
+
 def test_brush_and_size_change_pixels_but_not_the_geometry_input():
     strokes = _zigzag()
     thin = pd.draw_on_pad(strokes, brush=0.03)

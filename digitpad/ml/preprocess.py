@@ -15,6 +15,7 @@ digit closes loops that no later step can reopen.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -135,6 +136,8 @@ def strokes_to_mnist(
     centre, as for :func:`to_mnist`. ``erase`` holds eraser strokes (points, pen width in
     the strokes' own units) painted black on the same scale. No strokes: all zeros.
     """
+    # On every pen move: few numpy calls (each one's code comes cold to a move), no
+    # array made that is not needed.
     drawn = _draw_strokes(strokes, width, erase)
     if drawn is None:
         return np.zeros((SIZE, SIZE), np.float32)
@@ -145,8 +148,11 @@ def strokes_to_mnist(
     peak = float(field.max())
     if peak <= 0:
         return np.zeros((SIZE, SIZE), np.float32)
-    field = _centre_of_mass_to_centre(field)
-    return np.clip(field / peak, 0.0, 1.0).astype(np.float32)
+    dy, dx = _centre_of_mass_shift(field)
+    if dy or dx:
+        field = _shift(field, dy, dx)
+    np.divide(field, peak, out=field)
+    return np.clip(field, 0.0, 1.0, out=field)
 
 
 def strokes_field_rect(strokes, width: float = PEN_WIDTH) -> tuple[float, float, float] | None:
@@ -166,38 +172,60 @@ def strokes_field_rect(strokes, width: float = PEN_WIDTH) -> tuple[float, float,
 
 
 def _draw_strokes(strokes, width: float, erase):
-    """The strokes drawn at 4x on the 28x28 field's scale: (PIL image, scale, middle)."""
+    """The strokes drawn at 4x on the 28x28 field's scale: (PIL image, scale, middle).
+
+    The image is this thread's own canvas, drawn over again by the next call."""
     lines = [np.asarray(line, np.float64).reshape(-1, 2) for line in strokes]
-    lines = [line for line in lines if len(line) and np.isfinite(line).all()]
+    lines = [line for line in lines if len(line)]
     if not lines:
         return None
-    points = np.concatenate(lines)
-    low, high = points.min(axis=0), points.max(axis=0)
-    extent = float((high - low).max())
+    points = lines[0] if len(lines) == 1 else np.concatenate(lines)
+    if not np.isfinite(points).all():  # a line with a NaN or an infinity is left out
+        lines = [line for line in lines if np.isfinite(line).all()]
+        if not lines:
+            return None
+        points = np.concatenate(lines)
+    (left, top), (right, bottom) = points.min(axis=0).tolist(), points.max(axis=0).tolist()
+    extent = max(right - left, bottom - top)
     width = float(min(max(width, 0.5), BOX / 2))
     scale = (BOX - width) / extent if extent > 0 else 0.0
-    middle = (low + high) / 2
+    middle = ((left + right) / 2, (top + bottom) / 2)
     centre = SIZE * _SUPER / 2
 
     def placed(line: np.ndarray) -> list[float]:
         xy = (line - middle) * (scale * _SUPER) + centre
         if len(xy) > 2:  # a slow mouse leaves points far closer than the pen matters: thin them
-            length = np.concatenate(([0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))))
+            step = xy[1:] - xy[:-1]
+            length = np.concatenate(([0.0], np.cumsum(np.hypot(step[:, 0], step[:, 1]))))
             bucket = np.floor(length / 2)  # half a pixel of the 28x28 field
             keep = np.concatenate(([True], bucket[1:] != bucket[:-1]))
             keep[-1] = True
             xy = xy[keep]
         return xy.ravel().tolist()  # flat [x0, y0, x1, y1, ...]: Pillow takes it as is
 
-    side = SIZE * _SUPER
-    canvas = Image.new("L", (side, side), 0)
-    draw = ImageDraw.Draw(canvas)
+    canvas, draw = _cleared_canvas()
     _polylines(draw, [placed(line) for line in lines], width * _SUPER, 255)
     for rubbed, pen in erase:
         path = np.asarray(rubbed, np.float64).reshape(-1, 2)
         if len(path) and np.isfinite(path).all() and pen > 0:
             _polylines(draw, [placed(path)], pen * scale * _SUPER, 0)
     return canvas, scale, middle
+
+
+_CANVAS = threading.local()  # each thread's canvas for _draw_strokes
+
+
+def _cleared_canvas():
+    """This thread's black (112, 112) canvas and its ImageDraw: made once, cleared for
+    each drawing (making them anew took ~10x as long on a pen move)."""
+    held = getattr(_CANVAS, "held", None)
+    side = SIZE * _SUPER
+    if held is None:
+        canvas = Image.new("L", (side, side), 0)
+        held = _CANVAS.held = (canvas, ImageDraw.Draw(canvas))
+    else:
+        held[0].paste(0, (0, 0, side, side))
+    return held
 
 
 def clip_polylines(lines, low: float = 0.0, high: float | tuple[float, float] = 1.0):
