@@ -107,6 +107,31 @@ def test_a_pen_move_repaints_only_the_pad_and_what_reads_it(window, qtbot, paint
     send(canvas, QEvent.Type.MouseButtonRelease, x + 40, y + 30)
 
 
+def test_strokes_along_the_pads_edge_keep_its_frame_on_screen(window, qtbot):
+    # A move repaints its stroke's box; the frame is drawn only when that box reaches
+    # it. What is on screen mid-stroke (the window's backing store, not a fresh grab)
+    # keeps every frame pixel while ink runs along two edges.
+    canvas = window.canvas
+    settle(qtbot)
+    area = canvas.drawing_rect()
+    along = [(area.left() + 3 + i * 9, area.top() + 2) for i in range(area.width() // 9 - 1)]
+    down = [(area.right() - 2, area.top() + 3 + i * 9) for i in range(area.height() // 9 - 1)]
+    send(canvas, QEvent.Type.MouseButtonPress, *along[0])
+    for point in along[1:] + down:
+        send(canvas, QEvent.Type.MouseMove, *point)
+        QApplication.processEvents()
+    shown = QApplication.primaryScreen().grabWindow(window.winId()).toImage()
+    send(canvas, QEvent.Type.MouseButtonRelease, *down[-1])
+    corner = canvas.mapTo(window, area.topLeft())
+    mid = canvas.palette().mid().color().rgb()
+    top = [(corner.x() + x, corner.y()) for x in range(area.width())]
+    right = [(corner.x() + area.width() - 1, corner.y() + y) for y in range(area.height())]
+    bad = [(x, y, hex(shown.pixel(x, y))) for x, y in top + right if shown.pixel(x, y) != mid]
+    assert not bad, (len(bad), bad[:5], shown.size(), window.size(), hex(mid))
+    inner = [(corner.x() + x, corner.y() + 4) for x in range(10, area.width() - 10)]
+    assert sum(QColor(shown.pixel(x, y)).red() > 200 for x, y in inner) > area.width() // 2
+
+
 def test_moves_that_arrive_together_are_read_once_before_their_paint(window, qtbot, paint_log):
     """A burst of moves (a fast tablet, a busy moment) is read once, in the event-loop
     pass that paints it, and from the last move; a stroke's first point and its end are

@@ -259,8 +259,10 @@ class Canvas(Retranslatable, QWidget):
             source = QRectF(visible.translated(-area.topLeft()))
             source = QRectF(source.topLeft() * dpr, source.size() * dpr)
             painter.drawImage(QRectF(visible), self._image, source)
-        painter.setPen(QPen(self.palette().mid().color(), 1))
-        painter.drawRect(area.adjusted(0, 0, -1, -1))
+        frame = area.adjusted(0, 0, -1, -1)
+        if not frame.adjusted(1, 1, -1, -1).contains(dirty):  # a stroke's box seldom is
+            painter.setPen(QPen(self.palette().mid().color(), 1))
+            painter.drawRect(frame)
         if (self._boxes or self._overlay is not None) and not visible.isEmpty():
             self._paint_marks(painter, area)
         # Strokes are kept for every ink on the pad, so without any the pad is blank.
