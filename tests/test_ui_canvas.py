@@ -114,6 +114,28 @@ def test_the_pad_knows_when_it_is_blank_after_every_kind_of_change(qtbot, window
     assert not canvas.is_empty()
 
 
+def test_only_a_left_button_stroke_draws(qtbot, window):
+    # A right-button drag, and moves after the left button's release, leave no ink.
+    from PySide6.QtCore import QEvent, QPointF, Qt
+
+    from digitpad.ui._testing import _send
+
+    canvas = window.canvas
+    area = canvas.drawing_rect()
+    right, none = Qt.MouseButton.RightButton, Qt.MouseButton.NoButton
+    points = [QPointF(area.left() + 40 + 8 * i, area.top() + 60 + 5 * i) for i in range(20)]
+    _send(canvas, QEvent.Type.MouseButtonPress, points[0], right, right)
+    for point in points[1:]:
+        _send(canvas, QEvent.Type.MouseMove, point, none, right)
+    _send(canvas, QEvent.Type.MouseButtonRelease, points[-1], right, none)
+    assert canvas.is_empty() and canvas.strokes() == ([], [])
+    drag(canvas, [(p.x(), p.y()) for p in points[:5]])
+    ink = canvas.image_array().sum()
+    for point in points[5:]:  # the release came: these draw nothing
+        _send(canvas, QEvent.Type.MouseMove, point, none, right)
+    assert canvas.image_array().sum() == ink and len(canvas.strokes()[0]) == 1
+
+
 def test_canvas_stays_square_when_resized(qtbot, window):
     draw(qtbot, window, seven())
     window.resize(900, 700)

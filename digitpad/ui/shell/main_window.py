@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -61,7 +61,7 @@ class _ReadBeforePaint(QObject):
     """Runs ``read()`` once for any number of drawing changes, before the paint that
     shows them.
 
-    Each change posts (at most one pending) event at normal priority; Qt posts a
+    Each change queues (at most one pending) call at normal priority; Qt posts a
     window's paint request at low priority, so the reading is done, and the chart and
     the 28x28 view marked dirty, before that paint, in the same pass of the event loop.
     A burst of moves queued while the window was busy (a fast tablet, the first second
@@ -69,33 +69,29 @@ class _ReadBeforePaint(QObject):
     is waiting: what scripts ask for is never a move behind.
     """
 
-    _TYPE = QEvent.Type(QEvent.registerEventType())
+    _queued = Signal()  # connected queued to settle(): a call posted as an event
 
     def __init__(self, read, parent: QObject) -> None:
         super().__init__(parent)
         self._read = read
         self._waiting = False
+        self._queued.connect(self.settle, Qt.ConnectionType.QueuedConnection)
 
     def changed(self) -> None:
         if not self._waiting:
             self._waiting = True
-            QCoreApplication.postEvent(self, QEvent(self._TYPE))
+            self._queued.emit()
 
+    @Slot()
     def settle(self) -> None:
         if self._waiting:
             self._waiting = False
             self._read()
 
     def read_now(self) -> None:
-        """Read at once; a waiting event then does nothing (the drawing is read once)."""
+        """Read at once; a waiting call then does nothing (the drawing is read once)."""
         self._waiting = False
         self._read()
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == self._TYPE:
-            self.settle()
-            return True
-        return super().event(event)
 
 
 class _FittingStatusBar(QStatusBar):
@@ -515,9 +511,8 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def _connect(self) -> None:
         """Every signal-slot connection of the window, in one place."""
-        self.canvas.drawingChanged.connect(self._on_drawing_changed)
+        self.canvas.drawingChanged.connect(self._on_drawing_changed)  # pokes the preloader
         self.canvas.strokeFinished.connect(self._on_stroke_finished)
-        self.canvas.drawingChanged.connect(self.preloader.poke)
         self.canvas.undoAvailable.connect(self.undo_action.setEnabled)
         self.canvas.redoAvailable.connect(self.redo_action.setEnabled)
         self.brush.valueChanged.connect(self.canvas.set_brush_size)
@@ -561,6 +556,7 @@ class MainWindow(Retranslatable, QMainWindow):
             self._reader.read_now()
         if not self._predict_timer.isActive():
             self._predict_timer.start()
+        self.preloader.poke()  # not a second slot of the signal: one call less a move
 
     @Slot()
     def _on_stroke_finished(self) -> None:

@@ -308,21 +308,24 @@ class Canvas(Retranslatable, QWidget):
 
     # -- input: mouse, tablet, touch ---------------------------------------------------
     def mousePressEvent(self, event) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
+        if event.button() == LEFT:
             self._begin(event.position())
             event.accept()
         else:
             super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event) -> None:
-        if self._last is not None and event.buttons() & LEFT:
+        # A stroke is under way from a left press to its release, and the pad gets moves
+        # only with a button held (it does not track the mouse): no need to ask which,
+        # which costs a Python enum operation or three on every move.
+        if self._last is not None:
             self._extend(event.position())
             event.accept()
         else:
             super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self._last is not None:
+        if event.button() == LEFT and self._last is not None:
             self._extend(event.position())
             self._end()
             event.accept()
