@@ -105,7 +105,10 @@ class Canvas(Retranslatable, QWidget):
 
     def pen_width(self) -> float:
         """Pen width in (logical) pixels at the pad's current size."""
-        width = self._brush * self._logical_side() / 100
+        return self._pen_width(self._logical_side())
+
+    def _pen_width(self, side: int) -> float:
+        width = self._brush * side / 100
         return width * ERASER_SCALE if self._eraser else width
 
     def set_eraser(self, on: bool) -> None:
@@ -396,21 +399,25 @@ class Canvas(Retranslatable, QWidget):
         self._dirty(point, point, radius)
 
     def _extend(self, position: QPointF, width_scale: float = 1.0) -> None:
-        point = self._to_image(position)
-        if self._last is None or point == self._last:
+        # Every pen move: the pad's place and size are looked up once here.
+        origin = QPointF(self.drawing_rect().topLeft())
+        point = position - origin
+        last = self._last
+        if last is None or point == last:
             return
-        width = self.pen_width() * width_scale
+        side = self._logical_side()
+        width = self._pen_width(side) * width_scale
         painter = self._painter()
         painter.setPen(self._pen(width))
-        painter.drawLine(self._last, point)  # interpolate between input events
+        painter.drawLine(last, point)  # interpolate between input events
         painter.end()
         if self._strokes:
-            side = max(1, self._logical_side())
+            side = max(1, side)
             x, y = point.x() / side, point.y() / side
             if not (0.0 <= x <= self._aspect and 0.0 <= y <= 1.0):
                 self._outside = True  # strokes() clips this one
             self._strokes[-1][0].append((x, y))
-        self._dirty(self._last, point, width / 2)
+        self._dirty(last, point, width / 2, origin)
         self._last = point
 
     def _end(self) -> None:
@@ -435,9 +442,11 @@ class Canvas(Retranslatable, QWidget):
     def _to_image(self, position: QPointF) -> QPointF:
         return position - QPointF(self.drawing_rect().topLeft())
 
-    def _dirty(self, a: QPointF, b: QPointF, radius: float) -> None:
+    def _dirty(self, a: QPointF, b: QPointF, radius: float, origin: QPointF | None = None) -> None:
         box = QRectF(a, b).normalized().adjusted(-radius - 2, -radius - 2, radius + 2, radius + 2)
-        self.update(box.translated(QPointF(self.drawing_rect().topLeft())).toAlignedRect())
+        if origin is None:
+            origin = QPointF(self.drawing_rect().topLeft())
+        self.update(box.translated(origin).toAlignedRect())
         self.drawingChanged.emit()
 
     # -- undo / redo -----------------------------------------------------------------

@@ -38,7 +38,7 @@ class ModelInputView(Retranslatable, QWidget):
         self.setSizePolicy(policy)
         self._image = np.zeros((SIZE, SIZE), np.float32)
         self._levels = np.zeros((SIZE, SIZE), np.uint8)
-        self._qimage = self._wrap(self._levels)
+        self._pixels = GREYS[self._levels]  # (28, 28) 0xffRRGGBB, replaced, never mutated
         self._square = self._fit()
         self._explained: QImage | None = None  # "why this digit?" colours, when shown
         self._explained_pixels: np.ndarray | None = None  # the same, (28, 28) 0xffRRGGBB
@@ -61,15 +61,17 @@ class ModelInputView(Retranslatable, QWidget):
 
     def set_image(self, image: np.ndarray | None) -> None:
         """A (28, 28) array in [0, 1], or ``None`` for an empty input."""
+        # On every pen move: ufuncs called directly (np.clip is three Python calls deep).
         if image is None:
             self._image = np.zeros((SIZE, SIZE), np.float32)
         else:
-            self._image = np.clip(np.asarray(image, np.float32).reshape(SIZE, SIZE), 0, 1)
+            image = np.asarray(image, np.float32).reshape(SIZE, SIZE)
+            self._image = np.minimum(np.maximum(image, 0.0), 1.0)
         levels = (self._image * 255 + 0.5).astype(np.uint8)
         if levels.tobytes() == self._levels.tobytes():
             return  # the same 784 grey levels: nothing on screen changes
         self._levels = levels
-        self._qimage = self._wrap(levels)
+        self._pixels = GREYS[levels]
         self._picture_stale = True
         self.update(self._square)
 
@@ -88,17 +90,15 @@ class ModelInputView(Retranslatable, QWidget):
 
     def displayed_image(self) -> QImage:
         """The 28x28 image that is painted (a copy that owns its pixels, for checks)."""
-        return (self._qimage if self._explained is None else self._explained).copy()
+        if self._explained is not None:
+            return self._explained.copy()
+        pixels = self._pixels
+        return QImage(pixels.data, SIZE, SIZE, 4 * SIZE, QImage.Format.Format_RGB32).copy()
 
     def sizeHint(self) -> QSize:
         return QSize(196, 196)
 
     # -- painting --------------------------------------------------------------------
-    def _wrap(self, levels: np.ndarray) -> QImage:
-        # No copy: the QImage reads self._pixels, which is replaced, never mutated.
-        self._pixels = GREYS[levels]
-        return QImage(self._pixels.data, SIZE, SIZE, 4 * SIZE, QImage.Format.Format_RGB32)
-
     def resizeEvent(self, event) -> None:
         self._square = self._fit()
         super().resizeEvent(event)

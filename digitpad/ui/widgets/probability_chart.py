@@ -225,9 +225,10 @@ class ProbabilityChart(Retranslatable, QWidget):
         if p is None:
             return None, (0,) * 10, (NO_LABEL,) * 10
         # round() halves to even, as f"{:.0f}" does; "<1", not a misleading 0.
-        codes = tuple(LESS_THAN_ONE if 0 < 100 * v < 0.5 else round(100 * v) for v in p)
+        # (Lists, not generators: a generator resumes its frame once per bar, per move.)
+        codes = tuple([LESS_THAN_ONE if 0 < 100 * v < 0.5 else round(100 * v) for v in p])
         height = layout.plot_height
-        return p.index(max(p)), tuple(round(height * v) for v in p), codes
+        return p.index(max(p)), tuple([round(height * v) for v in p]), codes
 
     def _update_changed(self) -> None:
         """``update()`` exactly the cells whose pixels change with the new reading."""
