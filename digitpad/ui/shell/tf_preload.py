@@ -41,8 +41,10 @@ class TensorFlowPreloader(QObject):
         return os.environ.get(ENV_SWITCH, "1") != "0" and "keras" not in sys.modules
 
     def poke(self) -> None:
-        """(Re)start the idle countdown; call on start-up and on every stroke."""
-        if not self._started and self.enabled():
+        """(Re)start the idle countdown; call on start-up and on every stroke. (Whether
+        the import is wanted at all is asked when the countdown ends, not on every pen
+        move: reading the environment is four Python calls.)"""
+        if not self._started:
             self._timer.start()
 
     def _start_import(self) -> None:
