@@ -136,6 +136,28 @@ def test_only_a_left_button_stroke_draws(qtbot, window):
     assert canvas.image_array().sum() == ink and len(canvas.strokes()[0]) == 1
 
 
+def test_a_finger_draws_and_is_read(qtbot, window):
+    # A touch screen: one finger draws a stroke as the mouse does, and it is read.
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    canvas = window.canvas
+    area = canvas.drawing_rect()
+    finger = QTest.createTouchDevice()
+    start = QPoint(area.left() + area.width() // 4, area.top() + area.height() // 5)
+    QTest.touchEvent(canvas, finger).press(0, start, canvas).commit()
+    for step in range(1, 15):
+        point = start + QPoint(step * area.width() // 30, step * area.height() // 22)
+        QTest.touchEvent(canvas, finger).move(0, point, canvas).commit()
+    QTest.touchEvent(canvas, finger).release(0, point, canvas).commit()
+    qtbot.wait(20)
+    ink, _ = canvas.strokes()
+    assert len(ink) == 1 and len(ink[0]) == 15
+    assert not canvas.is_drawing() and not canvas.is_empty()
+    window.refresh_prediction()
+    assert window.current_probabilities() is not None
+
+
 def test_canvas_stays_square_when_resized(qtbot, window):
     draw(qtbot, window, seven())
     window.resize(900, 700)

@@ -15,7 +15,7 @@ from collections import deque
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTouchEvent
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from digitpad.ml.preprocess import clip_polylines
@@ -29,7 +29,6 @@ UNDO_LIMIT = 50
 # Looked up once: each Qt enum access costs a Python call, and these run on every move.
 LEFT = Qt.MouseButton.LeftButton
 SOLID = Qt.PenStyle.SolidLine
-TOUCH_EVENTS = (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd)
 DIGIT_KEYS = {getattr(Qt.Key, f"Key_{d}"): d for d in range(10)}
 KEYPAD = Qt.KeyboardModifier.KeypadModifier
 # Undo keeps a copy of the pad per step: on a huge (maximised 4K, HiDPI) pad that is
@@ -57,7 +56,6 @@ class Canvas(Retranslatable, QWidget):
         super().__init__(parent)
         self.setObjectName("canvas")
         self.retranslate_ui()
-        self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         # Not WA_StaticContents: the pad is centred and re-scaled on every resize, so
         # Qt's "only the newly exposed strip" repaint left stale, larger pad pixels on
         # screen when it shrank (entering presenter mode at 1280x720, a view opening).
@@ -310,6 +308,10 @@ class Canvas(Retranslatable, QWidget):
         painter.restore()
 
     # -- input: mouse, tablet, touch ---------------------------------------------------
+    # A finger comes as the mouse: the pad does not take touch events, so Qt turns the
+    # first touch point into mouse presses, moves and releases (its default). Handling
+    # touch itself meant a Python event() that every event of the pad went through, two
+    # on each pen move (the move and its paint), for what Qt does anyway.
     def mousePressEvent(self, event) -> None:
         if event.button() == LEFT:
             self._begin(event.position())
@@ -353,30 +355,6 @@ class Canvas(Retranslatable, QWidget):
             event.accept()
         else:
             super().keyPressEvent(event)
-
-    def event(self, event) -> bool:
-        # Every event of the pad comes here (a move, its paint): only a touch is looked
-        # at (isinstance costs no Python enum, as event.type() does).
-        if not isinstance(event, QTouchEvent):
-            return super().event(event)
-        kind = event.type()
-        if kind in TOUCH_EVENTS:
-            points = event.points()
-            if points:
-                position = points[0].position()
-                if kind == QEvent.Type.TouchBegin:
-                    self._begin(position)
-                elif self._last is not None:
-                    self._extend(position)
-                    if kind == QEvent.Type.TouchEnd:
-                        self._end()
-            event.accept()
-            return True
-        if kind == QEvent.Type.TouchCancel:
-            self._end()
-            event.accept()
-            return True
-        return super().event(event)
 
     # -- strokes ---------------------------------------------------------------------
     def _begin(self, position: QPointF, width_scale: float = 1.0) -> None:
