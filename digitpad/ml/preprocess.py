@@ -145,7 +145,7 @@ def strokes_to_mnist(
     if erase:  # what is left of the ink may be smaller: crop and fit it again
         return to_mnist(np.asarray(canvas))
     field = np.asarray(canvas.resize((SIZE, SIZE), Image.Resampling.BOX), np.float32)
-    peak = float(field.max())
+    peak = float(np.maximum.reduce(field, axis=None))
     if peak <= 0:
         return np.zeros((SIZE, SIZE), np.float32)
     dy, dx = _centre_of_mass_shift(field)
@@ -180,12 +180,13 @@ def _draw_strokes(strokes, width: float, erase):
     if not lines:
         return None
     points = lines[0] if len(lines) == 1 else np.concatenate(lines)
-    if not np.isfinite(points).all():  # a line with a NaN or an infinity is left out
+    if not np.logical_and.reduce(np.isfinite(points), axis=None):  # NaN or infinity: left out
         lines = [line for line in lines if np.isfinite(line).all()]
         if not lines:
             return None
         points = np.concatenate(lines)
-    (left, top), (right, bottom) = points.min(axis=0).tolist(), points.max(axis=0).tolist()
+    low, high = np.minimum.reduce(points, axis=0), np.maximum.reduce(points, axis=0)
+    (left, top), (right, bottom) = low.tolist(), high.tolist()
     extent = max(right - left, bottom - top)
     width = float(min(max(width, 0.5), BOX / 2))
     scale = (BOX - width) / extent if extent > 0 else 0.0
@@ -344,11 +345,12 @@ _ROWS = np.arange(SIZE, dtype=np.float64)  # row (or column) numbers
 
 
 def _centre_of_mass_shift(field: np.ndarray) -> tuple[int, int]:
-    total = float(field.sum())
+    add = np.add.reduce  # what field.sum() calls, without its Python wrapper (every move)
+    total = float(add(field, axis=None))
     if total <= 0:
         return 0, 0
-    cy = float(field.sum(axis=1) @ _ROWS) / total
-    cx = float(field.sum(axis=0) @ _ROWS) / total
+    cy = float(add(field, axis=1) @ _ROWS) / total
+    cx = float(add(field, axis=0) @ _ROWS) / total
     centre = (SIZE - 1) / 2
     return round(centre - cy), round(centre - cx)
 

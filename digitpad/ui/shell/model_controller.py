@@ -122,9 +122,11 @@ class ModelController(QObject):
         the pad's ``pixels`` are read instead: what is visible is always read.
         """
         image = strokes_to_mnist(ink, erase=erase)
-        if not image.any() and pixels is not None:
-            return self.read(pixels() if callable(pixels) else pixels)
-        if not image.any() or self._predictor is None:
+        if not np.logical_or.reduce(image, axis=None):  # image.any(), unwrapped: every move
+            if pixels is not None:
+                return self.read(pixels() if callable(pixels) else pixels)
+            return image, None
+        if self._predictor is None:
             return image, None
         return image, self._predictor.predict(image)
 
