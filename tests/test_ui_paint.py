@@ -265,6 +265,42 @@ def test_input_view_shows_exactly_the_784_grey_levels(qtbot, paint_log):
     assert not view.image().any()
 
 
+@pytest.mark.parametrize("size", [(151, 120), (200, 231), (113, 113)])
+def test_teaching_digit_images_sit_on_whole_pixels_inside_their_frame(qtbot, size):
+    # The Preprocessing view's 28x28 pictures: centred on whole pixels (a half-pixel
+    # offset once left a black column outside the frame), every cell the same size.
+    from digitpad.ui.teach.common import MUTED, DigitImage
+
+    view = DigitImage()
+    qtbot.addWidget(view)
+    view.resize(*size)
+    levels = np.random.default_rng(1).integers(0, 256, (28, 28)).astype(np.uint8)
+    view.set_image(levels / 255)
+    grab = view.grab().toImage()
+    square = view.square()
+    side, cell = square.width(), square.width() // 28
+    assert side % 28 == 0 and side > 0.8 * min(size)
+    left, top, right, bottom = square.left(), square.top(), square.right(), square.bottom()
+    frame = [(x, top) for x in range(left, right + 1)] + [
+        (x, bottom) for x in range(left, right + 1)
+    ]
+    frame += [(left, y) for y in range(top, bottom + 1)] + [
+        (right, y) for y in range(top, bottom + 1)
+    ]
+    assert all(grab.pixelColor(x, y) == MUTED for x, y in frame)
+    background = view.palette().window().color().rgb()
+    outside = [(right + 1, top + side // 2), (left - 1, top + side // 2)]
+    outside += [(left + side // 2, top - 1), (left + side // 2, bottom + 1)]
+    assert all(
+        grab.pixel(x, y) == background
+        for x, y in outside
+        if 0 <= x < grab.width() and 0 <= y < grab.height()
+    )
+    for r, c in ((1, 1), (13, 20), (26, 26)):  # each cell's centre: its own grey
+        x, y = left + c * cell + cell // 2, top + r * cell + cell // 2
+        assert QColor(grab.pixel(x, y)).red() == levels[r, c]
+
+
 @pytest.mark.parametrize("size", [90, 200, 420])
 def test_input_view_paints_every_cell_whole_with_grid_and_frame(qtbot, size):
     # Each of the 784 levels fills its whole cell; grid lines between the cells (from a

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -57,10 +57,18 @@ class DigitImage(QWidget):
         )
         self.update()
 
+    def square(self) -> QRect:
+        """Where the image goes: centred on whole pixels (a half-pixel offset left a
+        black column outside the frame), a whole number of pixels a cell when there is
+        room for one."""
+        side = min(self.width(), self.height())
+        if side >= 28:
+            side -= side % 28
+        return QRect((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
-        side = min(self.width(), self.height())
-        target = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        target = self.square()
         painter.fillRect(target, Qt.GlobalColor.black)
         if self._image is not None:
             painter.drawImage(target, self._image)
