@@ -7,6 +7,8 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from digitpad.ui.widgets.model_input_view import cell_square
+
 ACCENT = QColor(33, 150, 243)
 MUTED = QColor(120, 144, 156)
 
@@ -58,13 +60,9 @@ class DigitImage(QWidget):
         self.update()
 
     def square(self) -> QRect:
-        """Where the image goes: centred on whole pixels (a half-pixel offset left a
-        black column outside the frame), a whole number of pixels a cell when there is
-        room for one."""
-        side = min(self.width(), self.height())
-        if side >= 28:
-            side -= side % 28
-        return QRect((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+        """Where the image goes, as in "what the model sees" (a half-pixel offset here
+        once left a black column outside the frame)."""
+        return cell_square(self.width(), self.height())
 
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)

@@ -104,12 +104,7 @@ class ModelInputView(Retranslatable, QWidget):
         super().resizeEvent(event)
 
     def _fit(self) -> QRect:
-        """Where the pixels go: centred, and a whole number of screen pixels per cell
-        when there is room, so every cell is the same square size."""
-        side = min(self.width(), self.height())
-        if side >= SIZE:
-            side -= side % SIZE
-        return QRect((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+        return cell_square(self.width(), self.height())
 
     def _current_picture(self, square: QRect) -> QImage:
         """The square's picture, made again only when the pixels, size or palette changed."""
@@ -137,6 +132,16 @@ class ModelInputView(Retranslatable, QWidget):
         else:  # a fractional scale, or a square smaller than 28 px: Qt scales it
             painter.drawImage(square, image)
         painter.end()
+
+
+def cell_square(width: int, height: int) -> QRect:
+    """Where 28x28 pixels go in a ``width`` x ``height`` widget: centred on whole pixels,
+    and a whole number of screen pixels a cell when there is room, so every cell is the
+    same square size."""
+    side = min(width, height)
+    if side >= SIZE:
+        side -= side % SIZE
+    return QRect((width - side) // 2, (height - side) // 2, side, side)
 
 
 class _Picture:
