@@ -352,13 +352,19 @@ class UserDigits:
 
         Deterministic, so "before" and "after" are measured on the same drawings.
         """
-        held = []
-        for digit in range(CLASSES):
-            idx = self.indices_of(digit)
-            held.extend(idx[every - 1 :: every].tolist())
-        held_arr = np.array(sorted(held), dtype=np.int64)
-        train = np.setdiff1d(np.arange(len(self)), held_arr)
-        return train, held_arr
+        return held_back_split(self.labels, every)
+
+
+def held_back_split(labels: np.ndarray, every: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """(train, held-back) indices of ``labels``: every ``every``-th of each digit held back."""
+    labels = np.asarray(labels)
+    held = []
+    for digit in range(CLASSES):
+        idx = np.flatnonzero(labels == digit)
+        held.extend(idx[every - 1 :: every].tolist())
+    held_arr = np.array(sorted(held), dtype=np.int64)
+    train = np.setdiff1d(np.arange(len(labels)), held_arr)
+    return train, held_arr
 
 
 @dataclass
