@@ -24,6 +24,8 @@ BATCH_SIZE = "train/batch_size"
 LAST_MODEL = "model/last_path"
 BUNDLED = "model/bundled"  # the bundled network chosen last: the window reopens with it
 DATA_PATH = "data/mnist_path"  # the dataset chosen with Open dataset…
+CLASS_INTERFACE = "class/interface"  # the LAN address the class session served on last
+CLASS_APPROVE = "class/approve_first"  # new room drawings wait for approval
 
 
 class Settings:

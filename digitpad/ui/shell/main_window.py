@@ -49,7 +49,7 @@ from digitpad.ui.widgets.probability_chart import ProbabilityChart
 
 log = logging.getLogger(__name__)
 
-TEACHING_VIEWS = ("evaluate", "network", "preprocess", "digits")
+TEACHING_VIEWS = ("evaluate", "network", "preprocess", "digits", "class")
 COMPARED_CHART_WIDTH = 370  # each of two charts side by side: bars and labels readable
 PAD_SHARE = 0.6  # of the left column's height: the pad row (the chart has the rest)
 SIDE_WIDTH = 220  # the column beside the pad: 28x28 view and tools; the pad gets the rest
@@ -155,6 +155,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self._build_actions()
         self._build_layout()
         self.teach = TeachWiring(self)  # Teach dock, presenter mode, export, bundled models
+        self.class_session = self.teach.class_session  # the room draws (docs/CLASS_SESSION.md)
         self._build_menus()
         self.retranslate_ui()
         self._connect()
@@ -188,8 +189,8 @@ class MainWindow(Retranslatable, QMainWindow):
         return self._screen_is_small
 
     def show_teaching_view(self, key: str | None) -> None:
-        """Open teaching view ``key`` ("evaluate", "network", "preprocess", "digits") in
-        the right-hand column; ``None`` closes the teaching views."""
+        """Open teaching view ``key`` ("evaluate", "network", "preprocess", "digits",
+        "class") in the right-hand column; ``None`` closes the teaching views."""
         if key is None:
             self.teach.dock.hide()
             return

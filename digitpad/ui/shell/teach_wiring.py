@@ -19,6 +19,7 @@ from digitpad.ml.errors import ModelError
 from digitpad.ml.model_card import fine_tune_card
 from digitpad.ml.predictor import Predictor
 from digitpad.ui import jobs, messages
+from digitpad.ui.shell.class_session import LOCAL_DEMO, ClassSession, lan_addresses
 from digitpad.ui.shell.export import Exporter
 from digitpad.ui.shell.presenter import PresenterMode
 from digitpad.ui.teach.dock import TeachingDock
@@ -46,6 +47,7 @@ class TeachWiring(QObject):
             panel_settings=panel.settings_widgets(),
         )
         self.exporter = Exporter(w)
+        self.class_session = ClassSession(w)
         self.bundled_actions: dict[str, QAction] = {}
         for preset in ml_model.BUNDLED_VARIANTS:
             if ml_model.bundled_variant_path(preset) is None:
@@ -84,6 +86,9 @@ class TeachWiring(QObject):
         w.train_panel.runningChanged.connect(self._on_training_running)
         w.train_panel.runningChanged.connect(self.dock.set_training_running)
         w.train_panel.set_blocker(self.dock.is_fine_tuning)
+        self.dock.wallBuilt.connect(self._wire_wall)
+        self.class_session.runningChanged.connect(lambda _running: self._show_room())
+        self.class_session.roomEvent.connect(self._on_room_event)
 
     def retranslate_ui(self) -> None:
         titles = {
@@ -101,10 +106,74 @@ class TeachWiring(QObject):
         models = self.window.models
         self.dock.set_predictor(models.predictor)
         self.dock.set_model_source(models.keras_source())
+        self.class_session.set_predictor(models.predictor)
+        if self.dock.is_built("class"):
+            self.dock.wall.set_model_accuracy(models.test_acc)
 
     def shutdown(self) -> None:
         self.presenter.set_active(False)
+        self.class_session.stop()  # every phone's connection and the port closed
         jobs.shutdown(self.dock)
+
+    # -- the class session -----------------------------------------------------------
+    def _wire_wall(self, wall) -> None:
+        w = self.window
+        wall.startRequested.connect(self.start_class_session)
+        wall.stopRequested.connect(self.class_session.stop)
+        wall.drawingChosen.connect(self.put_on_pad)
+        wall.statusMessage.connect(lambda text: w.statusBar().showMessage(text, 8000))
+        card = wall.join_card
+        card.interfaceChosen.connect(self._choose_interface)
+        card.localDemoRequested.connect(lambda: self.start_class_session(LOCAL_DEMO))
+        wall.set_model_accuracy(w.models.test_acc)
+        self._show_room(wall)
+
+    def start_class_session(self, host: str | None = None) -> None:
+        """Start serving (the wall's Start); a port that cannot be opened: one line."""
+        try:
+            self.class_session.start(host)
+        except OSError as exc:
+            text = self.tr("The class session could not start: {0}").format(exc.strerror or exc)
+            self.window.statusBar().showMessage(text, 15000)
+            if self.dock.is_built("class"):
+                self.dock.wall.join_card.set_address(None, None, text)
+
+    def _choose_interface(self, address: str) -> None:
+        session = self.class_session
+        if session.is_running() and session.host != address:
+            session.stop()
+            self.start_class_session(address)
+
+    def _show_room(self, wall=None) -> None:
+        if wall is None:
+            if not self.dock.is_built("class"):
+                return
+            wall = self.dock.wall
+        session = self.class_session
+        wall.set_room(session.room, session.url if session.is_running() else None)
+        interfaces = lan_addresses()
+        wall.join_card.set_interfaces(interfaces, session.host or "")
+        if session.is_running() and session.note == "no-network":
+            wall.join_card.set_address(
+                session.url,
+                session.room.room_code,
+                self.tr("No network found: only this computer can join (a local demo)."),
+            )
+
+    def _on_room_event(self, kind: str, payload) -> None:
+        if self.dock.is_built("class"):
+            self.dock.wall.room_event(kind, payload)
+
+    def put_on_pad(self, number: int) -> None:
+        """A room drawing onto the pad (digit mode), read as if drawn there."""
+        drawings = self.class_session.drawings()
+        if not 0 <= number < len(drawings):
+            return
+        w = self.window
+        if w.reading_mode() != "digit":
+            w.set_reading_mode("digit")
+        w.canvas.set_strokes(drawings[number]["strokes"])
+        w.refresh_prediction()
 
     # -- slots -----------------------------------------------------------------------
     def load_bundled(self, preset: str) -> None:

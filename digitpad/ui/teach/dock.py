@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TABS = ("evaluate", "network", "preprocess", "digits")
+TABS = ("evaluate", "network", "preprocess", "digits", "class")
 
 
 def user_data_folder() -> str:
@@ -94,6 +94,7 @@ class TeachingDock(Retranslatable, QWidget):
     fineTuned = Signal(object, object)  # FineTuneResult, tuned Keras model
     statusMessage = Signal(str)
     explainRequested = Signal()  # "Why this digit?" asked for in Inside the network
+    wallBuilt = Signal(object)  # the class session's wall, built: the shell wires it
     visibilityChanged = Signal(bool)  # shown or hidden by the user or a script
     # Just before the views are shown: what shares their column makes room first (the
     # window's minimum height must not count both for a moment; it grew the window).
@@ -160,6 +161,7 @@ class TeachingDock(Retranslatable, QWidget):
             ("network", self.tr("Inside the network")),
             ("preprocess", self.tr("Preprocessing")),
             ("digits", self.tr("My digits")),
+            ("class", self.tr("Class session")),
         ):
             self.tabs.setTabText(self.tabs.indexOf(self._scrolls[key]), text)
             self.view_actions[key].setText(text)
@@ -197,18 +199,34 @@ class TeachingDock(Retranslatable, QWidget):
         return self.page("digits")
 
     def is_fine_tuning(self) -> bool:
+        wall = self._pages.get("class")
+        if wall is not None and wall.is_fine_tuning():
+            return True
         return self._my_digits is not None and self._my_digits.is_fine_tuning()
+
+    def is_built(self, key: str) -> bool:
+        """Whether view ``key`` exists yet (views are built when first needed)."""
+        return key in self._pages
+
+    @property
+    def wall(self):
+        """The class session's wall (built on first use)."""
+        return self.page("class")
 
     def set_training_running(self, running: bool) -> None:
         """A training runs: "My digits" offers no fine-tuning meanwhile."""
         self._training_running = bool(running)
         if self._my_digits is not None:
             self._my_digits.set_training_running(running)
+        if "class" in self._pages:
+            self._pages["class"].set_training_running(running)
 
     def _on_mnist_loaded(self, mnist) -> None:
         self._mnist = mnist
         if self._my_digits is not None:
             self._my_digits.set_mnist(mnist)
+        if "class" in self._pages:
+            self._pages["class"].set_mnist(mnist)
 
     def _build_my_digits(self) -> UserDigitsView:
         from digitpad.ui.teach.user_digits_view import UserDigitsView
@@ -255,6 +273,17 @@ class TeachingDock(Retranslatable, QWidget):
             page = PreprocessPage()
         elif key == "digits":
             page = self._build_my_digits()
+        elif key == "class":
+            from digitpad.ui.teach.class_wall import ClassWall
+
+            page = ClassWall()
+            page.fineTuned.connect(self.fineTuned)
+            page.set_training_running(self._training_running)
+            if self._model_source is not None:
+                page.set_model_source(self._model_source)
+            if self._mnist is not None:
+                page.set_mnist(self._mnist)
+            self.wallBuilt.emit(page)
         else:
             raise KeyError(key)
         return page
@@ -305,6 +334,8 @@ class TeachingDock(Retranslatable, QWidget):
         self._model_source = source
         if self._my_digits is not None:
             self._my_digits.set_model_source(source)
+        if "class" in self._pages:
+            self._pages["class"].set_model_source(source)
 
     def label_drawing(self, digit: int) -> int | None:
         """Add the canvas drawing to "My digits" as ``digit``; its index, or ``None``."""

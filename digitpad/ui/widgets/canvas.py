@@ -162,6 +162,30 @@ class Canvas(Retranslatable, QWidget):
         self._strokes = []
         self._changed()
 
+    def set_strokes(self, lines) -> None:
+        """Replace the drawing with ink polylines in fractions of the pad's height (as
+        :meth:`strokes` gives them; e.g. a drawing from the class session), painted with
+        the current brush. Undo brings back what was there."""
+        self._remember()
+        self._image.fill(PAPER)
+        side = max(1, self._logical_side())
+        pen = self._pen_width(side) if not self._eraser else self._brush * side / 100
+        self._strokes = []
+        painter = self._painter()
+        painter.setPen(QPen(INK, pen, SOLID, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+        for line in lines:
+            points = [(float(x), float(y)) for x, y in np.asarray(line, np.float64).reshape(-1, 2)]
+            if not points:
+                continue
+            self._strokes.append((points, pen / side, False))
+            scaled = [QPointF(x * side, y * side) for x, y in points]
+            if len(scaled) == 1:
+                painter.drawPoint(scaled[0])
+            else:
+                painter.drawPolyline(scaled)
+        painter.end()
+        self._changed()
+
     def undo(self) -> None:
         self._swap(self._undo, self._redo)
 
