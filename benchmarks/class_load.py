@@ -50,8 +50,14 @@ def digits() -> list[tuple[int, list[list[list[float]]]]]:
             [[0.2 + 0.6 * (x - min(xs)) / side, 0.2 + 0.6 * (y - min(ys)) / side] for x, y in s]
             for s in strokes
         ]
-        found.append((int(label), [[[round(c, 4) for c in p] for p in s] for s in scaled]))
+        found.append((int(label), [[[round(float(c), 4) for c in p] for p in s] for s in scaled]))
     return found
+
+
+def phone_address(number: int) -> str:
+    """Each phone its own address, as in a room (127.0.0.0/8 is all loopback on Linux):
+    the server's per-address limits then apply per phone, as they would on Wi-Fi."""
+    return f"127.0.{1 + number // 250}.{2 + number % 250}"
 
 
 async def participant(number: int, url: str, seconds: float, pool, out: dict) -> None:
@@ -61,7 +67,8 @@ async def participant(number: int, url: str, seconds: float, pool, out: dict) ->
     latencies, sent, received = out["latencies"], out["sent"], out["received"]
     started = time.perf_counter()
     timeout = aiohttp.ClientTimeout(total=seconds + 30)
-    async with aiohttp.ClientSession(timeout=timeout) as client:
+    connector = aiohttp.TCPConnector(local_addr=(phone_address(number), 0))
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as client:
         async with client.get(url) as page:
             await page.read()
             if page.status != 200:
@@ -137,7 +144,11 @@ async def flood_drawings(url: str, count: int) -> int:
 
     async def one(number: int, n: int) -> None:
         nonlocal done
-        async with aiohttp.ClientSession() as client, client.ws_connect(url + "ws") as ws:
+        connector = aiohttp.TCPConnector(local_addr=(phone_address(number), 0))
+        async with (
+            aiohttp.ClientSession(connector=connector) as client,
+            client.ws_connect(url + "ws") as ws,
+        ):
             await ws.send_json({"t": "hello", "participant": None})
             await ws.receive_json()
             for i in range(n):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import urllib.request
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -37,8 +38,8 @@ def test_nothing_listens_until_started_and_stop_closes_the_port(window):
     assert session.is_running() and session.url == url
     parts = urlsplit(url)
     assert parts.hostname == "127.0.0.1" and len(parts.path.strip("/")) >= 16
-    with socket.create_connection((parts.hostname, parts.port), timeout=5):
-        pass
+    with urllib.request.urlopen(url, timeout=5) as page:  # the page is served
+        assert page.status == 200 and b"<html" in page.read().lower()
     session.stop()
     assert not session.is_running() and session.url is None
     with pytest.raises(OSError):

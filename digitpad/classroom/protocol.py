@@ -54,11 +54,13 @@ def strokes(value) -> list[np.ndarray]:
 
 
 def _coordinate(value) -> bool:
+    # The range first: JSON allows an integer of hundreds of digits, which compares
+    # exactly but makes math.isfinite raise OverflowError.
     return (
         isinstance(value, (int, float))
         and not isinstance(value, bool)
-        and math.isfinite(value)
         and limits.COORD_LOW <= value <= limits.COORD_HIGH
+        and math.isfinite(value)
     )
 
 
@@ -83,7 +85,7 @@ def nickname(value) -> str:
     if not isinstance(value, str):
         raise Refused("bad-nickname", "nickname must be text")
     kept = "".join(c for c in value[:200] if unicodedata.category(c)[0] != "C")
-    return " ".join(kept.split())[: limits.MAX_NICKNAME]
+    return " ".join(kept.split())[: limits.MAX_NICKNAME].rstrip()
 
 
 def seq(value) -> int:

@@ -316,7 +316,7 @@ class ClassRoom:
             "duplicate": duplicate,
         }
 
-    def _log(self, kind: str, **fields) -> None:
+    def _log(self, kind: str, /, **fields) -> None:  # /: a round's fields include "kind"
         try:
             self.journal.append({"e": kind, "t": time.time(), **fields})
         except OSError as exc:  # moderation is kept in memory all the same

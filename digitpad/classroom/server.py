@@ -16,6 +16,7 @@ import json
 import logging
 import socket
 import threading
+import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
@@ -67,9 +68,13 @@ class ClassServer:
         self._runner: web.AppRunner | None = None
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="digitpad-class-journal")
         self._sockets: dict[str, set[web.WebSocketResponse]] = defaultdict(set)
+        self._open: set[web.WebSocketResponse] = set()  # joined or not: stop closes all
         self._per_address: dict[str, int] = defaultdict(int)
         self._gets: dict[str, TokenBucket] = {}
+        self._joins: dict[str, TokenBucket] = {}
         self._token = room.token.encode()
+        self._handlers: dict = {}  # every connection's handler -> when it came (no weakrefs)
+        self._listener: asyncio.Server | None = None
         self._stopping = False
         self.served = 0  # requests and messages answered (for benchmarks and the wall)
 
@@ -128,9 +133,25 @@ class ClassServer:
         try:
             app = web.Application(client_max_size=1024)
             app.router.add_route("*", "/{tail:.*}", self._handle)
-            self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+            # lingering_time=0: a refused body (413) is not read on for 10 s, which would
+            # also hold stop() (and this thread) that long.
+            self._runner = web.AppRunner(
+                app, handle_signals=False, access_log=None, lingering_time=0
+            )
             loop.run_until_complete(self._runner.setup())
-            loop.run_until_complete(web.SockSite(self._runner, sock).start())
+            runner = self._runner
+
+            def connection():  # aiohttp's own handler, kept track of to close at stop
+                handler = runner.server()
+                now = time.monotonic()
+                # Forget those closed: no transport any more, well after connecting.
+                self._handlers = {
+                    h: t for h, t in self._handlers.items() if h.transport or now - t < 5
+                }
+                self._handlers[handler] = now
+                return handler
+
+            self._listener = loop.run_until_complete(loop.create_server(connection, sock=sock))
         except Exception as exc:  # noqa: BLE001 (reported to start(), which raises it)
             failure.append(exc)
             started.set()
@@ -141,15 +162,37 @@ class ClassServer:
         try:
             loop.run_forever()
         finally:
+            # What the shutdown left: a task mid-way is cancelled, and the transports it
+            # closed finish on the loop's next turns (their sockets are closed there), so
+            # nothing outlives the loop unclosed.
+            leftover = asyncio.all_tasks(loop)
+            for task in leftover:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*leftover, return_exceptions=True))
+            for _ in range(3):
+                loop.run_until_complete(asyncio.sleep(0))
             loop.close()
 
     async def _shutdown(self) -> None:
         self._stopping = True
-        for sockets in list(self._sockets.values()):
-            for ws in list(sockets):
-                await ws.close(code=limits.CLOSE_STOPPING, message=b"session ended")
+        if self._listener is not None:
+            self._listener.close()  # the port: no connection accepted from now on
+            # One accepted in the same turn is set up by the loop's next turns: then
+            # aiohttp's shutdown below finds it in its list and closes it.
+            await asyncio.sleep(0.02)
+        for ws in list(self._open):  # not only the joined: one yet to say hello too
+            await ws.close(code=limits.CLOSE_STOPPING, message=b"session ended")
         if self._runner is not None:
-            await self._runner.cleanup()  # closes the listening socket too
+            await self._runner.cleanup()
+        # A connection accepted in the same turn as the stop is set up only after
+        # aiohttp's shutdown went through its list: closed here once it has a transport
+        # (closed before, aiohttp would never close the transport it gets next).
+        for _turn in range(3):
+            await asyncio.sleep(0.01)
+            for handler in list(self._handlers):
+                if handler.transport is not None:
+                    handler.force_close()
+        await asyncio.sleep(0.01)  # the transports' last callbacks run before the loop stops
         asyncio.get_running_loop().stop()
 
     # -- HTTP ------------------------------------------------------------------------
@@ -187,6 +230,7 @@ class ClassServer:
         ws = web.WebSocketResponse(max_msg_size=limits.MAX_MESSAGE_BYTES, heartbeat=20.0)
         await ws.prepare(request)
         self._per_address[address] += 1
+        self._open.add(ws)
         person: Participant | None = None
         try:
             async for message in ws:
@@ -200,6 +244,7 @@ class ClassServer:
                     await ws.close(code=limits.CLOSE_FLOOD, message=b"too many refused messages")
                     break
         finally:
+            self._open.discard(ws)
             self._per_address[address] -= 1
             if self._per_address[address] <= 0:
                 del self._per_address[address]
@@ -214,7 +259,7 @@ class ClassServer:
         try:
             try:
                 message = json.loads(data)
-            except ValueError:
+            except (ValueError, RecursionError):  # "[[[[..." 64 KiB deep: RecursionError
                 raise Refused("bad-json", "a message must be one JSON object") from None
             if not isinstance(message, dict):
                 raise Refused("bad-json", "a message must be one JSON object")
@@ -223,6 +268,11 @@ class ClassServer:
                 if key in message and isinstance(message[key], (int, str)):
                     answer[key] = message[key]
             if kind == "hello" or (kind == "nickname" and person is not None):
+                bucket = self._joins.setdefault(
+                    address, TokenBucket(limits.JOINS_PER_SECOND, limits.JOIN_BURST)
+                )
+                if not bucket.take():  # each new hello makes a participant
+                    raise Refused("rate", "too many hellos: wait a second")
                 wanted = message.get("participant") if kind == "hello" else person.id
                 joined = self.room.join(wanted, message.get("nickname"), address)
                 if person is not None and person is not joined:

@@ -150,15 +150,11 @@ class TeachWiring(QObject):
                 return
             wall = self.dock.wall
         session = self.class_session
-        wall.set_room(session.room, session.url if session.is_running() else None)
-        interfaces = lan_addresses()
-        wall.join_card.set_interfaces(interfaces, session.host or "")
+        note = ""
         if session.is_running() and session.note == "no-network":
-            wall.join_card.set_address(
-                session.url,
-                session.room.room_code,
-                self.tr("No network found: only this computer can join (a local demo)."),
-            )
+            note = self.tr("No network found: only this computer can join (a local demo).")
+        wall.set_room(session.room, session.url if session.is_running() else None, note)
+        wall.join_card.set_interfaces(lan_addresses(), session.host or "")
 
     def _on_room_event(self, kind: str, payload) -> None:
         if self.dock.is_built("class"):

@@ -637,6 +637,8 @@ class ClassWall(Retranslatable, QWidget):
         self._url = url
         if room is not None and room is self._room:
             self.join_card.set_address(url, room.room_code, note)
+            if url is None:
+                self._show_ended()
             return
         self._room = room
         self._refresh.stop()
@@ -645,6 +647,8 @@ class ClassWall(Retranslatable, QWidget):
         if room is None:
             self.join_card.set_address(None, None)
             return
+        if url is None:  # ended: its digits stay (fine-tune, export) until a new one starts
+            self._show_ended()
         self.join_card.set_address(url, room.room_code, note)
         self.card_toggle.setChecked(True)
         self._sync_controls()
@@ -687,10 +691,22 @@ class ClassWall(Retranslatable, QWidget):
         self._schedule()
 
     def _show_session(self, running: bool) -> None:
+        self.idle_label.setText(self.tr("No class session is running."))
         self.idle_label.setVisible(not running)
         self.start_button.setVisible(not running)
+        self.stop_button.setVisible(True)
         self.session.setVisible(running)
         self._update_buttons()
+
+    def _show_ended(self) -> None:
+        """A session that has ended: no address, no Stop; Start makes a new one."""
+        self.idle_label.setText(
+            self.tr("The session has ended: its digits stay here until a new one starts.")
+        )
+        self.idle_label.show()
+        self.start_button.show()
+        self.stop_button.hide()
+        self.card_toggle.setChecked(False)
 
     def _clear(self) -> None:
         self._drawings.clear()
