@@ -17,7 +17,23 @@ from digitpad.ui._testing import draw_strokes, seven
 SIZES = [(1280, 720), (1366, 768)]
 # Maximized on those projectors under a desktop's title bar (29 px with Openbox).
 MAXIMIZED = [(1280, 691), (1366, 739)]
-VIEWS = [None, "evaluate", "network", "preprocess", "digits", "compare", "explain"]
+VIEWS = [None, "evaluate", "network", "preprocess", "digits", "class", "compare", "explain"]
+ROOM = ["Mina", "민준", "<b>Kim</b>", "A very long nickname indeed!!"]
+
+
+def fill_room(window) -> None:
+    """A class session with a room's drawings on its wall (the wall at its fullest)."""
+    window.class_session.start("127.0.0.1")
+    room = window.class_session.room
+    for n, name in enumerate(ROOM):
+        person = room.join(None, name, f"127.0.0.{n + 2}")
+        for k, (label, strokes) in enumerate([(7, SEVEN_STROKES), (1, ONE_STROKES)] * 3):
+            room.send(person, f"drawing{n:03d}{k:03d}", label, strokes)
+    QApplication.processEvents()
+
+
+SEVEN_STROKES = [[[0.2, 0.2], [0.8, 0.2], [0.45, 0.9]]]
+ONE_STROKES = [[[0.5, 0.1], [0.52, 0.9]]]
 
 
 @pytest.fixture
@@ -33,6 +49,7 @@ def language(request):
 def test_the_pad_stays_the_star(qtbot, window, language, size):
     window.resize(*size)
     qtbot.wait(50)
+    fill_room(window)
     draw_strokes(window.canvas, seven())
     problems = []
     for view in VIEWS:
@@ -243,13 +260,14 @@ def test_presenter_mode_at_the_projector(qtbot, window, language, size, monkeypa
     # window is given that size itself.
     monkeypatch.setattr(window, "showFullScreen", lambda: window.resize(*size))
     window.resize(*size)
+    fill_room(window)
     draw_strokes(window.canvas, seven())
     presenter = window.teach.presenter
     dock = window.teach.dock
     curves = window.train_panel.curves.chart()
     axis_points = curves.axes()[0].labelsFont().pointSizeF()
     problems = []
-    for view in [None, "evaluate", "network", "preprocess", "digits", "why"]:
+    for view in [None, "evaluate", "network", "preprocess", "digits", "class", "why"]:
         # "why": *Why this digit?* on (its "and not:" choice beside the pad), no view
         window.reading.explain_action.setChecked(view == "why")
         window.show_teaching_view(None if view == "why" else view)
