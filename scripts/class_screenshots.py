@@ -222,7 +222,71 @@ def _phone_shot(predictor, folder: Path, path: Path, lang: str) -> Path:
         room.close()
 
 
-PARTS = {"phone": phone}  # --<name>: name(out_dir) -> the files written
+ROOM = ["Mina", "민준", "Leo", "Sora", "Aiden", "지우"]
+
+
+def _room_digits(count: int = 40) -> list[tuple[int, list]]:
+    """Real pen-written digits (the held-out writers in tests/data) as phones send them."""
+    from digitpad.ml.pendigits import load_pendigits
+
+    pen = load_pendigits(Path(__file__).resolve().parents[1] / "tests/data/pendigits-heldout.tra")
+    found = []
+    for index in range(0, len(pen), max(1, len(pen) // count))[:count]:
+        strokes = pen.strokes[index]
+        points = [p for stroke in strokes for p in stroke]
+        xs, ys = [float(p[0]) for p in points], [float(p[1]) for p in points]
+        side = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+        scaled = [
+            [
+                [0.2 + 0.6 * (float(x) - min(xs)) / side, 0.2 + 0.6 * (float(y) - min(ys)) / side]
+                for x, y in stroke
+            ]
+            for stroke in strokes
+        ]
+        found.append((int(pen.labels[index]), scaled))
+    return found
+
+
+def wall(out_dir: str | os.PathLike) -> list[Path]:
+    """The wall at 1280x720 (a room of six has sent 40 real pen-written digits), in the
+    window and in presenter mode, English and Korean (class-wall-<mode>-<lang>.png)."""
+    from digitpad.ui import MainWindow, i18n
+
+    app = QApplication.instance()
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as data:
+        os.environ["DIGITPAD_DATA_HOME"] = data
+        for lang in ("en", "ko"):
+            i18n.install(app, lang)
+            window = MainWindow()
+            window.resize(1280, 720)
+            window.show()
+            window.showFullScreen = lambda w=window: w.resize(1280, 720)
+            window.class_session.start("127.0.0.1")
+            room = window.class_session.room
+            people = [room.join(None, n, f"127.0.0.{k + 2}") for k, n in enumerate(ROOM)]
+            for k, (label, strokes) in enumerate(_room_digits()):
+                room.send(people[k % len(people)], f"wall{k:06d}", label, strokes)
+            window.show_teaching_view("class")
+            _pause(400)
+            window.teach.dock.wall.card_toggle.setChecked(False)  # everyone has joined
+            window.teach.put_on_pad(3)
+            for mode in ("window", "presenter"):
+                window.teach.presenter.set_active(mode == "presenter")
+                _pause(400)
+                path = folder / f"class-wall-{mode}-{lang}.png"
+                window.grab().save(str(path))
+                written.append(path)
+                print(path)
+            window.teach.presenter.set_active(False)
+            window.close()
+        i18n.install(app, "en")
+    return written
+
+
+PARTS = {"phone": phone, "wall": wall}  # --<name>: name(out_dir) -> the files written
 
 
 def main(argv: list[str] | None = None) -> int:

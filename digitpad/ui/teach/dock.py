@@ -362,7 +362,7 @@ class TeachingDock(Retranslatable, QWidget):
         if not self.isVisible():
             return
         key = self.current_key()
-        if key == "digits":
+        if key in ("digits", "class"):
             self.page(key)  # shown: built now if it was not
         if key not in self._stale:
             return
