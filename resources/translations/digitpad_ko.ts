@@ -4,7 +4,7 @@
 <context>
     <name>ActivationStrip</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+288"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+302"/>
         <source>Hidden activations appear when you draw.</source>
         <translation>숫자를 그리면 은닉 유닛의 활성화 값이 나타납니다.</translation>
     </message>
@@ -12,7 +12,7 @@
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/canvas.py" line="+88"/>
+        <location filename="../../digitpad/ui/widgets/canvas.py" line="+90"/>
         <source>Drawing pad</source>
         <translation>그림판</translation>
     </message>
@@ -22,7 +22,7 @@
         <translation>마우스 왼쪽 버튼, 펜 또는 손가락으로 숫자를 그리세요.</translation>
     </message>
     <message>
-        <location line="+170"/>
+        <location line="+208"/>
         <source>Draw a digit here</source>
         <translation>여기에 숫자를 그리세요</translation>
     </message>
@@ -30,6 +30,302 @@
         <location line="+0"/>
         <source>Write a number here</source>
         <translation>여기에 숫자를 여러 개 쓰세요</translation>
+    </message>
+</context>
+<context>
+    <name>ClassWall</name>
+    <message>
+        <location filename="../../digitpad/ui/teach/class_wall.py" line="+539"/>
+        <location line="+155"/>
+        <source>No class session is running.</source>
+        <translation>진행 중인 수업 세션이 없습니다.</translation>
+    </message>
+    <message>
+        <location line="-154"/>
+        <source>Start a class session</source>
+        <translation>수업 세션 시작</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show join card</source>
+        <translation>참여 카드 보기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>End the session</source>
+        <translation>세션 끝내기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pause intake</source>
+        <translation>그림 받기 잠시 멈춤</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phones cannot send while intake is paused.</source>
+        <translation>멈춘 동안에는 휴대폰에서 그림을 보낼 수 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Approve before showing</source>
+        <translation>승인한 그림만 보이기</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>New drawings wait for your approval before the wall shows them.</source>
+        <translation>새 그림은 승인해야 화면에 나타납니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Free drawing</source>
+        <translation>자유 그리기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Everyone draws a</source>
+        <translation>모두 같은 숫자 그리기:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Challenge: will it read you?</source>
+        <translation>도전: 신경망이 읽어 낼까?</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Start round</source>
+        <translation>라운드 시작</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Approve</source>
+        <translation>승인</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+6"/>
+        <location line="+509"/>
+        <source>Hide</source>
+        <translation>숨기기</translation>
+    </message>
+    <message>
+        <location line="-514"/>
+        <source>Approve all</source>
+        <translation>모두 승인</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The room&apos;s drawings, newest first</source>
+        <translation>방의 그림 (최신순)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show hidden drawings</source>
+        <translation>숨긴 그림 보기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show all drawings</source>
+        <translation>모든 그림 보기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+507"/>
+        <source>Put on the pad</source>
+        <translation>그림판에 올리기</translation>
+    </message>
+    <message>
+        <location line="-505"/>
+        <location line="+510"/>
+        <source>Show again</source>
+        <translation>다시 보이기</translation>
+    </message>
+    <message>
+        <location line="-509"/>
+        <location line="+483"/>
+        <location line="+28"/>
+        <location line="+11"/>
+        <source>Remove this participant</source>
+        <translation>이 참여자 내보내기</translation>
+    </message>
+    <message>
+        <location line="-521"/>
+        <source>Digits by what was meant:</source>
+        <translation>그리려던 숫자별 개수:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Who</source>
+        <translation>참여자</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sent</source>
+        <translation>보냄</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Read right</source>
+        <translation>맞게 읽음</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Rows: the digit meant; columns: what the network read. Click a cell to see those drawings.</source>
+        <translation>행: 그리려던 숫자, 열: 신경망이 읽은 숫자. 칸을 클릭하면 해당 그림을 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Fine-tune on the room&apos;s digits</source>
+        <translation>방의 숫자로 미세 조정</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export npz…</source>
+        <translation>npz로 내보내기…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export PNGs…</source>
+        <translation>PNG로 내보내기…</translation>
+    </message>
+    <message>
+        <location line="+125"/>
+        <source>The session has ended: its digits stay here until a new one starts.</source>
+        <translation>세션이 끝났습니다. 새 세션을 시작하기 전까지 숫자는 여기에 남아 있습니다.</translation>
+    </message>
+    <message>
+        <location line="+89"/>
+        <source>Drawing {0}: meant {1}, read {2}</source>
+        <translation>그림 {0}: 그리려던 숫자 {1}, 읽은 숫자 {2}</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Participant {0}</source>
+        <translation>참여자 {0}</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>Waiting for approval ({0})</source>
+        <translation>승인 대기 중 ({0})</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>No digits from this room yet.</source>
+        <translation>이 방에서 받은 숫자가 아직 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This network read {0} of this room&apos;s {1} digits.</source>
+        <translation>이 신경망은 이 방의 숫자 {1}개 중 {0}를 맞게 읽었습니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This network read {0} of this room&apos;s {1} digits; {2} of MNIST.</source>
+        <translation>이 신경망은 이 방의 숫자 {1}개 중 {0}, MNIST는 {2}를 맞게 읽었습니다.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>everyone draws a {0}</source>
+        <translation>모두 {0} 그리기</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>challenge: will it read you?</source>
+        <translation>도전: 신경망이 읽어 낼까?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>free drawing</source>
+        <translation>자유 그리기</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Round {0} ({1}): {2} of {3} read right</source>
+        <translation>{0}라운드 ({1}): {3}개 중 {2}개 맞게 읽음</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Round {0} ({1}): no digits yet</source>
+        <translation>{0}라운드 ({1}): 아직 숫자 없음</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Intake paused: phones cannot send.</source>
+        <translation>그림 받기 멈춤: 휴대폰에서 보낼 수 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Participants ({0})</source>
+        <translation>참여자 ({0})</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{0} (removed)</source>
+        <translation>{0} (내보냄)</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>Removed {0}: their drawings are hidden.</source>
+        <translation>{0} 님을 내보냈습니다. 그 그림은 숨겼습니다.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Showing the {0}s read as {1}.</source>
+        <translation>{0}을(를) {1}(으)로 읽은 그림만 표시합니다.</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Remove {0} from the session? Their drawings are hidden and their page stops.</source>
+        <translation>{0} 님을 세션에서 내보낼까요? 그 그림은 숨겨지고 참여 페이지는 멈춥니다.</translation>
+    </message>
+    <message>
+        <location line="+75"/>
+        <source>Export the room&apos;s digits</source>
+        <translation>방의 숫자 내보내기</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>NumPy archive (*.npz)</source>
+        <translation>NumPy 아카이브 (*.npz)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Export the room&apos;s digits as PNGs</source>
+        <translation>방의 숫자를 PNG로 내보내기</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Could not save to {0}: {1}</source>
+        <translation>{0}에 저장하지 못했습니다: {1}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Saved {0} digits to {1}.</source>
+        <translation>숫자 {0}개를 {1}에 저장했습니다.</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>No room digits to fine-tune on yet.</source>
+        <translation>미세 조정에 쓸 방의 숫자가 아직 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Fine-tuning…</source>
+        <translation>미세 조정 중…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Fine-tuned on {0} room digits. At least 4 of a digit are needed to measure it.</source>
+        <translation>방의 숫자 {0}개로 미세 조정했습니다. 정확도를 재려면 한 숫자당 4개 이상 필요합니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Held-back room digits: {0} before → {1} after ({2} trained on, {3} held back).</source>
+        <translation>따로 떼어 둔 방의 숫자 정확도: 이전 {0} → 이후 {1} (훈련에 {2}개, 검증용으로 {3}개 사용).</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Fine-tuning failed: {0}</source>
+        <translation>미세 조정 실패: {0}</translation>
     </message>
 </context>
 <context>
@@ -53,7 +349,7 @@
 <context>
     <name>ConfusionMatrix</name>
     <message>
-        <location filename="../../digitpad/ui/teach/evaluation_view.py" line="+82"/>
+        <location filename="../../digitpad/ui/teach/evaluation_view.py" line="+83"/>
         <source>predicted</source>
         <translation>예측값</translation>
     </message>
@@ -66,7 +362,7 @@
 <context>
     <name>DigitCard</name>
     <message>
-        <location line="+58"/>
+        <location line="+63"/>
         <source>#{0} → {1}</source>
         <translation>#{0} → {1}</translation>
     </message>
@@ -225,7 +521,7 @@
 <context>
     <name>EvaluationView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/evaluation_view.py" line="+55"/>
+        <location filename="../../digitpad/ui/teach/evaluation_view.py" line="+108"/>
         <source>Browse test digits</source>
         <translation>테스트 숫자 둘러보기</translation>
     </message>
@@ -245,7 +541,7 @@
         <translation>테스트 정확도: {0} (테스트 이미지 {2}개 중 {1}개)</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>label {0} · network reads {1} ({2}) · {3}</source>
         <translation>레이블 {0} · 신경망의 예측값 {1} ({2}) · {3}</translation>
     </message>
@@ -260,12 +556,12 @@
         <translation> (처음 {0}개 표시)</translation>
     </message>
     <message>
-        <location line="-105"/>
+        <location line="-106"/>
         <source>test image </source>
         <translation>테스트 이미지 </translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+72"/>
         <source>right</source>
         <translation>정답</translation>
     </message>
@@ -298,7 +594,7 @@
 <context>
     <name>Exporter</name>
     <message>
-        <location filename="../../digitpad/ui/shell/export.py" line="+181"/>
+        <location filename="../../digitpad/ui/shell/export.py" line="+182"/>
         <source>Export drawing and probabilities as PNG…</source>
         <translation>그림과 확률을 PNG로 내보내기…</translation>
     </message>
@@ -377,9 +673,32 @@
     </message>
 </context>
 <context>
+    <name>JoinCard</name>
+    <message>
+        <location filename="../../digitpad/ui/teach/join_card.py" line="+198"/>
+        <source>Local demo (this computer only)</source>
+        <translation>로컬 데모 (이 컴퓨터만)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>QR code of the session&apos;s address</source>
+        <translation>세션 주소의 QR 코드</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Room {0}</source>
+        <translation>방 {0}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No network address found: phones cannot reach this computer.</source>
+        <translation>네트워크 주소를 찾지 못했습니다. 휴대폰에서 이 컴퓨터에 접속할 수 없습니다.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/shell/main_window.py" line="+452"/>
+        <location filename="../../digitpad/ui/shell/main_window.py" line="+496"/>
         <source> %</source>
         <translation> %</translation>
     </message>
@@ -499,7 +818,7 @@ Ctrl+T: 훈련
 Ctrl+.: 중지</translation>
     </message>
     <message>
-        <location line="+100"/>
+        <location line="+111"/>
         <source>No model loaded</source>
         <translation>불러온 모델 없음</translation>
     </message>
@@ -590,7 +909,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelController</name>
     <message>
-        <location filename="../../digitpad/ui/shell/model_controller.py" line="+137"/>
+        <location filename="../../digitpad/ui/shell/model_controller.py" line="+139"/>
         <source>bundled model</source>
         <translation>기본 제공 모델</translation>
     </message>
@@ -615,7 +934,7 @@ Ctrl+.: 중지</translation>
         <translation>저장할 모델이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="+121"/>
+        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="+186"/>
         <source>fine-tuned on your digits</source>
         <translation>내 숫자로 미세 조정함</translation>
     </message>
@@ -623,7 +942,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelInputView</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/model_input_view.py" line="+43"/>
+        <location filename="../../digitpad/ui/widgets/model_input_view.py" line="+49"/>
         <source>What the model sees</source>
         <translation>모델이 보는 입력</translation>
     </message>
@@ -636,7 +955,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+396"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+426"/>
         <source>The weight pictures need the tutorial&apos;s dense network; this model starts with convolutions.</source>
         <translation>가중치 그림은 튜토리얼의 Dense 신경망에서만 볼 수 있습니다. 이 모델은 합성곱 층으로 시작합니다.</translation>
     </message>
@@ -661,12 +980,12 @@ Ctrl+.: 중지</translation>
         <translation>그린 숫자에 각 유닛이 얼마나 강하게 활성화되는지에 따라 정렬했습니다: 유닛 {1}개 중 {0}개가 활성화됨(테두리 표시). 아래 띠는 활성화 값을 보여 줍니다.</translation>
     </message>
     <message>
-        <location line="-156"/>
+        <location line="-167"/>
         <source>Click a tile to see its unit close up</source>
         <translation>타일을 클릭하면 그 유닛을 크게 봅니다</translation>
     </message>
     <message>
-        <location line="+123"/>
+        <location line="+134"/>
         <source>Why this digit? See what each of your pixels did ▸</source>
         <translation>왜 이 숫자일까? 픽셀 하나하나가 한 일을 보기 ▸</translation>
     </message>
@@ -813,7 +1132,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PreprocessPage</name>
     <message>
-        <location filename="../../digitpad/ui/teach/dock.py" line="+86"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+84"/>
         <source>Compare with a naive resize</source>
         <translation>단순 크기 조정과 비교</translation>
     </message>
@@ -892,7 +1211,7 @@ Ctrl+.: 중지</translation>
         <translation>모델의 예측값: {0} (확신도 {1}%).</translation>
     </message>
     <message>
-        <location line="+147"/>
+        <location line="+148"/>
         <location line="+42"/>
         <source>Prediction</source>
         <translation>예측값</translation>
@@ -969,7 +1288,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachWiring</name>
     <message>
-        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="-31"/>
+        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="-91"/>
         <source>Load bundled: Tutorial</source>
         <translation>기본 제공 모델 불러오기: 튜토리얼</translation>
     </message>
@@ -989,7 +1308,17 @@ Ctrl+.: 중지</translation>
         <translation>배우기(&amp;E)</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+35"/>
+        <source>The class session could not start: {0}</source>
+        <translation>수업 세션을 시작할 수 없습니다: {0}</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>No network found: only this computer can join (a local demo).</source>
+        <translation>네트워크를 찾지 못했습니다. 이 컴퓨터에서만 참여할 수 있습니다(로컬 데모).</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Cannot open model</source>
         <translation>모델을 열 수 없음</translation>
     </message>
@@ -1002,7 +1331,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachingDock</name>
     <message>
-        <location filename="../../digitpad/ui/teach/dock.py" line="+73"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+74"/>
         <source>Teach</source>
         <translation>배우기</translation>
     </message>
@@ -1027,7 +1356,17 @@ Ctrl+.: 중지</translation>
         <translation>내 숫자</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
+        <source>Class</source>
+        <translation>수업</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Class session…</source>
+        <translation>수업 세션…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Show teaching views</source>
         <translation>배우기 화면 보기</translation>
     </message>
@@ -1038,7 +1377,7 @@ Ctrl+.: 중지</translation>
         <translation>배우기 화면 숨기기</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+174"/>
         <source>Draw a digit first, then press its number.</source>
         <translation>먼저 숫자를 그린 다음 그 숫자 버튼을 누르세요.</translation>
     </message>
@@ -1051,7 +1390,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainPanel</name>
     <message>
-        <location filename="../../digitpad/ui/training/panel.py" line="+172"/>
+        <location filename="../../digitpad/ui/training/panel.py" line="+175"/>
         <location line="+1"/>
         <source>Epochs</source>
         <translation>에포크</translation>
@@ -1175,7 +1514,7 @@ Ctrl+.: 중지</translation>
         <translation>준비 중…</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+22"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치가 끝나면 중지합니다…</translation>
     </message>
@@ -1195,7 +1534,7 @@ Ctrl+.: 중지</translation>
         <translation>훈련 실패: {0}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Loading MNIST…</source>
         <translation>MNIST 불러오는 중…</translation>
     </message>
@@ -1312,7 +1651,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>UnitView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="-341"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="-352"/>
         <source>Close the close-up</source>
         <translation>크게 보기 닫기</translation>
     </message>
@@ -1438,7 +1777,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>WeightGrid</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="-295"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="-314"/>
         <source>This model has no 784-input Dense layer to show.</source>
         <translation>이 모델에는 보여 줄 784-입력 Dense 층이 없습니다.</translation>
     </message>
