@@ -116,3 +116,21 @@ def test_closing_the_window_stops_the_session(qtbot):
     assert not win.class_session.is_running()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_the_class_view_shows_the_rooms_drawings_as_they_arrive(window, qtbot):
+    """Teach ▸ Class session… opens the wall (built when first shown); a drawing sent
+    from a phone appears on it, in the GUI thread, through the room's queued events."""
+    window.teach.dock.view_actions["class"].trigger()
+    wall = window.teach.dock.wall
+    assert wall.isVisible() and wall.room() is None
+    url = window.class_session.start("127.0.0.1")
+    try:
+        assert wall.room() is window.class_session.room
+        asyncio.run(_participant(url, [("drawing0001", 7, SEVEN)]))
+        qtbot.waitUntil(lambda: len(wall.visible_tiles()) == 1, timeout=5000)
+        wall.flush()
+        assert wall.summary().total == 1 and wall.summary().correct == 1
+    finally:
+        window.class_session.stop()
+    assert wall.room() is not None  # an ended session keeps its digits on the wall

@@ -14,7 +14,7 @@ import os
 import time
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtNetwork import QHostAddress, QNetworkInterface
+from PySide6.QtNetwork import QAbstractSocket, QNetworkInterface
 
 from digitpad.ui import i18n
 from digitpad.ui import settings as keys
@@ -35,7 +35,7 @@ def lan_addresses() -> list[tuple[str, str]]:
             continue
         for entry in interface.addressEntries():
             address = entry.ip()
-            if address.protocol() != QHostAddress.NetworkLayerProtocol.IPv4Protocol:
+            if address.protocol() != QAbstractSocket.NetworkLayerProtocol.IPv4Protocol:
                 continue
             if address.isLoopback() or address.isLinkLocal():
                 continue
