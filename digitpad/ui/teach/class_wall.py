@@ -60,8 +60,10 @@ from digitpad.ui.teach.join_card import JoinCard
 
 log = logging.getLogger(__name__)
 
-RIGHT = QColor(67, 160, 71)  # read right: green, with a ✓
-WRONG = QColor(229, 57, 53)  # read wrong: red, with a ✗
+# Blue and orange, as "Why this digit?" colours: a pair red-green colour-blind people
+# tell apart (green and red are not); the ✓ and ✗ say it without colour too.
+RIGHT = QColor(33, 140, 230)  # read right: blue, with a ✓
+WRONG = QColor(245, 130, 20)  # read wrong: orange, with a ✗
 NUMBER_ROLE = Qt.ItemDataRole.UserRole
 IMAGE_ROLE = Qt.ItemDataRole.UserRole + 1  # the 28x28 input as a QImage (784 bytes)
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -185,7 +187,7 @@ def plain_label(word_wrap: bool = True) -> QLabel:
 
 
 class TileDelegate(QStyledItemDelegate):
-    """One drawing: the 28x28 image in a green or red frame, "meant → read ✓/✗", who."""
+    """One drawing: the 28x28 image in a blue or orange frame, "meant → read ✓/✗", who."""
 
     def tile_size(self, font: QFont) -> QSize:
         metrics = QFontMetrics(font)
