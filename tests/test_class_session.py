@@ -134,3 +134,45 @@ def test_the_class_view_shows_the_rooms_drawings_as_they_arrive(window, qtbot):
     finally:
         window.class_session.stop()
     assert wall.room() is not None  # an ended session keeps its digits on the wall
+
+
+def test_fine_tuning_on_the_room_changes_the_network_only_when_kept(window, qtbot, mnist):
+    """One click fine-tunes the live network on the room's digits (real Keras), with
+    accuracy on held-back room digits before and after; the window's network changes only
+    when the presenter keeps it."""
+    from PySide6.QtCore import Qt
+
+    from digitpad.ml.pendigits import load_pendigits
+    from tests.conftest import HELD_OUT_PEN
+
+    window.show_teaching_view("class")
+    window.class_session.start("127.0.0.1")
+    room = window.class_session.room
+    wall = window.teach.dock.wall
+    wall.set_mnist(mnist)
+    pen = load_pendigits(HELD_OUT_PEN)
+    people = [room.join(None, f"p{k}", f"127.0.0.{k + 2}") for k in range(4)]
+    for n in range(40):  # four of each digit: one of each held back
+        index = int(np.flatnonzero(pen.labels == n % 10)[n // 10])
+        strokes = [np.asarray(s, float) for s in pen.strokes[index]]
+        low = np.min(np.concatenate(strokes), axis=0)
+        side = float(np.ptp(np.concatenate(strokes), axis=0).max())
+        scaled = [(0.2 + 0.6 * (s - low) / side).tolist() for s in strokes]
+        room.send(people[n % 4], f"finetune{n:04d}", n % 10, scaled)
+    try:
+        before = window.models.predictor
+        for keep in (False, True):
+            qtbot.mouseClick(wall.fine_tune_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(wall.keep_button.isVisible, timeout=180_000)
+            assert (
+                "before" in wall.result_label.text() and "10 held back" in wall.result_label.text()
+            )
+            assert window.models.predictor is before  # not yet: the presenter decides
+            qtbot.mouseClick(
+                wall.keep_button if keep else wall.discard_button, Qt.MouseButton.LeftButton
+            )
+            assert not wall.keep_button.isVisible()
+            assert (window.models.predictor is not before) == keep
+        assert room.predictor is window.models.predictor  # the room reads with it too
+    finally:
+        window.class_session.stop()

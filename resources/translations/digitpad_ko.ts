@@ -35,13 +35,13 @@
 <context>
     <name>ClassWall</name>
     <message>
-        <location filename="../../digitpad/ui/teach/class_wall.py" line="+539"/>
-        <location line="+155"/>
+        <location filename="../../digitpad/ui/teach/class_wall.py" line="+550"/>
+        <location line="+157"/>
         <source>No class session is running.</source>
         <translation>진행 중인 수업 세션이 없습니다.</translation>
     </message>
     <message>
-        <location line="-154"/>
+        <location line="-156"/>
         <source>Start a class session</source>
         <translation>수업 세션 시작</translation>
     </message>
@@ -103,12 +103,12 @@
     <message>
         <location line="+1"/>
         <location line="+6"/>
-        <location line="+509"/>
+        <location line="+511"/>
         <source>Hide</source>
         <translation>숨기기</translation>
     </message>
     <message>
-        <location line="-514"/>
+        <location line="-516"/>
         <source>Approve all</source>
         <translation>모두 승인</translation>
     </message>
@@ -129,26 +129,26 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+507"/>
+        <location line="+509"/>
         <source>Put on the pad</source>
         <translation>그림판에 올리기</translation>
     </message>
     <message>
-        <location line="-505"/>
-        <location line="+510"/>
+        <location line="-507"/>
+        <location line="+512"/>
         <source>Show again</source>
         <translation>다시 보이기</translation>
     </message>
     <message>
-        <location line="-509"/>
-        <location line="+483"/>
+        <location line="-511"/>
+        <location line="+485"/>
         <location line="+28"/>
         <location line="+11"/>
         <source>Remove this participant</source>
         <translation>이 참여자 내보내기</translation>
     </message>
     <message>
-        <location line="-521"/>
+        <location line="-523"/>
         <source>Digits by what was meant:</source>
         <translation>그리려던 숫자별 개수:</translation>
     </message>
@@ -176,6 +176,16 @@
         <location line="+4"/>
         <source>Fine-tune on the room&apos;s digits</source>
         <translation>방의 숫자로 미세 조정</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep the fine-tuned network</source>
+        <translation>미세 조정한 신경망 쓰기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard it</source>
+        <translation>버리기</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -303,7 +313,7 @@
         <translation>숫자 {0}개를 {1}에 저장했습니다.</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+29"/>
         <source>No room digits to fine-tune on yet.</source>
         <translation>미세 조정에 쓸 방의 숫자가 아직 없습니다.</translation>
     </message>
@@ -323,7 +333,12 @@
         <translation>따로 떼어 둔 방의 숫자 정확도: 이전 {0} → 이후 {1} (훈련에 {2}개, 검증용으로 {3}개 사용).</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+24"/>
+        <source>Discarded: the network is unchanged.</source>
+        <translation>버렸습니다: 신경망은 그대로입니다.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Fine-tuning failed: {0}</source>
         <translation>미세 조정 실패: {0}</translation>
     </message>

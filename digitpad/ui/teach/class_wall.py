@@ -532,8 +532,17 @@ class ClassWall(Retranslatable, QWidget):
         self.npz_button.clicked.connect(self._export_npz_clicked)
         self.png_button = FitButton()
         self.png_button.clicked.connect(self._export_pngs_clicked)
+        # The live network changes only when the presenter keeps the fine-tuned one.
+        self.keep_button = FitButton()
+        self.keep_button.clicked.connect(self.keep_fine_tuned)
+        self.discard_button = FitButton()
+        self.discard_button.clicked.connect(self.discard_fine_tuned)
+        self._tuned = None  # (FineTuneResult, model) waiting to be kept or discarded
         layout.addLayout(flow(self.fine_tune_button))
         layout.addWidget(self.result_label)
+        layout.addLayout(flow(self.keep_button, self.discard_button))
+        self.keep_button.hide()
+        self.discard_button.hide()
         layout.addLayout(flow(self.npz_button, self.png_button))
 
     # -- texts and type ------------------------------------------------------------------
@@ -577,6 +586,8 @@ class ClassWall(Retranslatable, QWidget):
             )
         )
         self.fine_tune_button.setText(self.tr("Fine-tune on the room's digits"))
+        self.keep_button.setText(self.tr("Keep the fine-tuned network"))
+        self.discard_button.setText(self.tr("Discard it"))
         self.npz_button.setText(self.tr("Export npz…"))
         self.png_button.setText(self.tr("Export PNGs…"))
         for number in self._tiles:
@@ -1181,6 +1192,8 @@ class ClassWall(Retranslatable, QWidget):
     def start_fine_tune(self) -> None:
         if self._room is None or self._model_source is None:
             return
+        if self._tuned is not None:  # a new run replaces one not yet kept
+            self.discard_fine_tuned()
         if self._job.is_running() or self._training:
             return
         digits = data.RoomDigits(self._room.drawings())
@@ -1214,7 +1227,23 @@ class ClassWall(Retranslatable, QWidget):
                 str(result.held_back),
             )
         self.result_label.setText(text)
-        self.fineTuned.emit(result, model)
+        self._tuned = (result, model)
+        self.keep_button.show()
+        self.discard_button.show()
+
+    def keep_fine_tuned(self) -> None:
+        """The fine-tuned network becomes the live one (the window's adopt path)."""
+        tuned, self._tuned = self._tuned, None
+        self.keep_button.hide()
+        self.discard_button.hide()
+        if tuned is not None:
+            self.fineTuned.emit(*tuned)
+
+    def discard_fine_tuned(self) -> None:
+        self._tuned = None
+        self.keep_button.hide()
+        self.discard_button.hide()
+        self.result_label.setText(self.tr("Discarded: the network is unchanged."))
 
     def _fine_tune_failed(self, exc: BaseException) -> None:
         self._update_buttons()
