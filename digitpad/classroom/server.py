@@ -176,6 +176,13 @@ class ClassServer:
     async def _shutdown(self) -> None:
         self._stopping = True
         if self._listener is not None:
+            # Stop accepting first and let a connection accepted this very turn attach
+            # to the server: asyncio (3.11) asserts when one attaches to a closed server,
+            # and its socket is then left open to the garbage collector.
+            loop = asyncio.get_running_loop()
+            for listening in self._listener.sockets:
+                loop.remove_reader(listening.fileno())
+            await asyncio.sleep(0)
             self._listener.close()  # the port: no connection accepted from now on
             # One accepted in the same turn is set up by the loop's next turns: then
             # aiohttp's shutdown below finds it in its list and closes it.
