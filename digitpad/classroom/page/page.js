@@ -525,7 +525,7 @@
   function transmit(message) {
     if (!ws || ws.readyState !== 1) return false;
     var text = JSON.stringify(message);
-    if (text.length > (S.limits.message_bytes || 65536)) return null; // strokes are ASCII
+    if (text.length >= (S.limits.message_bytes || 65536)) return null; // strokes are ASCII
     try { ws.send(text); } catch (e) { return false; }
     return true;
   }
