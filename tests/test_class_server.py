@@ -686,6 +686,28 @@ def test_refused_messages_in_a_row_close_the_socket_with_4008(session, monkeypat
     assert others["t"] == "reading" and others["digit"] == 7  # the others are unaffected
 
 
+@pytest.mark.parametrize("frames", ["text", "binary"])
+def test_a_socket_that_never_says_hello_is_closed_after_refusals_in_a_row(
+    session, monkeypatch, frames
+):
+    """The count is the socket's own: a socket with no participant behind it (no hello,
+    or hellos refused) cannot send refused messages for ever either."""
+    monkeypatch.setattr(limits, "MAX_REFUSALS_IN_A_ROW", 25)
+
+    async def client():
+        async with aiohttp.ClientSession() as http, http.ws_connect(session.ws_url) as ws:
+            for _ in range(60):
+                if frames == "text":
+                    await ws.send_json(_read(SEVEN))  # not joined
+                else:
+                    await ws.send_bytes(b"\x00" * 10)
+            return await _answers_until_close(ws, 61)
+
+    answers, code = run(client())
+    assert code == limits.CLOSE_FLOOD
+    assert len(answers) == 25 and all(a["t"] == "error" for a in answers)
+
+
 def test_more_websockets_than_allowed_from_one_address_are_refused_with_429(session):
     async def client():
         async with contextlib.AsyncExitStack() as stack:

@@ -70,7 +70,6 @@ class Participant:
     sends: TokenBucket = field(
         default_factory=lambda: TokenBucket(limits.SENDS_PER_SECOND, limits.SEND_BURST)
     )
-    refusals: int = 0  # refused messages in a row
 
     def as_dict(self) -> dict:
         return {

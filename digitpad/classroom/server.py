@@ -239,15 +239,19 @@ class ClassServer:
         self._per_address[address] += 1
         self._open.add(ws)
         person: Participant | None = None
+        refused = 0  # refused messages in a row on this socket, joined or not
         try:
             async for message in ws:
                 if message.type != WSMsgType.TEXT:
                     if message.type == WSMsgType.BINARY:
                         await _error(ws, "bad-type", "text frames only")
-                        continue
-                    break
-                person = await self._message(ws, message.data, person, address)
-                if person is not None and person.refusals >= limits.MAX_REFUSALS_IN_A_ROW:
+                        refused += 1
+                    else:
+                        break
+                else:
+                    person, ok = await self._message(ws, message.data, person, address)
+                    refused = 0 if ok else refused + 1
+                if refused >= limits.MAX_REFUSALS_IN_A_ROW:
                     await ws.close(code=limits.CLOSE_FLOOD, message=b"too many refused messages")
                     break
         finally:
@@ -286,9 +290,8 @@ class ClassServer:
                     self._sockets[person.id].discard(ws)
                 person = joined
                 self._sockets[person.id].add(ws)
-                person.refusals = 0
                 await _send(ws, self._welcome(person))
-                return person
+                return person, True
             if person is None:
                 raise Refused("not-joined", "say hello first")
             if kind == "read":
@@ -296,7 +299,6 @@ class ClassServer:
                 if not person.reads.take():
                     raise Refused("rate", "too many readings: slow down")
                 reply = self.room.read(person, message.get("strokes"))
-                person.refusals = 0
                 self.served += 1
                 await _send(ws, {"t": "reading", "seq": number, **_rounded(reply)})
             elif kind == "send":
@@ -311,18 +313,16 @@ class ClassServer:
                     message.get("label"),
                     message.get("strokes"),
                 )
-                person.refusals = 0
                 self.served += 1
                 await _send(ws, {"t": "received", **_rounded(reply)})
             else:
                 raise Refused("bad-type", "unknown message type")
         except Refused as refused:
-            if person is not None:
-                person.refusals += 1
             await _error(ws, refused.code, str(refused), answer)
             if refused.code == "removed":
                 await ws.close(code=limits.CLOSE_REMOVED, message=b"removed")
-        return person
+            return person, False
+        return person, True
 
     def _welcome(self, person: Participant) -> dict:
         return {
