@@ -5,7 +5,7 @@ or the sigmoids, turn into probabilities): ``contributions[i, j] = image[i, j] *
 d score / d image[i, j]``. For a network made only of ReLU, linear and max-pooling
 pieces the score is, around one drawing, an exact linear function ``J @ x + b``: the
 contributions add up to ``J @ x`` and ``rest`` is the part that comes from the biases,
-so ``contributions.sum() + rest == logit``. With tanh or sigmoid hidden layers the
+so ``contributions.sum() + rest == logit``. With tanh, sigmoid or softmax hidden layers the
 contributions are a first-order picture only; ``rest`` is still set to ``logit -
 contributions.sum()``, so the identity holds by definition, but ``rest`` then mixes the
 biases with the curvature the gradient does not see.
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from digitpad.ml.predictor import Predictor
-from digitpad.ml.weights import LayerSpec
+from digitpad.ml.weights import LayerSpec, activation_name
 
 GRADIENT = "gradient x input"
 OCCLUSION = "occlusion"
@@ -83,23 +83,50 @@ def _input_shape(layers: tuple[LayerSpec, ...]) -> tuple[int, ...]:
     return (28 * 28,)
 
 
-def _activation_name(config: dict) -> str:
-    name = config.get("activation", "linear")
-    if isinstance(name, dict):  # serialized form in some Keras versions
-        name = name.get("config", {}).get("name", name.get("class_name"))
-    return name or "linear"
+def _relu_slope(grad: np.ndarray, out: np.ndarray) -> np.ndarray:
+    return grad * (out > 0)
+
+
+def _tanh_slope(grad: np.ndarray, out: np.ndarray) -> np.ndarray:
+    return grad * (1.0 - out * out)
+
+
+def _sigmoid_slope(grad: np.ndarray, out: np.ndarray) -> np.ndarray:
+    return grad * (out * (1.0 - out))
+
+
+def _softmax_slope(grad: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Softmax mixes its inputs (over the last axis, as Keras applies it): its Jacobian
+    is ``diag(s) - s s^T``, so the pulled-back gradient is ``s * (g - g . s)``."""
+    return out * (grad - (grad * out).sum(axis=-1, keepdims=True))
+
+
+def _linear_slope(grad: np.ndarray, out: np.ndarray) -> np.ndarray:
+    return grad
+
+
+# d out / d pre-activation, expressed through the output the forward pass kept: one entry
+# for every activation the predictor accepts (``predictor._ACTIVATIONS``; a test holds the
+# two tables equal), so a supported network is never explained as if it were linear.
+_SLOPES = {
+    None: _linear_slope,
+    "linear": _linear_slope,
+    "relu": _relu_slope,
+    "tanh": _tanh_slope,
+    "sigmoid": _sigmoid_slope,
+    "softmax": _softmax_slope,
+}
 
 
 def _times_activation_slope(grad: np.ndarray, out: np.ndarray, config: dict) -> np.ndarray:
-    """d out / d pre-activation, expressed through the output the forward pass kept."""
-    name = _activation_name(config)
-    if name == "relu":
-        return grad * (out > 0)
-    if name == "tanh":
-        return grad * (1.0 - out * out)
-    if name == "sigmoid":
-        return grad * (out * (1.0 - out))
-    return grad  # linear
+    """The gradient w.r.t. a layer's output pulled back through its activation. The
+    activation's name is read as the predictor reads it (``weights.activation_name``:
+    strings and Keras' serialized dict forms alike)."""
+    name = activation_name(config.get("activation", "linear"))
+    slope = _SLOPES.get(name)
+    if slope is None:  # the predictor refuses these; never guess "linear"
+        raise ValueError(f"cannot explain through a {name!r} activation")
+    return slope(grad, out)
 
 
 def _conv_input_grad(
