@@ -8,7 +8,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -26,6 +26,7 @@ def application(argv: Sequence[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    keep_every_pointer_move()  # after: Qt's xcb plugin turns merging on as it starts
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("digitpad")
@@ -35,6 +36,24 @@ def application(argv: Sequence[str] | None = None) -> QApplication:
         font.setPointSizeF(MIN_POINT_SIZE)
         app.setFont(font)
     return app
+
+
+def keep_every_pointer_move() -> None:
+    """Qt delivers every pen move the window system sends, never only the last of a batch.
+
+    On X11 Qt merges pointer moves by default (``AA_CompressHighFrequencyEvents``): the
+    moves that queued while the GUI thread was busy reach the window as one, the last.
+    Busy it is whenever a background thread holds Python's lock in a long C call: the
+    TensorFlow import does, for up to ~0.9 s at a time on this machine (loading its
+    libraries), and a handler written in Python waits for the lock. A quick "4" drawn
+    during that import reached the pad with 2 of its 12 moves in three runs out of three
+    (Xvfb + xdotool, moves 8 ms apart): each stroke became a straight line. Unmerged,
+    all 12 arrive, the first stroke ~0.1-0.2 s late. Tablet events are not merged
+    anyway (``AA_CompressTabletEvents`` is off by default). Set once the application
+    exists: the xcb plugin turns it on as the application starts, and asks it again at
+    each event.
+    """
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_CompressHighFrequencyEvents, False)
 
 
 def install_translation(app: QApplication, lang: str | None) -> str:
