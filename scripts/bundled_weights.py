@@ -4,11 +4,13 @@
     python3 scripts/bundled_weights.py --check  # exit 1 if one is missing or stale
 
 Each bundled ``resources/x.keras`` gets ``resources/x.weights.npz``: its weights as numpy
-arrays, with the size and CRC-32 of the HDF5 weights file they came from. The window
-reads a bundled model's weights from there at start-up instead of importing h5py
-(40-100 ms on a small machine); ``digitpad.ml.weights.read_layers`` uses a sidecar only
-while it matches its model, so a retrained model without a new sidecar is read the
-usual way. Run this after replacing a bundled model.
+arrays, and a manifest with the size and CRC-32 of the HDF5 weights file they came from
+and of every array as written. The window reads a bundled model's weights from there at
+start-up instead of importing h5py (40-100 ms on a small machine);
+``digitpad.ml.weights.sidecar_arrays`` uses a sidecar only while it provably holds its
+model's weights (a retrained model without a new sidecar, or a sidecar edited, damaged
+or from an older digitpad, is read from the model file). ``--check`` makes every one of
+those checks. Run this after replacing a bundled model.
 """
 
 from __future__ import annotations

@@ -410,7 +410,10 @@ def read_layers(
         stored = sidecar_arrays(path)
     if stored is not None:
         layer_configs, _blob = _read_archive(path, weights=False)
-        return _layers_from_arrays(path, layer_configs, stored)
+        try:
+            return _layers_from_arrays(path, layer_configs, stored)
+        except (ModelError, ValueError, KeyError, TypeError):
+            pass  # arrays that do not fit the layers: the model file says what it holds
     layer_configs, weights_blob = _read_archive(path)
     import h5py
 
@@ -450,6 +453,10 @@ def read_layers(
 
 
 SIDECAR_SUFFIX = ".weights.npz"
+SIDECAR_FORMAT = 2
+_MANIFEST = "manifest.npy"
+_MAX_MANIFEST_BYTES = 64 * A.KB
+_MAX_NPY_HEADER = 64 * A.KB
 
 
 def sidecar_path(path: str | os.PathLike) -> Path:
@@ -459,41 +466,73 @@ def sidecar_path(path: str | os.PathLike) -> Path:
 
 
 def write_weights_sidecar(path: str | os.PathLike) -> Path:
-    """Save ``path``'s weights, as read from its HDF5 file, in a numpy archive beside it,
-    with the size and CRC-32 of the weights file they came from (``read_layers`` uses
-    it only while those match). For the bundled models: ``scripts/bundled_weights.py``."""
+    """Save ``path``'s weights, as read from its HDF5 file, in a numpy archive beside it.
+
+    Besides the arrays (``l{layer}_{index}.npy``, float32) it holds ``manifest.npy``: the
+    size and CRC-32 of the weights file they came from, and the size and CRC-32 of every
+    other member of the archive as written here. :func:`sidecar_arrays` uses the sidecar
+    only while all of these hold. For the bundled models: ``scripts/bundled_weights.py``.
+    """
     from digitpad.ml.atomic import atomic_path
 
     layers = read_layers(path, sidecar=False)
     _configs, blob = _read_archive(path)
     arrays = {
-        f"l{i}_{j}": weights
+        f"l{i}_{j}": np.ascontiguousarray(weights, np.float32)
         for i, layer in enumerate(layers)
         for j, weights in enumerate(layer.weights)
     }
     arrays["source_size"] = np.array(len(blob), np.int64)
     arrays["source_crc32"] = np.array(zlib.crc32(blob), np.int64)
+    members = {}
+    for key, array in arrays.items():
+        buffer = io.BytesIO()
+        np.lib.format.write_array(buffer, array, allow_pickle=False)
+        members[f"{key}.npy"] = buffer.getvalue()
+    manifest = {
+        "format": SIDECAR_FORMAT,
+        "source_size": len(blob),
+        "source_crc32": zlib.crc32(blob),
+        "members": {name: [len(data), zlib.crc32(data)] for name, data in sorted(members.items())},
+    }
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, np.array(json.dumps(manifest)), allow_pickle=False)
+    members[_MANIFEST] = buffer.getvalue()
     target = sidecar_path(path)
-    with atomic_path(target) as temp, open(temp, "wb") as handle:
-        np.savez(handle, **arrays)
+    with atomic_path(target) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_STORED) as out:
+        for name, data in members.items():
+            out.writestr(name, data)
     return target
 
 
 def sidecar_is_fresh(path: str | os.PathLike) -> bool:
-    """Whether ``read_layers`` reads this (bundled) model's weights from its sidecar."""
-    return sidecar_arrays(path, arrays=False) is not None
+    """Whether ``read_layers`` reads this (bundled) model's weights from its sidecar:
+    every check :func:`sidecar_arrays` makes, every array read."""
+    return sidecar_arrays(path) is not None
 
 
 def sidecar_arrays(path, *, arrays: bool = True) -> dict[str, np.ndarray] | None:
-    """The sidecar's arrays, for a bundled model whose weights file it was made from;
-    ``None`` otherwise (then h5py reads the weights). Only the package's own resources
-    folder is trusted this way: a user's model is always read from its HDF5 file.
+    """The sidecar's weight arrays when it provably holds this bundled model's weights;
+    ``None`` otherwise, and then the model file is read (h5py). Only the package's own
+    resources folder is trusted this way: a user's model is always read from its file.
 
-    "Made from" is told by the weights file's size and CRC-32 as the model's zip
-    directory records them (a zip member's CRC is zlib's), so the weights file itself
-    is not read, nor the model's members checked (``check_model_file(crc=False)``): what
-    is read from the model is its config, whose CRC zipfile checks as it reads it, and
-    the sidecar's arrays, likewise."""
+    "Provably", without reading the model's 3 MB weights file at start-up:
+
+    - the model's weights file is the one the sidecar was made from: its size and
+      CRC-32 as the model's zip directory records them (what zipfile checks against the
+      bytes whenever that file is read) equal those in the sidecar's manifest;
+    - the sidecar holds exactly what was written from it: every member the manifest
+      lists, nothing else, each of the recorded size and CRC-32 (zipfile checks each
+      member's bytes against its CRC as it reads it to the end, which happens here);
+    - each array is float32, C-ordered, and its header's shape accounts for its bytes,
+      all checked before anything is allocated; the arrays are finite.
+
+    A sidecar whose numbers were edited (even with the other fields kept), that lacks an
+    array, has one reshaped, holds NaN, is truncated, not a zip or claims terabytes is
+    passed over: never an error, never a refused model. (A checksum catches damage and
+    edits; whoever can rewrite the package's files can rewrite its code as well.)
+    ``arrays=False``: the same checks, ``{}`` instead of the arrays.
+    """
     path = Path(path)
     sidecar = sidecar_path(path)
     try:
@@ -501,16 +540,80 @@ def sidecar_arrays(path, *, arrays: bool = True) -> dict[str, np.ndarray] | None
             return None  # not one of the package's own files
         with zipfile.ZipFile(path) as archive:
             info = archive.getinfo("model.weights.h5")
-        with np.load(sidecar, allow_pickle=False) as data:
-            if int(data["source_size"]) != info.file_size or int(data["source_crc32"]) != (
-                info.CRC
-            ):
-                return None  # made from other weights: a retrained model, say
-            if not arrays:
-                return {}
-            return {key: data[key] for key in data.files if key.startswith("l")}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        found = _verified_sidecar(sidecar, info.file_size, info.CRC)
+    except Exception:  # noqa: BLE001 - whatever is wrong with a sidecar, the model file is read
         return None
+    if found is None:
+        return None
+    return found if arrays else {}
+
+
+def _verified_sidecar(sidecar: Path, source_size: int, source_crc32: int):
+    A.check_directory(sidecar, ModelError, E.DAMAGED)
+    with zipfile.ZipFile(sidecar) as archive:
+        infos = {info.filename: info for info in archive.infolist()}
+        manifest_info = infos.get(_MANIFEST)
+        if manifest_info is None or manifest_info.file_size > _MAX_MANIFEST_BYTES:
+            return None  # an older sidecar, or not one at all
+        manifest = json.loads(str(_read_npy(archive, manifest_info, kind="U").item()))
+        if (
+            not isinstance(manifest, dict)
+            or manifest.get("format") != SIDECAR_FORMAT
+            or manifest.get("source_size") != source_size
+            or manifest.get("source_crc32") != source_crc32
+        ):
+            return None  # made from other weights: a retrained model, say
+        listed = manifest.get("members")
+        if not isinstance(listed, dict) or set(listed) != set(infos) - {_MANIFEST}:
+            return None  # a member missing, or one the writer never wrote
+        for name, info in infos.items():
+            if name != _MANIFEST and listed[name] != [info.file_size, info.CRC]:
+                return None  # edited or replaced since it was written
+        if sum(info.file_size for info in infos.values()) > 4 * MAX_PARAMETERS + A.MB:
+            return None
+        stored = {}
+        for name, info in infos.items():
+            if name.startswith("l") and name.endswith(".npy"):
+                array = _read_npy(archive, info, kind="f")
+                if not np.isfinite(array).all():
+                    return None
+                stored[name[: -len(".npy")]] = array
+        return stored  # (source_size and source_crc32: for people, checked by their CRC)
+
+
+def _read_npy(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, kind: str) -> np.ndarray:
+    """One ``.npy`` member, its header checked against the member's size before the
+    array is allocated (a header may claim any shape), read to its end so that zipfile
+    checks its CRC-32. ``kind``: "f" float32, "U" a string."""
+    with archive.open(info) as member:
+        version = np.lib.format.read_magic(member)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(
+                member, max_header_size=_MAX_NPY_HEADER
+            )
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(
+                member, max_header_size=_MAX_NPY_HEADER
+            )
+        else:
+            raise ValueError(f"npy format {version}")
+        header = member.tell()
+        if fortran or dtype.hasobject:
+            raise ValueError("not a plain C-ordered array")
+        if kind == "f" and dtype != np.dtype("<f4"):
+            raise ValueError(f"{dtype} weights")
+        if kind == "U" and (dtype.kind != "U" or shape != ()):
+            raise ValueError(f"{dtype}{shape}, expected a string")
+        count = math.prod(shape)
+        if count > MAX_PARAMETERS:
+            raise ValueError(f"{count} values claimed")
+        nbytes = count * dtype.itemsize
+        if header + nbytes != info.file_size:
+            raise ValueError("the header's shape does not account for the member's size")
+        data = bytearray(nbytes)  # bounded now: by the member's size, hence the budget
+        if member.readinto(data) != nbytes or member.read(1):
+            raise ValueError("the array's bytes are cut short or run on")
+    return np.frombuffer(data, dtype).reshape(shape)
 
 
 def _layers_from_arrays(path, layer_configs, stored: dict[str, np.ndarray]) -> list[LayerSpec]:
