@@ -169,7 +169,12 @@ class UserDigits:
         self._generation = generation
 
     def _read_journal(self) -> None:
-        """Append the journal's records after ``_journal_offset`` to memory."""
+        """Append the journal's records after ``_journal_offset`` to memory.
+
+        A journal extends the ``.npz`` of its generation. One of another generation is
+        reconciled (:meth:`_reconcile`), never dropped: its digits may be nowhere else.
+        """
+        other_generation = None
         try:
             if self.journal.exists():
                 E.refuse_special_file(self.journal)
@@ -182,10 +187,11 @@ class UserDigits:
                     if magic != _MAGIC:
                         self._set_journal_aside("it is not a digitpad journal")
                         return
-                    if generation != self._generation:  # left by a fold cut short
-                        return  # its digits are in the .npz already
-                    self._journal_offset = _HEADER.size
-                handle.seek(self._journal_offset)
+                    if generation != self._generation:
+                        other_generation = generation
+                    else:
+                        self._journal_offset = _HEADER.size
+                handle.seek(max(self._journal_offset, _HEADER.size))
                 data = handle.read()
         except FileNotFoundError:
             return
@@ -201,6 +207,9 @@ class UserDigits:
         if damaged:  # keep what came before the first damaged record
             count = int(np.argmin(valid))
             records = records[:count]
+        if other_generation is not None:
+            self._reconcile(other_generation, records, damaged)
+            return
         self.images = np.concatenate([self.images, records[:, 2:].reshape(-1, 28, 28)])
         self.labels = np.concatenate([self.labels, records[:, 1]])
         self._journal_offset += count * _RECORD
@@ -210,20 +219,81 @@ class UserDigits:
                 with contextlib.suppress(UserDigitsError):
                     self._fold()
 
-    def _set_journal_aside(self, why: str) -> None:
-        aside = self.journal.with_name(f"my_digits.broken-{time.strftime('%Y%m%d-%H%M%S')}.journal")
+    def _reconcile(self, generation: int, records: np.ndarray, damaged: bool) -> None:
+        """A journal that extends another ``.npz`` than the one read.
+
+        Older than the ``.npz`` (a fold cut short before it removed the journal): its
+        digits are in the ``.npz`` already, and the next add starts a new journal. If
+        some are not there (a deleted digit, or a ``.npz`` from elsewhere), the journal
+        is set aside, kept and reported. Newer than the ``.npz`` (the file was deleted,
+        or an older copy restored): its digits are in no ``.npz``, so they are added to
+        what was read, folded into a new ``.npz`` and reported. If that cannot be
+        written, nothing more is saved, so the journal is never overwritten.
+        """
+        images, labels = records[:, 2:].reshape(-1, 28, 28), records[:, 1]
+        if generation < self._generation:
+            stored = {
+                (int(label), image.tobytes())
+                for image, label in zip(self.images, self.labels, strict=True)
+            }
+            missing = sum(
+                (int(label), image.tobytes()) not in stored
+                for image, label in zip(images, labels, strict=True)
+            )
+            if missing:
+                self._set_journal_aside(
+                    "", f"it follows an older {self.path.name}, {missing} digit(s) not in it"
+                )
+            elif damaged:
+                self._set_journal_aside("a damaged record")
+            return
+        aside = self._set_journal_aside("a damaged record") if damaged else ""
+        if not len(labels):
+            return  # nothing before the damage, or a header alone: nothing to add
+        found = "not found" if self._npz_signature is None else "older than its journal"
+        self.images = np.concatenate([self.images, images])
+        self.labels = np.concatenate([self.labels, labels])
+        self._generation = max(self._generation, generation)
+        self._journal_offset = 0
+        kept = f"{self.path}: {found}; the {len(labels)} digit(s) of its journal were kept"
+        if aside:
+            kept += f" (a damaged record after them; the journal {aside})"
+        if not self._writable:
+            self.warning = kept + ", in memory only: new digits are not saved"
+            log.warning("%s", self.warning)
+            return
+        try:
+            self._fold()  # the journal's digits are now in the .npz; the journal goes
+        except UserDigitsError as exc:
+            self._writable = False  # the next add would start the journal afresh
+            self.warning = f"{kept}, in memory only: new digits are not saved ({exc})"
+        else:
+            self.warning = f"{kept} in a new {self.path.name}"
+        log.warning("%s", self.warning)
+
+    def _set_journal_aside(self, why: str, problem: str = "") -> str:
+        """Rename the journal out of the way (never delete it); what happened, as a phrase.
+
+        ``problem`` says what is wrong with it (by default: unreadable, ``why``)."""
+        problem = problem or f"unreadable ({why})"
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.journal.with_name(f"my_digits.broken-{stamp}.journal")
+        n = 1
+        while aside.exists():  # two in one second: the first is not replaced
+            aside = self.journal.with_name(f"my_digits.broken-{stamp}-{n}.journal")
+            n += 1
         try:
             os.replace(self.journal, aside)
         except OSError as exc:
             log.warning("could not set %s aside: %s", self.journal, exc)
             self._writable = False
-            self.warning = (
-                f"{self.journal}: unreadable ({why}); left as it is, new digits are not saved"
-            )
-            return
-        self.warning = f"{self.journal}: unreadable ({why}); kept as {aside.name}"
+            done = "left as it is, new digits are not saved"
+            self.warning = f"{self.journal}: {problem}; {done}"
+            return done
+        self.warning = f"{self.journal}: {problem}; kept as {aside.name}"
         log.warning("%s", self.warning)
         self._journal_offset = 0
+        return f"kept as {aside.name}"
 
     def _set_aside(self) -> str:
         """Rename the unreadable file out of the way; what happened, as a phrase."""
@@ -278,6 +348,7 @@ class UserDigits:
         self._refuse_if_read_only()
         with self._locked(for_writing=True):
             self._catch_up()
+            self._refuse_if_read_only()
             if self._journal_offset or _signature(self.path) is None:
                 self._fold()
 
@@ -293,6 +364,7 @@ class UserDigits:
         record = bytes([_RECORD_MARK, int(label)]) + image.tobytes()
         with self._locked(for_writing=True):
             self._catch_up()
+            self._refuse_if_read_only()  # e.g. a journal it could neither fold nor set aside
             before = self._journal_offset
             try:
                 fresh = before == 0  # none yet, or one a cut-short fold left
@@ -328,6 +400,7 @@ class UserDigits:
         image, label = self.images[index].copy(), self.labels[index]
         with self._locked(for_writing=True):
             self._catch_up()
+            self._refuse_if_read_only()
             same = np.flatnonzero((self.labels == label) & (self.images == image).all(axis=(1, 2)))
             if not len(same):
                 return  # another window deleted it already
