@@ -139,12 +139,44 @@ def mnist_url() -> str:
 
 
 def _download_host() -> tuple[str, int]:
+    mirror = os.environ.get(URL_VAR, "").strip()
+    return check_download_url(mirror, setting=URL_VAR) if mirror else DOWNLOAD_HOST
+
+
+def check_download_url(url: str, *, setting: str | None = None) -> tuple[str, int]:
+    """(host, port) of an http(s) address; :class:`DatasetError` in one line for anything
+    else (a typo in ``$DIGITPAD_MNIST_URL``: a bad port, a broken bracket, a space), said
+    before any network is touched. ``setting`` names where the address came from."""
     from urllib.parse import urlsplit
 
-    mirror = urlsplit(os.environ.get(URL_VAR, "").strip())
-    if mirror.hostname:
-        return mirror.hostname, mirror.port or (443 if mirror.scheme == "https" else 80)
-    return DOWNLOAD_HOST
+    where = f"{setting}={url!r}" if setting else repr(url)
+
+    def refuse(detail: str, clause: str = "") -> DatasetError:
+        advice = f"correct or unset {setting}" if setting else "not downloaded"
+        return DatasetError(
+            f"{where}: {clause or f'not a valid address ({detail})'}; {advice}",
+            code=E.BAD_ADDRESS,
+            path=url,
+            detail=detail,
+        )
+
+    if any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in url):
+        raise refuse("it contains a space or a control character")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+        host = parts.hostname
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", ...
+        raise refuse(str(exc) or type(exc).__name__) from None
+    if parts.scheme not in ("http", "https"):
+        raise refuse("only http:// and https:// are fetched", "not an http(s) address")
+    if not host:
+        raise refuse("no host name")
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        raise refuse(f"{host[:40]!r} is not a valid host name") from None
+    return host, port or (443 if parts.scheme == "https" else 80)
 
 
 def keras_cache_path() -> Path:
@@ -173,6 +205,7 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
         )
     E.refuse_special_file(path, DatasetError)
     try:
+        _refuse_what_is_not_a_zip(path)
         check_directory(path, DatasetError, E.TOO_LARGE)
         # Open the file ourselves: np.load leaks its handle when the zip is damaged.
         with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
@@ -202,6 +235,72 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
         raise DatasetError(
             f"{path}: not a readable .npz file ({reason})", code=E.NOT_NPZ, path=path, detail=reason
         ) from None
+
+
+# What a file that is not a zip archive holds, by its first bytes (an .npz is a zip; numpy
+# would try anything else as a pickle and say "pickled data" about text or a web page).
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_KINDS = (
+    (b"\x93NUMPY", "a single numpy array (.npy), not an .npz with MNIST's four arrays"),
+    (b"\x1f\x8b", "gzip-compressed data (MNIST's original .gz files?), not Keras' mnist.npz"),
+    (b"\x00\x00\x08\x03", "MNIST's original IDX images, not Keras' mnist.npz"),
+    (b"\x00\x00\x08\x01", "MNIST's original IDX labels, not Keras' mnist.npz"),
+    (b"\x89HDF", "an HDF5 file (a Keras model?), not an .npz"),
+    (b"BZh", "bzip2-compressed data, not an .npz"),
+    (b"\xfd7zXZ\x00", "xz-compressed data, not an .npz"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive, not an .npz"),
+    (b"Rar!", "a RAR archive, not an .npz"),
+    (b"\x89PNG", "a PNG image, not an .npz"),
+    (b"\xff\xd8\xff", "a JPEG image, not an .npz"),
+    (b"GIF8", "a GIF image, not an .npz"),
+    (b"%PDF", "a PDF document, not an .npz"),
+    (b"version https://git-lfs", "a Git LFS pointer, not the data itself (run git lfs pull)"),
+)
+_SNIFF = 512
+
+
+def what_it_is(head: bytes) -> str | None:
+    """What the bytes a file starts with say it is, when that is not a zip (an .npz);
+    ``None`` for a zip, whose own reader says more."""
+    if not head:
+        return None
+    if head.startswith(_ZIP_MAGIC):
+        return None
+    for magic, kind in _KINDS:
+        if head.startswith(magic):
+            return kind
+    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        return "it holds Python objects (a pickle), which digitpad never loads"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in text:
+        return "a web page (HTML, perhaps a server's error page), not an .npz"
+    if text.startswith((b"<?xml", b"<")):
+        return "XML or markup text, not an .npz"
+    try:
+        decoded = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        decoded = head[: exc.start].decode("utf-8") if exc.start >= len(head) - 3 else ""
+    printable = sum(ch.isprintable() or ch in "\t\r\n" for ch in decoded)
+    if decoded and printable >= 0.95 * len(decoded):
+        first = " ".join(decoded.split())[:40]
+        return f"text, not an .npz (it begins {first!r})" if first else "blank text, not an .npz"
+    return "binary data that is not an .npz (no zip archive inside)"
+
+
+def _refuse_what_is_not_a_zip(path: Path) -> None:
+    """Say what a file is when it is not a zip at all: text, a web page, random bytes.
+
+    Without this numpy tries anything that is not a zip or an .npy as a pickle, and
+    every text file or error page was reported as "it holds Python objects"."""
+    with open(path, "rb") as handle:
+        head = handle.read(_SNIFF)
+    if not head:
+        raise DatasetError(f"{path}: the file is empty", code=E.EMPTY_FILE, path=path)
+    kind = what_it_is(head)
+    if kind is not None:
+        raise DatasetError(
+            f"{path}: not a readable .npz file ({kind})", code=E.NOT_NPZ, path=path, detail=kind
+        )
 
 
 def _check_sizes(archive: zipfile.ZipFile, path: Path) -> None:

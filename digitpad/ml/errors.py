@@ -86,3 +86,6 @@ MNIST_MISSING = "mnist_missing"  # no path, no $DIGITPAD_MNIST, Keras cannot get
 NOT_MNIST = "not_mnist"  # a readable .npz without MNIST's arrays, shapes or labels
 NOT_NPZ = "not_npz"
 NOT_IMAGE = "not_image"
+BAD_ADDRESS = "bad_address"  # a download address that is no http(s) URL (path: the address)
+DOWNLOAD_FAILED = "download_failed"  # the network or server failed it (path: the address)
+DOWNLOAD_STOPPED = "download_stopped"  # the person stopped it; nothing was kept

@@ -15,8 +15,23 @@ from digitpad.ml.recipe import CLASSES
 
 @dataclass(frozen=True)
 class Evaluation:
+    """One test set read by one network: its labels, the readings and (from
+    :func:`evaluate_predictor`) the images themselves, so whatever shows an evaluation
+    shows the images, labels and readings of one dataset, never one's images under
+    another's labels."""
+
     labels: np.ndarray  # (n,) true digits
     probabilities: np.ndarray  # (n, 10)
+    images: np.ndarray | None = None  # (n, 28, 28) or (n, 784): the images read
+
+    def __post_init__(self) -> None:
+        n = len(self.labels)
+        if len(self.probabilities) != n or (self.images is not None and len(self.images) != n):
+            raise ValueError(
+                f"an evaluation of {n} labels needs as many readings and images "
+                f"(got {len(self.probabilities)} and "
+                f"{'none' if self.images is None else len(self.images)})"
+            )
 
     @property
     def predicted(self) -> np.ndarray:
@@ -52,4 +67,4 @@ def evaluate_predictor(predictor, images: np.ndarray, labels: np.ndarray, batch:
         if len(flat)
         else np.zeros((0, CLASSES), np.float32)
     )
-    return Evaluation(np.asarray(labels).astype(np.int64), out)
+    return Evaluation(np.asarray(labels).astype(np.int64), out, images)

@@ -83,6 +83,15 @@ _REASONS = {
     ),
     E.NOT_NPZ: QT_TRANSLATE_NOOP("ErrorMessages", "This is not a readable .npz file: {path}"),
     E.NOT_IMAGE: QT_TRANSLATE_NOOP("ErrorMessages", "This is not a readable image: {path}"),
+    E.BAD_ADDRESS: QT_TRANSLATE_NOOP(
+        "ErrorMessages", "This is not a valid download address ({detail}): {path}"
+    ),
+    E.DOWNLOAD_FAILED: QT_TRANSLATE_NOOP(
+        "ErrorMessages", "Downloading from {path} failed: {detail}"
+    ),
+    E.DOWNLOAD_STOPPED: QT_TRANSLATE_NOOP(
+        "ErrorMessages", "The download was stopped; nothing was kept."
+    ),
 }
 # No MNIST, said for where the window stands (ml.data's detail): what to do next.
 _MNIST_MISSING_BY_DETAIL = {

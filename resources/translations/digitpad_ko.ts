@@ -505,7 +505,22 @@
         <translation>읽을 수 있는 이미지 파일이 아닙니다: {path}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
+        <source>This is not a valid download address ({detail}): {path}</source>
+        <translation>올바른 내려받기 주소가 아닙니다({detail}): {path}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Downloading from {path} failed: {detail}</source>
+        <translation>{path}에서 내려받지 못했습니다: {detail}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The download was stopped; nothing was kept.</source>
+        <translation>내려받기를 중지했습니다. 아무것도 남기지 않았습니다.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>MNIST is not on this computer yet: download it below (11 MB), or open your copy of mnist.npz with Open dataset….</source>
         <translation>이 컴퓨터에는 아직 MNIST가 없습니다. 아래에서 내려받거나(11 MB), 가지고 있는 mnist.npz를 데이터셋 열기…로 여세요.</translation>
     </message>
@@ -523,7 +538,7 @@
 <context>
     <name>EvaluationPage</name>
     <message>
-        <location filename="../../digitpad/ui/teach/evaluation_page.py" line="+93"/>
+        <location filename="../../digitpad/ui/teach/evaluation_page.py" line="+127"/>
         <source>Evaluating needs the MNIST test set.</source>
         <translation>평가하려면 MNIST 테스트 세트가 필요합니다.</translation>
     </message>
@@ -551,17 +566,17 @@
         <translation>행렬의 칸을 클릭하면 해당 테스트 이미지를 볼 수 있습니다.</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+64"/>
         <source>Test accuracy: {0} ({1} of {2} test images)</source>
         <translation>테스트 정확도: {0} (테스트 이미지 {2}개 중 {1}개)</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+30"/>
         <source>label {0} · network reads {1} ({2}) · {3}</source>
         <translation>레이블 {0} · 신경망의 예측값 {1} ({2}) · {3}</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+32"/>
         <source>True {0} read as {1}: {2} test images{3}</source>
         <translation>실제 {0}을(를) {1}(으)로 예측: 테스트 이미지 {2}개{3}</translation>
     </message>
@@ -571,12 +586,12 @@
         <translation> (처음 {0}개 표시)</translation>
     </message>
     <message>
-        <location line="-106"/>
+        <location line="-134"/>
         <source>test image </source>
         <translation>테스트 이미지 </translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+96"/>
         <source>right</source>
         <translation>정답</translation>
     </message>
@@ -662,7 +677,7 @@
 <context>
     <name>GetMnist</name>
     <message>
-        <location filename="../../digitpad/ui/training/get_mnist.py" line="+54"/>
+        <location filename="../../digitpad/ui/training/get_mnist.py" line="+55"/>
         <source>Open dataset…</source>
         <translation>데이터셋 열기…</translation>
     </message>
@@ -685,6 +700,16 @@
         <location line="+2"/>
         <source>From {0}, into {1}</source>
         <translation>{0}에서 {1}(으)로</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>MNIST was not downloaded.</source>
+        <translation>MNIST를 내려받지 못했습니다.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Download stopped; nothing was kept.</source>
+        <translation>내려받기를 중지했습니다. 아무것도 남기지 않았습니다.</translation>
     </message>
 </context>
 <context>

@@ -1,13 +1,17 @@
 """The "Evaluate" tab: loads MNIST lazily (the training loader's cache), evaluates the
 current model on the 10,000 test images off the GUI thread, then shows
 :class:`EvaluationView`. Without MNIST it says how to get it instead.
+
+The dataset is the train panel's (``data_path()``), which Open dataset… changes. Each
+job returns the test images with their evaluation, and the view swaps them together; a
+changed dataset is noticed when the tab is shown and, while it is, within a second.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from digitpad.ml.data import load_mnist_cached
@@ -16,6 +20,8 @@ from digitpad.ui import messages
 from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.jobs import Job
 from digitpad.ui.teach.evaluation_view import EvaluationView
+
+_NEVER = object()  # no job started yet: nothing to compare the dataset with
 
 
 class EvaluationPage(Retranslatable, QWidget):
@@ -37,6 +43,11 @@ class EvaluationPage(Retranslatable, QWidget):
         self._job = Job("digitpad-evaluate", self)
         self._job.finished.connect(self._on_done)
         self._job.failed.connect(self._on_failed)
+        self._asked_path: object = _NEVER  # the dataset of the last job started
+        self._source = ""  # the dataset the view shows (Mnist.source)
+        self._watch = QTimer(self)  # while shown: has Open dataset… chosen another?
+        self._watch.setInterval(1000)
+        self._watch.timeout.connect(self._check_dataset)
         self._show_state()
 
     def retranslate_ui(self) -> None:
@@ -57,13 +68,30 @@ class EvaluationPage(Retranslatable, QWidget):
             return
         self._pending = False
         predictor, path = self._predictor, self._data_path()
+        self._asked_path = path
 
         def work(_context):
             mnist = load_mnist_cached(path, download=False)
+            # The evaluation carries the test images it read: the view shows those.
             return mnist, predictor, evaluate_predictor(predictor, mnist.x_test, mnist.y_test)
 
         self._job.start(work)
         self._show_state()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._watch.start()
+        self._check_dataset()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self._watch.stop()
+
+    def _check_dataset(self) -> None:
+        """Evaluate again when the dataset is no longer the one last asked for (once per
+        change: a dataset that fails is not retried every second)."""
+        if self._asked_path is not _NEVER and self._data_path() != self._asked_path:
+            self.refresh()
 
     def wait(self, timeout: float = 30.0) -> None:
         self._job.wait(timeout)
@@ -76,11 +104,17 @@ class EvaluationPage(Retranslatable, QWidget):
                 predictor, images=mnist.x_test, labels=mnist.y_test, evaluation=evaluation
             )
             self._layout.addWidget(self.view, 1)
-            self.mnistLoaded.emit(mnist)
-        else:
+        else:  # images, labels and readings of this dataset, swapped together
             self.view.set_evaluation(evaluation)
+        if mnist.source != self._source:  # other views (fine-tuning) follow the dataset
+            self._source = mnist.source
+            self.mnistLoaded.emit(mnist)
         self._show_state()
-        if self._pending or predictor is not self._predictor:
+        if (
+            self._pending
+            or predictor is not self._predictor
+            or self._data_path() != self._asked_path
+        ):
             self.refresh()
 
     def _on_failed(self, exc) -> None:

@@ -311,9 +311,24 @@ class EvaluationView(Retranslatable, QWidget):
         self.set_evaluation(evaluate_predictor(predictor, self._images, self._labels))
 
     def set_evaluation(self, evaluation: Evaluation) -> None:
-        """Show a ready evaluation (compute it off the GUI thread for slow CNN models)."""
+        """Show a ready evaluation (compute it off the GUI thread for slow CNN models).
+
+        An evaluation that carries its images (``evaluate_predictor``'s do) may come from
+        another dataset: its images, labels and readings replace the shown ones together,
+        and the browser, the matrix and the selected cell's gallery are rebuilt from them
+        at once. Without images it must be of the test set shown (same count)."""
+        images = self._images if evaluation.images is None else np.asarray(evaluation.images)
+        if len(images) != len(evaluation.labels):
+            raise ValueError(
+                f"{len(evaluation.labels)} readings for {len(images)} test images: "
+                "an evaluation of another dataset must carry its images"
+            )
+        self._images, self._labels = images, np.asarray(evaluation.labels)
         self.evaluation = evaluation
         ev = self.evaluation
+        self.index_box.blockSignals(True)
+        self.index_box.setRange(0, max(0, len(ev.labels) - 1))
+        self.index_box.blockSignals(False)
         self.accuracy_label.setText(
             self.tr("Test accuracy: {0} ({1} of {2} test images)").format(
                 f"{ev.accuracy:.2%}",
@@ -324,12 +339,21 @@ class EvaluationView(Retranslatable, QWidget):
         self._fit_matrix()  # the line may now take another number of lines
         self.matrix.set_matrix(ev.confusion())
         self.show_test_image(self.index_box.value())
+        if self.matrix._selected is not None:  # its images, from this evaluation's set
+            self._fill_cell(*self.matrix._selected)
+
+    def test_set_size(self) -> int:
+        """How many test images the view shows (and browses)."""
+        return len(self._labels)
 
     def show_test_image(self, index: int) -> None:
+        ev = self.evaluation
+        if not len(ev.labels):
+            return
+        index = min(max(int(index), 0), len(ev.labels) - 1)
         self.index_box.blockSignals(True)
         self.index_box.setValue(index)
         self.index_box.blockSignals(False)
-        ev = self.evaluation
         probabilities = ev.probabilities[index]
         guess = int(np.argmax(probabilities))
         self.browser_image.set_image(self._images[index])
@@ -347,6 +371,13 @@ class EvaluationView(Retranslatable, QWidget):
         return int(np.argmax(bars))
 
     def show_cell(self, true: int, predicted: int) -> None:
+        self._fill_cell(true, predicted)
+        self.matrix.set_selected((true, predicted))
+        self.tabs.setCurrentIndex(1)
+        self.cellSelected.emit(true, predicted)
+
+    def _fill_cell(self, true: int, predicted: int) -> None:
+        """The cell's gallery and title, from the evaluation shown."""
         indices = self.evaluation.cell(true, predicted)
         while self.gallery_layout.count():
             item = self.gallery_layout.takeAt(0)
@@ -358,9 +389,6 @@ class EvaluationView(Retranslatable, QWidget):
             card = DigitCard(int(index), self._images[index], self.evaluation.probabilities[index])
             self.gallery_layout.addWidget(card, n // columns, n % columns)
         self._set_cell_title(true, predicted, len(indices), len(shown))
-        self.matrix.set_selected((true, predicted))
-        self.tabs.setCurrentIndex(1)
-        self.cellSelected.emit(true, predicted)
 
     def _set_cell_title(self, true: int, predicted: int, total: int, shown: int) -> None:
         self.cell_title.setText(

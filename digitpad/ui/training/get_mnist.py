@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from digitpad.ml import errors as E
 from digitpad.ml.data import keras_cache_path, mnist_url
 from digitpad.ml.errors import DigitpadError
 from digitpad.ui.i18n import Retranslatable
@@ -82,8 +83,11 @@ class GetMnist(Retranslatable, QWidget):
         self._job.cancel()
 
     def shutdown(self) -> None:
+        """Stop a download and wait for it: within ``ml.download.POLL`` (0.1 s) of the
+        cancel, whatever the server does (the window's close calls this, via
+        ``jobs.shutdown``)."""
         self._job.cancel()
-        self._job.wait(30.0)
+        self._job.wait(5.0)
 
     def _set_running(self, running: bool) -> None:
         self.download_button.setEnabled(not running and not self._offline)
@@ -97,17 +101,22 @@ class GetMnist(Retranslatable, QWidget):
 
     @Slot(object)
     def _on_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, DigitpadError):
-            message = error_text(exc)
-        else:  # never expected: say what it was in one line
+        lead = self.tr("MNIST was not downloaded.")
+        if getattr(exc, "code", "") == E.DOWNLOAD_STOPPED:
+            message = self.tr("Download stopped; nothing was kept.")
+        elif isinstance(exc, DigitpadError):  # every network fault, said by ml.download
+            message = error_text(exc, lead)
+        else:  # never expected (a bug): logged in full, said in one line
             log.error("MNIST download failed", exc_info=exc)
-            message = f"{type(exc).__name__}: {exc}"
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            message = f"{lead}\n{type(exc).__name__}: {text}" if text else lead
         self.failed.emit(message)
 
 
 def _download(context: JobContext) -> Path:
     from digitpad.ml.download import download_mnist  # urllib: kept off start-up
 
+    # The cancel is the job's: Stop and the window's close reach the download within 0.1 s.
     return download_mnist(
         progress=lambda done, total: context.progress((done, total)), cancel=context.cancel
     )
