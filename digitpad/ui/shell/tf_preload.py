@@ -5,7 +5,9 @@ is needed only to train or evaluate, and importing it holds Python's lock for a 
 hundred milliseconds: done at the Train click, that freezes the window just as the
 audience watches it. So it is imported once the pad has been idle for a moment, and
 not while the pointer rests on the pad: the import holds the lock for up to ~0.35 s at a
-time (loading TensorFlow's libraries), which would stall a stroke begun meanwhile.
+time (loading TensorFlow's libraries; 0.6-0.95 s on a busy 2-core machine), which stalls
+a stroke begun meanwhile. Such a stroke is late, never thinned: Qt's merging of the moves
+that queue meanwhile is off (``app.keep_every_pointer_move``).
 """
 
 from __future__ import annotations
