@@ -176,3 +176,27 @@ def test_fine_tuning_on_the_room_changes_the_network_only_when_kept(window, qtbo
         assert room.predictor is window.models.predictor  # the room reads with it too
     finally:
         window.class_session.stop()
+
+
+def test_the_rooms_digits_can_be_evaluates_test_set(window, qtbot):
+    """Evaluate offers the room's digits as its test set once a session has run: the
+    accuracy and matrix are then the room's, the same figures the wall gives."""
+    from digitpad.classroom.data import summarize
+
+    window.class_session.start("127.0.0.1")
+    room = window.class_session.room
+    person = room.join(None, "Ann", "127.0.0.2")
+    for n, (label, strokes) in enumerate([(7, SEVEN), (1, ONE), (7, ONE), (1, SEVEN)] * 2):
+        room.send(person, f"evaluate{n:04d}", label, strokes)
+    qtbot.waitUntil(lambda: len(window.class_session.drawings()) == 8, timeout=5000)
+    window.show_teaching_view("evaluate")
+    page = window.teach.dock.evaluation
+    assert page.test_set.isVisible()
+    page.wait()
+    page.test_set.setCurrentIndex(page.test_set.findData("room"))
+    qtbot.waitUntil(lambda: not page.is_busy() and page.view is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: page.view.test_set_size() == 8, timeout=30_000)
+    expected = summarize(window.class_session.drawings())
+    matrix = page.view.matrix.matrix()
+    assert matrix.sum() == 8 and np.array_equal(matrix, expected.confusion)
+    window.class_session.stop()

@@ -538,12 +538,32 @@
 <context>
     <name>EvaluationPage</name>
     <message>
-        <location filename="../../digitpad/ui/teach/evaluation_page.py" line="+127"/>
+        <location filename="../../digitpad/ui/teach/evaluation_page.py" line="+64"/>
+        <source>Test set: MNIST</source>
+        <translation>테스트 세트: MNIST</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Test set: this room&apos;s digits</source>
+        <translation>테스트 세트: 이 방의 숫자</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>The room has sent no labelled digits yet.</source>
+        <translation>아직 방에서 보낸, 숫자가 정해진 그림이 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+73"/>
         <source>Evaluating needs the MNIST test set.</source>
         <translation>평가하려면 MNIST 테스트 세트가 필요합니다.</translation>
     </message>
     <message>
         <location line="+3"/>
+        <source>Evaluating the model on the room&apos;s digits…</source>
+        <translation>이 방의 숫자로 모델을 평가하는 중…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Evaluating the model on the 10,000 MNIST test images…</source>
         <translation>MNIST 테스트 이미지 10,000개로 모델을 평가하는 중…</translation>
     </message>
@@ -974,7 +994,7 @@ Ctrl+.: 중지</translation>
         <translation>저장할 모델이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="+186"/>
+        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="+194"/>
         <source>fine-tuned on your digits</source>
         <translation>내 숫자로 미세 조정함</translation>
     </message>
@@ -1328,7 +1348,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachWiring</name>
     <message>
-        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="-91"/>
+        <location filename="../../digitpad/ui/shell/teach_wiring.py" line="-99"/>
         <source>Load bundled: Tutorial</source>
         <translation>기본 제공 모델 불러오기: 튜토리얼</translation>
     </message>
@@ -1353,7 +1373,7 @@ Ctrl+.: 중지</translation>
         <translation>수업 세션을 시작할 수 없습니다: {0}</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+27"/>
         <source>No network found: only this computer can join (a local demo).</source>
         <translation>네트워크를 찾지 못했습니다. 이 컴퓨터에서만 참여할 수 있습니다(로컬 데모).</translation>
     </message>
@@ -1371,7 +1391,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachingDock</name>
     <message>
-        <location filename="../../digitpad/ui/teach/dock.py" line="+74"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+75"/>
         <source>Teach</source>
         <translation>배우기</translation>
     </message>
@@ -1417,7 +1437,7 @@ Ctrl+.: 중지</translation>
         <translation>배우기 화면 숨기기</translation>
     </message>
     <message>
-        <location line="+174"/>
+        <location line="+181"/>
         <source>Draw a digit first, then press its number.</source>
         <translation>먼저 숫자를 그린 다음 그 숫자 버튼을 누르세요.</translation>
     </message>

@@ -144,7 +144,15 @@ class TeachWiring(QObject):
             session.stop()
             self.start_class_session(address)
 
+    def _room_digits(self):
+        """The room's shown, labelled digits as a test set, or ``None`` (none yet)."""
+        from digitpad.classroom.data import RoomDigits
+
+        digits = RoomDigits(self.class_session.drawings())
+        return (digits.images, digits.labels) if len(digits) else None
+
     def _show_room(self, wall=None) -> None:
+        self.dock.set_room_source(self._room_digits if self.class_session.room else None)
         if wall is None:
             if not self.dock.is_built("class"):
                 return

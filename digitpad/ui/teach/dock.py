@@ -120,6 +120,7 @@ class TeachingDock(Retranslatable, QWidget):
         self._my_digits: UserDigitsView | None = None
         self._training_running = False
         self._model_source = None
+        self._room_source = None
         self._mnist = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -206,6 +207,12 @@ class TeachingDock(Retranslatable, QWidget):
             return True
         return self._my_digits is not None and self._my_digits.is_fine_tuning()
 
+    def set_room_source(self, source) -> None:
+        """The class session's digits, offered to Evaluate as a test set (``None``: none)."""
+        self._room_source = source
+        if "evaluate" in self._pages:
+            self._pages["evaluate"].set_room_source(source)
+
     def is_built(self, key: str) -> bool:
         """Whether view ``key`` exists yet (views are built when first needed)."""
         return key in self._pages
@@ -264,6 +271,7 @@ class TeachingDock(Retranslatable, QWidget):
 
             page = EvaluationPage(self._data_path)
             page.mnistLoaded.connect(self._on_mnist_loaded)
+            page.set_room_source(self._room_source)
             if self._predictor is not None:
                 page.set_predictor(self._predictor)
         elif key == "network":

@@ -10,9 +10,11 @@ changed dataset is noticed when the tab is shown and, while it is, within a seco
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
 from digitpad.ml.data import load_mnist_cached
 from digitpad.ml.evaluation import evaluate_predictor
@@ -38,7 +40,15 @@ class EvaluationPage(Retranslatable, QWidget):
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The test set: MNIST's, or the class session's room (its shown, labelled digits).
+        self._room_source: Callable[[], tuple[np.ndarray, np.ndarray] | None] | None = None
+        self.test_set = QComboBox()
+        self.test_set.addItem("", "mnist")
+        self.test_set.addItem("", "room")
+        self.test_set.hide()
+        self.test_set.currentIndexChanged.connect(lambda _index: self.refresh())
         self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.test_set)
         self._layout.addWidget(self.message)
         self._job = Job("digitpad-evaluate", self)
         self._job.finished.connect(self._on_done)
@@ -51,7 +61,22 @@ class EvaluationPage(Retranslatable, QWidget):
         self._show_state()
 
     def retranslate_ui(self) -> None:
+        self.test_set.setItemText(0, self.tr("Test set: MNIST"))
+        self.test_set.setItemText(1, self.tr("Test set: this room's digits"))
         self._show_state()  # every text here says the state: busy, error or nothing
+
+    def set_room_source(
+        self, source: Callable[[], tuple[np.ndarray, np.ndarray] | None] | None
+    ) -> None:
+        """Where the room's digits come from (``None``: no class session): offered as the
+        test set, (n, 28, 28) uint8 images and their labels."""
+        self._room_source = source
+        self.test_set.setVisible(source is not None)
+        if source is None and self.test_set.currentData() == "room":
+            self.test_set.setCurrentIndex(0)
+
+    def testing_on_room(self) -> bool:
+        return self._room_source is not None and self.test_set.currentData() == "room"
 
     def set_predictor(self, predictor) -> None:
         self._predictor = predictor
@@ -69,6 +94,24 @@ class EvaluationPage(Retranslatable, QWidget):
         self._pending = False
         predictor, path = self._predictor, self._data_path()
         self._asked_path = path
+        if self.testing_on_room():
+            room = self._room_source()
+            if room is None or not len(room[1]):
+                self._error = None
+                self.message.setText(self.tr("The room has sent no labelled digits yet."))
+                self.message.show()
+                if self.view is not None:
+                    self.view.hide()
+                return
+            images, labels = room
+
+            def work(_context):
+                digits = SimpleNamespace(x_test=images, y_test=labels, source="room")
+                return digits, predictor, evaluate_predictor(predictor, images, labels)
+
+            self._job.start(work)
+            self._show_state()
+            return
 
         def work(_context):
             mnist = load_mnist_cached(path, download=False)
@@ -81,6 +124,8 @@ class EvaluationPage(Retranslatable, QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self._watch.start()
+        if self.testing_on_room():
+            self.refresh()  # the room has sent more since
         self._check_dataset()
 
     def hideEvent(self, event) -> None:
@@ -90,6 +135,8 @@ class EvaluationPage(Retranslatable, QWidget):
     def _check_dataset(self) -> None:
         """Evaluate again when the dataset is no longer the one last asked for (once per
         change: a dataset that fails is not retried every second)."""
+        if self.testing_on_room():
+            return  # the room's digits: no dataset file to watch
         if self._asked_path is not _NEVER and self._data_path() != self._asked_path:
             self.refresh()
 
@@ -106,7 +153,7 @@ class EvaluationPage(Retranslatable, QWidget):
             self._layout.addWidget(self.view, 1)
         else:  # images, labels and readings of this dataset, swapped together
             self.view.set_evaluation(evaluation)
-        if mnist.source != self._source:  # other views (fine-tuning) follow the dataset
+        if mnist.source not in ("room", self._source):  # MNIST itself: fine-tuning mixes it in
             self._source = mnist.source
             self.mnistLoaded.emit(mnist)
         self._show_state()
@@ -126,6 +173,8 @@ class EvaluationPage(Retranslatable, QWidget):
         if self._error is not None:
             need = self.tr("Evaluating needs the MNIST test set.")
             self.message.setText(f"{need}\n{messages.error_text(self._error)}")
+        elif self._job.is_running() and self.testing_on_room():
+            self.message.setText(self.tr("Evaluating the model on the room's digits…"))
         elif self._job.is_running():
             self.message.setText(self.tr("Evaluating the model on the 10,000 MNIST test images…"))
         else:
