@@ -387,3 +387,18 @@ def test_the_fetching_thread_ends_after_a_stop(serve, tmp_path):
 
 def test_download_module_limits_are_what_the_docs_say():
     assert download.POLL <= 0.2  # Stop is looked at this often
+
+
+def test_closing_the_window_during_a_trickling_download_takes_under_a_second(
+    window, qtbot, serve, no_mnist, monkeypatch
+):
+    server = serve(trickle)
+    monkeypatch.setenv(data.URL_VAR, server.url)
+    getter = window.train_panel.get_mnist
+    with qtbot.waitSignal(getter.progress, timeout=5000):
+        assert getter.start()
+    started = time.monotonic()
+    window.close()
+    assert time.monotonic() - started < 1.0
+    assert not getter.is_running() or getter._job.wait(0)
+    assert server.hung_up.wait(2.0)

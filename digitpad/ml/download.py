@@ -198,11 +198,11 @@ def _reason(exc: BaseException, timeout: float) -> str:
             return str(exc.reason)  # "no host given", "unknown url type: ..."
         exc = exc.reason
     if isinstance(exc, http.client.IncompleteRead):
-        return f"the server closed the connection mid-file ({len(exc.partial):,} bytes of a part)"
+        return "the connection broke off in the middle of the file"
     if isinstance(exc, http.client.RemoteDisconnected):
         return "the server closed the connection without answering"
     if isinstance(exc, http.client.BadStatusLine):
-        return "the server's answer is not HTTP (a bad status line)"
+        return "the server's answer is not HTTP"
     if isinstance(exc, http.client.LineTooLong):
         return "the server's answer has a line longer than HTTP allows"
     if isinstance(exc, http.client.InvalidURL):
@@ -220,8 +220,8 @@ def _reason(exc: BaseException, timeout: float) -> str:
         return "the connection was refused"
     if isinstance(exc, ConnectionError):
         return "the connection was broken"
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc) or type(exc).__name__
+    if isinstance(exc, OSError):  # a TLS error's text included: its first line
+        return (exc.strerror or str(exc) or type(exc).__name__).strip().splitlines()[0]
     if isinstance(exc, UnicodeError):
         return "not a valid host name"
     if isinstance(exc, ValueError):
