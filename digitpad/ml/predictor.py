@@ -149,12 +149,22 @@ class Predictor:
             single = images.shape == (28, 28)
         else:
             single = np.ndim(images) == 2 and np.shape(images) == (28, 28)
-        out = self.forward(images)[-1]
-        if self._output_kind == "logits":  # scores, not probabilities: softmax them
-            out = _softmax(np.array(out, np.float64)).astype(np.float32)
-        elif self._output_kind == "sigmoid":  # ten independent yes/no: share them out
-            out = out / np.maximum(out.sum(axis=-1, keepdims=True), 1e-12)
+        out = self._probabilities(self.forward(images)[-1])
         return out[0] if single else out
+
+    def predict_layers(self, image: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """One (28, 28) image -> (its 10 probabilities, every layer's output as
+        ``forward`` computed it, batch of one): the same single pass as ``predict``, for
+        a caller that also shows the layers (the window's *Inside the network*)."""
+        outputs = self.forward(image)
+        return self._probabilities(outputs[-1])[0], outputs
+
+    def _probabilities(self, out: np.ndarray) -> np.ndarray:
+        if self._output_kind == "logits":  # scores, not probabilities: softmax them
+            return _softmax(np.array(out, np.float64)).astype(np.float32)
+        if self._output_kind == "sigmoid":  # ten independent yes/no: share them out
+            return out / np.maximum(out.sum(axis=-1, keepdims=True), 1e-12)
+        return out
 
     def predict_drawing(self, drawing: np.ndarray) -> np.ndarray | None:
         """Raw drawing -> probabilities, or ``None`` if nothing is drawn."""

@@ -229,6 +229,24 @@ class MainWindow(Retranslatable, QMainWindow):
         found = explain(self.models.predictor, self.input_view.image(), target)
         return None if found is None else found.contributions
 
+    def current_input(self) -> np.ndarray | None:
+        """The (28, 28) float32 input in [0, 1] the live network read for the current
+        drawing (``None``: an empty pad, or number mode)."""
+        self._reader.settle()
+        last = self.models.last_pass()
+        if self._probabilities is None or last is None:
+            return None
+        return last.image.copy()
+
+    def layer_activations(self) -> list[tuple[str, np.ndarray]]:
+        """``(layer name, output)`` for every layer, in order, from the forward pass that
+        read the current drawing (copies); ``[]`` for an empty pad."""
+        self._reader.settle()
+        last = self.models.last_pass()
+        if self._probabilities is None or last is None:
+            return []
+        return [(name, out.copy()) for name, out in last.activations()]
+
     def prediction_pending(self) -> bool:
         """True while the teaching views wait (at most one frame) for the latest drawing."""
         return self._predict_timer.isActive()
@@ -597,7 +615,8 @@ class MainWindow(Retranslatable, QMainWindow):
             self._teaching_stale = True  # caught up when the views are shown again
             return
         self._teaching_stale = False
-        dock.set_drawing(self.canvas.image_array, self.input_view.image())
+        last = self.models.last_pass() if self._probabilities is not None else None
+        dock.set_drawing(self.canvas.image_array, self.input_view.image(), last)
 
     @Slot()
     def _on_model_changed(self) -> None:

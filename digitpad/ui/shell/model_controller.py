@@ -45,6 +45,24 @@ class ModelState:
     card: dict | None = None
 
 
+@dataclass(frozen=True)
+class LastPass:
+    """One read of the pad: the predictor, its 28x28 input and every layer's output, as
+    ``Predictor.forward`` computed them (batch of one). Shared read-only."""
+
+    predictor: Predictor
+    image: np.ndarray
+    outputs: list[np.ndarray]
+
+    def activations(self) -> list[tuple[str, np.ndarray]]:
+        """``(layer name, output)`` for every layer after the input, in order."""
+        return [
+            (str(layer.config.get("name", layer.kind)), out[0])
+            for layer, out in zip(self.predictor.layers, self.outputs, strict=True)
+            if layer.kind != "InputLayer"
+        ]
+
+
 class ModelController(QObject):
     """Holds the current model; emits ``modelChanged`` whenever predictions would change."""
 
@@ -62,6 +80,7 @@ class ModelController(QObject):
         self._card: dict = {}
         self._saved: ModelState | None = None  # the committed model while previewing
         self._previous: ModelState | None = None  # before the last adopted training
+        self._pass: LastPass | None = None  # the last read's forward pass
 
     # -- what is loaded --------------------------------------------------------------
     @property
@@ -105,8 +124,9 @@ class ModelController(QObject):
         """
         image = to_mnist(np.pad(drawing, 1)) if np.ndim(drawing) == 2 else to_mnist(drawing)
         if not image.any() or self._predictor is None:
+            self._pass = None
             return image, None
-        return image, self._predictor.predict(image)
+        return image, self._predict(image)
 
     def read_strokes(
         self,
@@ -125,10 +145,23 @@ class ModelController(QObject):
         if not np.logical_or.reduce(image, axis=None):  # image.any(), unwrapped: every move
             if pixels is not None:
                 return self.read(pixels() if callable(pixels) else pixels)
+            self._pass = None
             return image, None
         if self._predictor is None:
+            self._pass = None
             return image, None
-        return image, self._predictor.predict(image)
+        return image, self._predict(image)
+
+    def _predict(self, image: np.ndarray) -> np.ndarray:
+        # The pass's every layer is kept (references only, no copy): the window's
+        # layer_activations() and Inside the network show them without a second pass.
+        probabilities, outputs = self._predictor.predict_layers(image)
+        self._pass = LastPass(self._predictor, image, outputs)
+        return probabilities
+
+    def last_pass(self) -> LastPass | None:
+        """The last read's forward pass (``None``: nothing was read, an empty pad)."""
+        return self._pass
 
     # -- loading ---------------------------------------------------------------------
     def load_bundled(self, preset: str = "tutorial") -> None:

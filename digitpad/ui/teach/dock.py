@@ -112,6 +112,7 @@ class TeachingDock(Retranslatable, QWidget):
         self._predictor = None
         self._drawing: np.ndarray | Callable[[], np.ndarray | None] | None = None
         self._x28: np.ndarray | None = None
+        self._pass = None  # the window's forward pass for _x28 (every layer's output)
         self._stale: set[str] = set(TABS)
         self._shown: dict[str, object] = {}  # the predictor each tab last showed
         self._data_path = data_path
@@ -332,11 +333,13 @@ class TeachingDock(Retranslatable, QWidget):
         self,
         drawing: np.ndarray | Callable[[], np.ndarray | None] | None,
         x28: np.ndarray | None,
+        forward_pass=None,
     ) -> None:
         """The pad's pixels (or a function that copies them, called only if the
         Preprocessing view is shown: the other views do not need the copy, ~220 KB on
-        every frame of a stroke) and the 28x28 input."""
-        self._drawing, self._x28 = drawing, x28
+        every frame of a stroke), the 28x28 input and the window's forward pass that read
+        it (``LastPass``: every layer's output, so Inside the network computes none)."""
+        self._drawing, self._x28, self._pass = drawing, x28, forward_pass
         self._stale.update(("network", "preprocess"))
         self._refresh_current()
 
@@ -380,6 +383,7 @@ class TeachingDock(Retranslatable, QWidget):
         elif key == "network":
             if self._shown.get(key) is not self._predictor:
                 self.network.set_predictor(self._predictor)
+            self.network.set_forward_pass(self._pass)  # the layers, computed already
             self.network.set_input(self._x28)
         elif key == "preprocess":
             lesson = self.preprocess.lesson

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt, Signal
@@ -558,6 +559,15 @@ class UnitView(Retranslatable, QWidget):
         return self.text.text()
 
 
+@dataclass(frozen=True)
+class _Pass:
+    """A forward pass of this view's own (``ModelController.LastPass``'s shape)."""
+
+    predictor: object
+    image: np.ndarray
+    outputs: list
+
+
 class NetworkView(Retranslatable, QWidget):
     explainRequested = Signal()  # "which of my pixels made it say that?": the window's overlay
 
@@ -568,6 +578,8 @@ class NetworkView(Retranslatable, QWidget):
         self.explain_button.setObjectName("networkExplain")
         self.explain_button.clicked.connect(self.explainRequested)
         self._input: np.ndarray | None = None
+        self._offered = None  # the window's pass, offered for the next set_input
+        self._pass = None  # the forward pass shown: (predictor, image, outputs)
         self.grid = WeightGrid()
         self.grid.setToolTip(self.tr("Click a tile to see its unit close up"))
         self.grid.unitClicked.connect(self._on_tile_clicked)
@@ -603,6 +615,10 @@ class NetworkView(Retranslatable, QWidget):
 
     # -- public -----------------------------------------------------------------------------
     def set_predictor(self, predictor) -> None:
+        if predictor is not self._predictor:  # new weights: the drawing read with them
+            self._pass = None
+            if predictor is not None and self._input is not None:
+                self._pass = _Pass(predictor, self._input, predictor.forward(self._input))
         self._predictor = predictor
         dense = predictor.dense_layers() if predictor is not None else []
         first = dense[0].weights[0] if dense and dense[0].weights[0].shape[0] == 784 else None
@@ -613,8 +629,29 @@ class NetworkView(Retranslatable, QWidget):
         self._open_unit(unit)  # new weights (a training epoch): the same unit; its
         self._refresh()  # numbers come with the refresh's one forward pass
 
+    def set_forward_pass(self, forward_pass) -> None:
+        """The window's forward pass for the next ``set_input`` (``LastPass``: its
+        predictor, input and every layer's output); used when it is this view's own
+        network and input, so the view computes no pass of its own."""
+        self._offered = forward_pass
+
+    def forward_pass(self):
+        """The pass shown now (``None``: no drawing)."""
+        return self._pass
+
     def set_input(self, x28: np.ndarray | None) -> None:
         self._input = None if x28 is None or not np.asarray(x28).any() else np.asarray(x28)
+        offered, self._offered = self._offered, None
+        if self._input is None or self._predictor is None:
+            self._pass = None
+        elif (
+            offered is not None
+            and offered.predictor is self._predictor
+            and np.array_equal(offered.image, self._input)
+        ):
+            self._pass = offered
+        else:  # set by a test or script: this view's own pass
+            self._pass = _Pass(self._predictor, self._input, self._predictor.forward(self._input))
         self._refresh()
 
     def _on_tile_clicked(self, unit: int) -> None:
@@ -686,9 +723,9 @@ class NetworkView(Retranslatable, QWidget):
 
     def _forward(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         """(first hidden layer's output, probabilities) from one forward pass."""
-        if self._predictor is None or self._input is None or self.grid.order().size == 0:
+        if self._pass is None or self.grid.order().size == 0:
             return None, None
-        outputs = self._predictor.forward(self._input.reshape(1, -1))
+        outputs = self._pass.outputs
         for layer, out in zip(self._predictor.layers, outputs, strict=True):
             if layer.kind == "Dense":
                 return out[0], outputs[-1][0]
