@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import logging
+import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from digitpad import __version__
-from digitpad.ml.errors import DigitpadError
+from digitpad.ml.errors import DigitpadError, check_path, shown_path
 from digitpad.ml.presets import PRESETS
 from digitpad.ml.recipe import TUTORIAL
 
@@ -61,6 +65,89 @@ def _seed(text: str) -> int:
     return value
 
 
+def _path(text: str) -> str:
+    """A path argument the file system can at least look up: one longer than it allows
+    (``File name too long``) is a usage error here, before anything tries to open it."""
+    try:
+        check_path(os.path.expanduser(text))
+    except DigitpadError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+# -- a terminal that cannot show every character ------------------------------------------
+# The CLI's sentences use a few typographic characters (…, ×, —, Keras' ━ bar) and print
+# paths as the file system gave them. On a terminal whose encoding lacks them (LC_ALL=C
+# with Python's UTF-8 mode off: ASCII), print() raised UnicodeEncodeError mid-report.
+_PLAIN = {
+    "\u2026": "...",
+    "\u00d7": "x",
+    "\u2014": "-",
+    "\u2013": "-",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2192": "->",
+    "\u00b7": "-",
+    "\u2501": "=",
+    "\u2500": "-",
+    "\u2264": "<=",
+    "\u2265": ">=",
+    "\u2022": "*",
+    "\u00a0": " ",
+}
+_ERRORS = "digitpad-plain"
+
+
+def _plain(exc: UnicodeError) -> tuple[str | bytes, int]:
+    """Encode error handler: a byte the file system gave undecoded goes out as that byte
+    (as ``surrogateescape``); a typographic character as its ASCII look-alike; anything
+    else as its decomposed ASCII letters, or "?"."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    char = exc.object[exc.start]
+    if "\udc80" <= char <= "\udcff":
+        return bytes([ord(char) - 0xDC00]), exc.start + 1
+    plain = _PLAIN.get(char)
+    if plain is None:
+        plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode() or "?"
+    return plain, exc.start + 1
+
+
+def _printable_streams() -> None:
+    """stdout and stderr never stop on a character their encoding lacks."""
+    try:
+        codecs.lookup_error(_ERRORS)
+    except LookupError:
+        codecs.register_error(_ERRORS, _plain)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors != _ERRORS:
+            try:
+                stream.reconfigure(errors=_ERRORS)
+            except (ValueError, OSError):  # closed or detached: nothing to print on
+                pass
+
+
+def _os_error_line(exc: OSError) -> str:
+    """An OSError no reader turned into a sentence: its file (shortened) and reason."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename is not None:
+        return f"{shown_path(os.fsdecode(exc.filename))}: {reason}"
+    return reason
+
+
+def _check_env_paths(*names: str) -> None:
+    """A path given by an environment variable, as one given as an argument."""
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value:
+            try:
+                check_path(os.path.expanduser(value))
+            except DigitpadError as exc:
+                raise DigitpadError(f"${name}: {exc}", code=exc.code, path=value) from None
+
+
 class _Parser(argparse.ArgumentParser):
     """Bad arguments: one clear line and status 2, not a usage dump."""
 
@@ -79,8 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the window (the default)")
-    gui.add_argument("--data", metavar="PATH", help="mnist.npz to train with")
-    gui.add_argument("--model", metavar="PATH", help=".keras model to open")
+    gui.add_argument("--data", metavar="PATH", type=_path, help="mnist.npz to train with")
+    gui.add_argument("--model", metavar="PATH", type=_path, help=".keras model to open")
     gui.add_argument("--lang", choices=["en", "ko"], help="user interface language")
 
     train = commands.add_parser(
@@ -109,16 +196,20 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--seed", type=_seed, default=None, help="make the run repeatable (0 to 4294967295)"
     )
-    train.add_argument("--data", metavar="PATH", help="mnist.npz (default: $DIGITPAD_MNIST)")
+    train.add_argument(
+        "--data", metavar="PATH", type=_path, help="mnist.npz (default: $DIGITPAD_MNIST)"
+    )
     train.add_argument(
         "--pen",
         metavar="PATH",
+        type=_path,
         help="real pen-written digits (pendigits-orig.tra or its folder; default: "
         "$DIGITPAD_PENDIGITS) for the augmented presets; held-out writers are never used",
     )
     train.add_argument(
         "--out",
         metavar="PATH",
+        type=_path,
         default="model.keras",
         help="where to save the model; a model card .json goes beside it",
     )
@@ -130,8 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     evaluate = commands.add_parser("evaluate", help="test loss and accuracy of a model")
-    evaluate.add_argument("--model", metavar="PATH", help="default: the bundled model")
-    evaluate.add_argument("--data", metavar="PATH", help="mnist.npz (default: $DIGITPAD_MNIST)")
+    evaluate.add_argument("--model", metavar="PATH", type=_path, help="default: the bundled model")
+    evaluate.add_argument(
+        "--data", metavar="PATH", type=_path, help="mnist.npz (default: $DIGITPAD_MNIST)"
+    )
 
     doctor = commands.add_parser(
         "doctor",
@@ -146,8 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     predict = commands.add_parser("predict", help="read digits from image files")
-    predict.add_argument("images", nargs="+", metavar="IMAGE")
-    predict.add_argument("--model", metavar="PATH", help="default: the bundled model")
+    predict.add_argument("images", nargs="+", metavar="IMAGE", type=_path)
+    predict.add_argument("--model", metavar="PATH", type=_path, help="default: the bundled model")
     return parser
 
 
@@ -155,12 +248,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The ML layer logs for the GUI's log view; unconfigured, Python's last-resort handler
     # printed those warnings on stderr beside our own one-line error.
     logging.getLogger("digitpad").addHandler(logging.NullHandler())
+    _printable_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "train":
+            _check_env_paths(*(() if args.data else ("DIGITPAD_MNIST",)))
+            _check_env_paths(*(() if args.pen else ("DIGITPAD_PENDIGITS",)))
             return _train(args)
         if args.command == "evaluate":
+            _check_env_paths(*(() if args.data else ("DIGITPAD_MNIST",)))
             return _evaluate(args)
         if args.command == "predict":
             return _predict(args)
@@ -171,6 +268,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _gui(args)
     except DigitpadError as exc:
         print(f"digitpad: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # the last resort: one line, never a traceback
+        print(f"digitpad: error: {_os_error_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("digitpad: interrupted", file=sys.stderr)

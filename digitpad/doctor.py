@@ -64,15 +64,51 @@ def check_python() -> list[Check]:
     return rows
 
 
+# What the window does first, in a child process (Qt aborts the process it fails in).
+_TRY_WINDOW = (
+    "import sys\n"
+    "from PySide6.QtWidgets import QApplication\n"
+    "app = QApplication(sys.argv[:1])\n"
+    "print(app.platformName())\n"
+)
+
+
 def check_display() -> Check:
+    """Try what the window will do: the checks ``digitpad`` makes before Qt (platform,
+    libraries, a connection to the display), then a Qt application started in a child
+    process with this environment, which must start and name its platform."""
     from digitpad.ui.shell.platform_check import problem
 
+    name = "Qt platform and display"
     trouble = problem()
     if trouble:
-        return Check("Qt platform and display", "fail", trouble)
-    qpa = os.environ.get("QT_QPA_PLATFORM") or "default"
+        return Check(name, "fail", trouble)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _TRY_WINDOW],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired:
+        return Check(name, "fail", "the window's Qt application did not start within 60 s")
+    except OSError as exc:
+        return Check(name, "fail", f"cannot start Python to try the window ({exc.strerror})")
+    started = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not started:
+        return Check(name, "fail", f"the window cannot open here: {_qt_reason(done.stderr)}")
     where = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or "-"
-    return Check("Qt platform and display", "ok", f"platform {qpa}, display {where}")
+    return Check(name, "ok", f"platform {started[-1]}, display {where}")
+
+
+def _qt_reason(stderr: str) -> str:
+    """Qt's first line that says what went wrong (it follows with a paragraph)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in lines:
+        if "could not" in line.lower() or "cannot" in line.lower() or "failed" in line.lower():
+            return line
+    return lines[-1] if lines else "Qt stopped without saying why"
 
 
 def check_cjk_font() -> Check:
@@ -131,9 +167,14 @@ def check_tensorflow() -> list[Check]:
 
 def check_mnist() -> Check:
     from digitpad.ml.data import ENV_VAR, load_mnist, resolve_path, sha256_of
-    from digitpad.ml.errors import DatasetError
+    from digitpad.ml.errors import DatasetError, check_path
 
     path = resolve_path()
+    if path is not None:
+        try:
+            check_path(path, DatasetError)
+        except DatasetError as exc:
+            return Check("MNIST", "fail", f"${ENV_VAR}: {exc}")
     if path is None:
         cached = Path.home() / ".keras" / "datasets" / "mnist.npz"
         if not cached.is_file():
@@ -156,9 +197,15 @@ def check_mnist() -> Check:
 
 
 def check_pen_digits() -> Check:
-    from digitpad.ml.errors import DatasetError
+    from digitpad.ml.errors import DatasetError, check_path
     from digitpad.ml.pendigits import ENV_VAR, load_pendigits, resolve_path
 
+    given = os.environ.get(ENV_VAR)
+    try:
+        if given:
+            check_path(os.path.expanduser(given), DatasetError)
+    except DatasetError as exc:
+        return Check("Pen-written digits", "warn", f"${ENV_VAR}: {exc}", needed=False)
     if resolve_path() is None:
         return Check(
             "Pen-written digits",
@@ -204,18 +251,23 @@ def check_folders() -> list[Check]:
 
 def check_models(paths: dict[str, Path], keras_check: bool = True) -> list[Check]:
     """Each model loads in the numpy predictor and, when Keras is there, agrees with it."""
-    from digitpad.ml.errors import DigitpadError
+    from digitpad.ml.errors import DigitpadError, ModelError, check_path, shown_path
     from digitpad.ml.predictor import Predictor
 
     rng = np.random.default_rng(0)
     images = _sample_images(rng)
     rows = []
-    for name, path in paths.items():
+    for key, path in paths.items():
+        name = shown_path(key, limit=200)  # a row's name is one line too
         try:
+            check_path(path, ModelError)
             predictor = Predictor.from_file(path)
             ours = predictor.predict(images)
         except DigitpadError as exc:
             rows.append(Check(f"Model {name}", "fail", str(exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one model's trouble is its row
+            rows += _guarded(f"Model {name}", _raise, exc)
             continue
         detail = f"{Path(path).name}: reads in numpy"
         status = "ok"
@@ -235,6 +287,10 @@ def check_models(paths: dict[str, Path], keras_check: bool = True) -> list[Check
     return rows
 
 
+def _raise(exc: BaseException):
+    raise exc
+
+
 def _sample_images(rng) -> np.ndarray:
     """A few real test digits when MNIST is here, else random inputs in [0, 1]."""
     try:
@@ -245,17 +301,34 @@ def _sample_images(rng) -> np.ndarray:
         return rng.random((16, 28, 28), dtype=np.float32)
 
 
+def _guarded(name: str, check, *args, needed: bool = True) -> list[Check]:
+    """A check that fails unexpectedly is a row saying so, never the end of the report
+    (which ``--json`` prints only once every row is in)."""
+    try:
+        found = check(*args)
+    except Exception as exc:  # noqa: BLE001 - any trouble is a row, not a crash
+        from digitpad.ml.errors import shown_path
+
+        if isinstance(exc, OSError) and exc.filename is not None:
+            reason = f"{shown_path(os.fsdecode(exc.filename))}: {exc.strerror or exc}"
+        else:
+            reason = (str(exc).strip().splitlines() or [""])[0][:300]
+        detail = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
+        return [Check(name, "fail" if needed else "warn", detail, needed=needed)]
+    return found if isinstance(found, list) else [found]
+
+
 def run_checks(extra_models: list[str] | None = None) -> list[Check]:
     from digitpad.ml.model import BUNDLED_VARIANTS, bundled_variant_path
 
-    rows = check_python()
-    rows.append(check_display())
-    rows.append(check_cjk_font())
-    tf_rows = check_tensorflow()
+    rows = _guarded("Python", check_python)
+    rows += _guarded("Qt platform and display", check_display)
+    rows += _guarded("Korean font", check_cjk_font, needed=False)
+    tf_rows = _guarded("TensorFlow", check_tensorflow)
     rows += tf_rows
-    rows.append(check_mnist())
-    rows.append(check_pen_digits())
-    rows += check_folders()
+    rows += _guarded("MNIST", check_mnist)
+    rows += _guarded("Pen-written digits", check_pen_digits, needed=False)
+    rows += _guarded("Folders", check_folders, needed=False)
     models: dict[str, Path] = {}
     for key in BUNDLED_VARIANTS:
         path = bundled_variant_path(key)
@@ -265,7 +338,7 @@ def run_checks(extra_models: list[str] | None = None) -> list[Check]:
             models[key] = path
     for extra in extra_models or []:
         models[extra] = Path(extra)
-    rows += check_models(models, keras_check=tf_rows[0].status != "fail")
+    rows += _guarded("Models", check_models, models, tf_rows[0].status != "fail")
     return rows
 
 
@@ -276,7 +349,7 @@ def main(json_output: bool = False, models: list[str] | None = None) -> int:
     if json_output:
         print(json.dumps({"ready": ready, "checks": [asdict(r) for r in rows]}, indent=2))
     else:
-        width = max(len(r.name) for r in rows)
+        width = min(max(len(r.name) for r in rows), 40)
         for row in rows:
             print(f"{row.status:>4}  {row.name:<{width}}  {row.detail}")
         verdict = "ready for a workshop" if ready else "NOT ready: see the rows marked fail"

@@ -37,14 +37,81 @@ class ModelError(DigitpadError):
     """A model file could not be read, or is not a digit model digitpad can use."""
 
 
+def shown_path(path, limit: int = 80) -> str:
+    """A path as one line can show it: an over-long one keeps its start and its end."""
+    text = str(path)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit // 2]}...{text[-(limit // 2 - 3) :]}"
+
+
+def check_path(path, error=None) -> None:
+    """Raise (``error``, one line, code ``NAME_TOO_LONG``) when the file system cannot
+    even look ``path`` up because it is too long: a name over ``NAME_MAX`` (255 bytes
+    on most) or the whole over ``PATH_MAX`` (4096 on Linux). ``pathlib``'s
+    ``exists()``, ``is_file()`` and ``is_dir()`` raise ``OSError`` for it where they say
+    ``False`` for a missing file: every reader calls this before them."""
+    import errno
+
+    try:
+        os.lstat(path)
+    except OSError as exc:
+        detail = _too_long(os.fspath(path), certain=exc.errno == errno.ENAMETOOLONG)
+        if not detail:
+            return  # missing, unreadable...: the caller's own checks say so
+    except ValueError:
+        return  # an embedded NUL: the caller's open says so
+    else:
+        return
+    error = error or DigitpadError
+    raise error(
+        f"{shown_path(path)}: the path is too long for the file system ({detail})",
+        code=NAME_TOO_LONG,
+        path=path,
+        detail=detail,
+    )
+
+
+def _too_long(path, *, certain: bool) -> str:
+    """Which limit the path breaks: a name against NAME_MAX, else the whole against
+    PATH_MAX; "" when neither (``certain``: the system said ENAMETOOLONG). A missing
+    folder stops the look-up before a long name after it, which creating the file
+    would meet: so the names are measured too, not only asked about."""
+    raw = os.fsencode(path)
+    longest = max(raw.split(os.fsencode(os.sep)), key=len)
+    if not certain and len(longest) <= 14 and len(raw) <= 255:
+        return ""  # within every limit POSIX allows: no need to ask
+    folder = os.path.dirname(os.path.abspath(path))
+    while folder and not os.path.isdir(folder):  # pathconf needs a folder that exists
+        parent = os.path.dirname(folder)
+        folder = "" if parent == folder else parent
+    name_max = _pathconf(folder, "PC_NAME_MAX", 255)
+    if len(longest) > name_max:
+        return f"a name of {len(longest):,} bytes, at most {name_max:,}"
+    path_max = _pathconf(folder, "PC_PATH_MAX", 4096)
+    if certain or len(raw) >= path_max:
+        return f"{len(raw):,} bytes in all, at most {path_max:,}"
+    return ""
+
+
+def _pathconf(folder: str, name: str, default: int) -> int:
+    try:
+        value = os.pathconf(folder or os.sep, name)
+    except (OSError, ValueError, AttributeError):  # AttributeError: no pathconf (Windows)
+        return default
+    return value if value and value > 0 else default
+
+
 def refuse_special_file(path, error=None) -> None:
-    """Raise when ``path`` exists but is not a regular file (FIFO, device, socket).
+    """Raise when ``path`` exists but is not a regular file (FIFO, device, socket), or
+    cannot be looked up at all because it is too long (:func:`check_path`).
 
     Opening a named pipe blocks until someone writes to it: a window would hang on it
     and ignore Stop. Checked with ``stat`` before anything opens the file.
     """
     import stat
 
+    check_path(path, error)
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -72,7 +139,9 @@ IS_FOLDER = "is_folder"
 NOT_REGULAR_FILE = "not_regular_file"  # a pipe, device or socket: reading could block
 PERMISSION_DENIED = "permission_denied"
 UNREADABLE = "unreadable"  # an OS error other than the above
+NAME_TOO_LONG = "name_too_long"  # longer than the file system can look up (detail: which limit)
 EMPTY_FILE = "empty_file"
+IMAGE_TOO_LARGE = "image_too_large"  # over Pillow's limit against decompression bombs
 NOT_KERAS_MODEL = "not_keras_model"
 LEGACY_HDF5 = "legacy_hdf5"
 DAMAGED = "damaged"  # truncated or corrupt archive

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
+import warnings
+from contextlib import contextmanager
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -11,11 +14,40 @@ from digitpad.ml import errors as E
 from digitpad.ml.errors import ImageError
 
 
+@contextmanager
+def _opened(path):
+    """``Image.open``, with images over Pillow's size limit refused in one line.
+
+    Pillow checks the size a header declares (a PNG's IHDR, a GIF's logical screen, a
+    JPEG's frame header) when it opens the file: over ``Image.MAX_IMAGE_PIXELS`` (89 M)
+    it warns, over twice that it raises ``DecompressionBombError``, an ``Exception`` no
+    reader here caught. Both are this module's :class:`ImageError` now, before a pixel
+    is decoded: a digit needs nothing near 89 million pixels."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            opened = Image.open(path)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        limit = Image.MAX_IMAGE_PIXELS or 0
+        declared = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(declared.group(1)):,} pixels" if declared else "more pixels"
+        detail = f"its header declares {size}; digitpad reads at most {limit:,}"
+        raise ImageError(
+            f"{E.shown_path(path)}: too large to read safely ({detail}, Pillow's limit "
+            "against decompression bombs)",
+            code=E.IMAGE_TOO_LARGE,
+            path=path,
+            detail=detail,
+        ) from None
+    with opened:
+        yield opened
+
+
 def check_image(path: str | os.PathLike) -> None:
     """Cheap: the file is there and its header is an image Pillow reads (pixels unread)."""
     E.refuse_special_file(path, ImageError)
     try:
-        with Image.open(path):
+        with _opened(path):
             pass
     except (OSError, UnidentifiedImageError, ValueError) as exc:
         raise _image_error(path, exc) from None
@@ -26,7 +58,7 @@ def read_grey(path: str | os.PathLike) -> np.ndarray:
     deep grey scaled, ink on a transparent background kept visible)."""
     E.refuse_special_file(path, ImageError)
     try:
-        with Image.open(path) as opened:
+        with _opened(path) as opened:
             opened.load()
             # As a viewer shows it: a phone photo's EXIF orientation applied.
             image = ImageOps.exif_transpose(opened)

@@ -37,7 +37,13 @@ _REASONS = {
         "ErrorMessages", "You do not have permission to read this file: {path}"
     ),
     E.UNREADABLE: QT_TRANSLATE_NOOP("ErrorMessages", "The file cannot be read: {path}"),
+    E.NAME_TOO_LONG: QT_TRANSLATE_NOOP(
+        "ErrorMessages", "The path is too long for this file system ({detail}): {path}"
+    ),
     E.EMPTY_FILE: QT_TRANSLATE_NOOP("ErrorMessages", "The file is empty: {path}"),
+    E.IMAGE_TOO_LARGE: QT_TRANSLATE_NOOP(
+        "ErrorMessages", "The image is too large to read safely ({detail}): {path}"
+    ),
     E.NOT_KERAS_MODEL: QT_TRANSLATE_NOOP(
         "ErrorMessages", "This is not a Keras model (.keras file): {path}"
     ),
@@ -145,7 +151,7 @@ def error_text(error: BaseException, lead: str | None = None) -> str:
     """
     lead = lead or error_lead(error)
     code = getattr(error, "code", "")
-    path = getattr(error, "path", "")
+    path = E.shown_path(getattr(error, "path", ""), limit=200)  # 4,000 characters: no
     detail = getattr(error, "detail", "")
     reason = _REASONS.get(code)
     if code == E.MNIST_MISSING and detail in _MNIST_MISSING_BY_DETAIL:

@@ -4,7 +4,7 @@
 <context>
     <name>ActivationStrip</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+302"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+303"/>
         <source>Hidden activations appear when you draw.</source>
         <translation>숫자를 그리면 은닉 유닛의 활성화 값이 나타납니다.</translation>
     </message>
@@ -436,11 +436,21 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>The path is too long for this file system ({detail}): {path}</source>
+        <translation>경로가 이 파일 시스템이 허용하는 길이보다 깁니다({detail}): {path}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The file is empty: {path}</source>
         <translation>빈 파일입니다: {path}</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>The image is too large to read safely ({detail}): {path}</source>
+        <translation>이미지가 너무 커서 안전하게 읽을 수 없습니다({detail}): {path}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>This is not a Keras model (.keras file): {path}</source>
         <translation>Keras 모델(.keras 파일)이 아닙니다: {path}</translation>
     </message>
@@ -758,7 +768,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/shell/main_window.py" line="+496"/>
+        <location filename="../../digitpad/ui/shell/main_window.py" line="+514"/>
         <source> %</source>
         <translation> %</translation>
     </message>
@@ -878,7 +888,7 @@ Ctrl+T: 훈련
 Ctrl+.: 중지</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+112"/>
         <source>No model loaded</source>
         <translation>불러온 모델 없음</translation>
     </message>
@@ -969,7 +979,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelController</name>
     <message>
-        <location filename="../../digitpad/ui/shell/model_controller.py" line="+139"/>
+        <location filename="../../digitpad/ui/shell/model_controller.py" line="+172"/>
         <source>bundled model</source>
         <translation>기본 제공 모델</translation>
     </message>
@@ -1015,7 +1025,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+426"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+462"/>
         <source>The weight pictures need the tutorial&apos;s dense network; this model starts with convolutions.</source>
         <translation>가중치 그림은 튜토리얼의 Dense 신경망에서만 볼 수 있습니다. 이 모델은 합성곱 층으로 시작합니다.</translation>
     </message>
@@ -1040,12 +1050,12 @@ Ctrl+.: 중지</translation>
         <translation>그린 숫자에 각 유닛이 얼마나 강하게 활성화되는지에 따라 정렬했습니다: 유닛 {1}개 중 {0}개가 활성화됨(테두리 표시). 아래 띠는 활성화 값을 보여 줍니다.</translation>
     </message>
     <message>
-        <location line="-167"/>
+        <location line="-192"/>
         <source>Click a tile to see its unit close up</source>
         <translation>타일을 클릭하면 그 유닛을 크게 봅니다</translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+159"/>
         <source>Why this digit? See what each of your pixels did ▸</source>
         <translation>왜 이 숫자일까? 픽셀 하나하나가 한 일을 보기 ▸</translation>
     </message>
@@ -1391,7 +1401,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachingDock</name>
     <message>
-        <location filename="../../digitpad/ui/teach/dock.py" line="+75"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+76"/>
         <source>Teach</source>
         <translation>배우기</translation>
     </message>
@@ -1437,7 +1447,7 @@ Ctrl+.: 중지</translation>
         <translation>배우기 화면 숨기기</translation>
     </message>
     <message>
-        <location line="+181"/>
+        <location line="+183"/>
         <source>Draw a digit first, then press its number.</source>
         <translation>먼저 숫자를 그린 다음 그 숫자 버튼을 누르세요.</translation>
     </message>
@@ -1711,7 +1721,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>UnitView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="-352"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="-388"/>
         <source>Close the close-up</source>
         <translation>크게 보기 닫기</translation>
     </message>

@@ -83,15 +83,118 @@ def _ldd_missing(plugin: Path) -> list[str]:
     return list(dict.fromkeys(re.findall(r"^\s*(\S+)\s+=>\s+not found", out, re.M)))
 
 
+def _platform_dirs(environ) -> list[Path]:
+    """Where Qt looks for platform plugins: $QT_QPA_PLATFORM_PLUGIN_PATH, each
+    $QT_PLUGIN_PATH entry's platforms/, then PySide6's own."""
+    dirs = [Path(p) for p in environ.get("QT_QPA_PLATFORM_PLUGIN_PATH", "").split(os.pathsep) if p]
+    dirs += [
+        Path(p) / "platforms" for p in environ.get("QT_PLUGIN_PATH", "").split(os.pathsep) if p
+    ]
+    plugin = xcb_plugin()
+    if plugin is not None:
+        dirs.append(plugin.parent)
+    return dirs
+
+
+def platform_plugins(environ=None) -> set[str] | None:
+    """The platform names this Qt has plugins for (``xcb``, ``offscreen``, ``wayland``,
+    ``wayland-egl``...), as Qt reads them from each plugin's metadata; ``None`` without
+    PySide6. Reading metadata loads no plugin (Qt would, and abort on a broken one)."""
+    environ = os.environ if environ is None else environ
+    try:
+        from PySide6.QtCore import QPluginLoader
+    except ImportError:
+        return None
+    keys: set[str] = set()
+    for folder in _platform_dirs(environ):
+        try:
+            files = sorted(folder.iterdir())
+        except OSError:
+            continue
+        for file in files:
+            if file.suffix in (".so", ".dll", ".dylib"):
+                meta = QPluginLoader(str(file)).metaData().get("MetaData", {})
+                keys.update(str(key).lower() for key in meta.get("Keys", []) or [])
+    return keys
+
+
+def _has_platform(name: str, environ) -> bool | None:
+    """Whether Qt has a plugin for the platform ``name``; ``None``: cannot tell."""
+    # The common case costs a stat: the plugin file named after the platform.
+    if any((folder / f"libq{name}.so").is_file() for folder in _platform_dirs(environ)):
+        return True
+    keys = platform_plugins(environ)
+    return None if keys is None else name.lower() in keys
+
+
+def _chosen_platforms(qpa: str) -> list[str]:
+    """QT_QPA_PLATFORM's platforms in the order Qt tries them ("wayland;xcb"), without
+    their options ("vnc:size=800x600")."""
+    return [part.split(":")[0].strip() for part in qpa.split(";") if part.split(":")[0].strip()]
+
+
+def display_problem(display: str, timeout: float = 10.0) -> str | None:
+    """Connect to the X server ``display`` names, as Qt's xcb plugin will (libxcb's
+    ``xcb_connect``, which also presents this user's X authority), and hang up: one
+    line when nothing answers there or it refuses, ``None`` when it accepts (~1 ms) or
+    libxcb is not there to ask (the library check says so)."""
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return None
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.restype = ctypes.c_int
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    result: list[int] = []
+
+    def connect() -> None:
+        connection = xcb.xcb_connect(os.fsencode(display), None)
+        result.append(xcb.xcb_connection_has_error(connection))
+        xcb.xcb_disconnect(connection)
+
+    import threading  # here: only a desktop start gets this far
+
+    worker = threading.Thread(target=connect, name="digitpad-x-check", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not result:
+        return (
+            f"the X display {display} (DISPLAY) does not answer within {timeout:.0f} s: "
+            "check DISPLAY, or use digitpad train|evaluate|predict"
+        )
+    if result[0]:
+        return (
+            f"cannot connect to the X display {display} (DISPLAY): no X server is running "
+            "there, or it refuses this user; run digitpad in a desktop session, or use "
+            "digitpad train|evaluate|predict"
+        )
+    return None
+
+
 def problem(environ=None, platform: str | None = None) -> str | None:
-    """One line saying why the window cannot open here, or ``None`` if it should."""
+    """One line saying why the window cannot open here, or ``None`` if it should.
+
+    What the window will do, short of starting Qt: the platform QT_QPA_PLATFORM names
+    must be one this Qt has, and for X (xcb, the default on Linux) the libraries must
+    load and the display must accept a connection."""
     environ = os.environ if environ is None else environ
     platform = platform or sys.platform
     if not platform.startswith("linux"):
         return None
     qpa = environ.get("QT_QPA_PLATFORM", "")
-    if qpa and not qpa.startswith("xcb"):
-        return None  # offscreen, wayland, vnc...: Qt's own choice, nothing to check here
+    chosen = _chosen_platforms(qpa)
+    if chosen:
+        found = [name for name in chosen if _has_platform(name, environ) is not False]
+        if not found:
+            known = ", ".join(sorted(platform_plugins(environ) or ()))
+            return (
+                f"QT_QPA_PLATFORM={qpa} names no platform this Qt has (it has: {known}); "
+                "unset it, or set it to one of those"
+            )
+        if found[0] != "xcb":
+            return None  # offscreen, wayland, vnc...: Qt's own choice, nothing to check here
     if not environ.get("DISPLAY"):
         if environ.get("WAYLAND_DISPLAY") and not qpa:
             return None
@@ -106,4 +209,7 @@ def problem(environ=None, platform: str | None = None) -> str | None:
             f"the window needs system libraries this machine lacks ({', '.join(missing)}); "
             f"on Debian/Ubuntu: sudo apt install {packages}"
         )
-    return None
+    trouble = display_problem(environ["DISPLAY"])
+    if trouble and environ.get("WAYLAND_DISPLAY") and not chosen:
+        return None  # Qt may well choose Wayland here: let it try
+    return trouble
