@@ -113,8 +113,12 @@ def test_fine_tune_button_reports_before_and_after(qtbot, tmp_path, mnist):
 
 
 def test_network_view_sorts_units_by_firing_and_lists_the_numbers(qtbot, mnist, bundled):
+    from digitpad.ml.model import bundled_card_path
+    from digitpad.ml.model_card import read_card
+
     view = NetworkView(bundled)
     qtbot.addWidget(view)
+    view.set_card(read_card(bundled_card_path()))  # how it was trained: from its card
     assert list(view.grid.order()[:3]) == [0, 1, 2]  # no drawing: unit order
     text = view.ideas_text()
     for fact in (

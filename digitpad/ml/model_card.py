@@ -148,3 +148,59 @@ def read_card(path: str | os.PathLike) -> dict | None:
     except (OSError, ValueError):
         return None
     return card if isinstance(card, dict) else None
+
+
+MNIST_TRAIN_SAMPLES = 60000
+
+
+def training_facts(card: dict | None) -> dict:
+    """How the model on a card was trained, as far as the card says: ``optimizer``,
+    ``learning_rate``, ``epochs`` (completed), ``batch_size``, ``samples`` and ``steps``
+    per epoch (each ``None`` when the card does not tell). Never the tutorial's defaults
+    for a model whose card is silent."""
+    import ast
+    import re
+
+    card = card if isinstance(card, dict) else {}
+    recipe = card.get("recipe")
+    if isinstance(recipe, str):  # some cards hold it as a Python literal
+        try:
+            recipe = ast.literal_eval(recipe)
+        except (ValueError, SyntaxError):
+            recipe = None
+    recipe = recipe if isinstance(recipe, dict) else {}
+    epochs = card.get("epochs_completed", card.get("epochs", recipe.get("epochs")))
+    batch = recipe.get("batch_size")
+    data = card.get("data")
+    if isinstance(data, str):
+        try:
+            data = ast.literal_eval(data)
+        except (ValueError, SyntaxError):
+            data = None
+    names = [str(d.get("name", "")) for d in data if isinstance(d, dict)] if data else []
+    samples = None
+    if not names and card.get("mnist_source"):  # an early card: MNIST was all it had
+        names = ["MNIST training set"]
+    if any(name.startswith("MNIST training set") for name in names):
+        samples = MNIST_TRAIN_SAMPLES
+        for name in names:
+            found = re.match(r"pen-written digits: (\d+)", name)
+            if found:
+                from digitpad.ml.presets import PRESETS
+
+                preset = PRESETS.get(str(card.get("preset")))
+                if preset is None:
+                    samples = None  # how often each pen digit was shown is unknown
+                    break
+                samples += int(found.group(1)) * preset.pen_repeat
+    steps = None
+    if isinstance(samples, int) and isinstance(batch, int) and batch > 0:
+        steps = -(-samples // batch)
+    return {
+        "optimizer": recipe.get("optimizer"),
+        "learning_rate": recipe.get("learning_rate"),
+        "epochs": epochs if isinstance(epochs, int) else None,
+        "batch_size": batch if isinstance(batch, int) else None,
+        "samples": samples,
+        "steps": steps,
+    }

@@ -111,6 +111,14 @@ class ModelController(QObject):
                 return key
         return None
 
+    @property
+    def card(self) -> dict:
+        """The live model's card (how it was trained); ``{}`` when unknown or while a
+        training's snapshot is previewed (the committed model's card is not its)."""
+        if self._saved is not None:
+            return {}
+        return dict(self._card or self._file_card or {})
+
     def is_previewing(self) -> bool:
         return self._saved is not None
 

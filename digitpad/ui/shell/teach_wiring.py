@@ -104,7 +104,7 @@ class TeachWiring(QObject):
 
     def model_changed(self) -> None:
         models = self.window.models
-        self.dock.set_predictor(models.predictor)
+        self.dock.set_predictor(models.predictor, models.card)
         self.dock.set_model_source(models.keras_source())
         self.class_session.set_predictor(models.predictor)
         if self.dock.is_built("class"):

@@ -113,6 +113,7 @@ class TeachingDock(Retranslatable, QWidget):
         self._drawing: np.ndarray | Callable[[], np.ndarray | None] | None = None
         self._x28: np.ndarray | None = None
         self._pass = None  # the window's forward pass for _x28 (every layer's output)
+        self._card: dict | None = None  # the live model's card
         self._stale: set[str] = set(TABS)
         self._shown: dict[str, object] = {}  # the predictor each tab last showed
         self._data_path = data_path
@@ -322,8 +323,11 @@ class TeachingDock(Retranslatable, QWidget):
         for index in range(self.tabs.count()):
             self.tabs.setTabVisible(index, not self._single_view or index == current)
 
-    def set_predictor(self, predictor) -> None:
+    def set_predictor(self, predictor, card: dict | None = None) -> None:
+        """The live network (and its model card: how it was trained, ``None`` or ``{}``
+        when unknown, e.g. a training's preview)."""
         self._predictor = predictor
+        self._card = card
         if "evaluate" in self._pages:  # else it gets the predictor when it is built
             self._pages["evaluate"].set_predictor(predictor)
         self._stale.update(TABS)
@@ -382,6 +386,7 @@ class TeachingDock(Retranslatable, QWidget):
             self.evaluation.refresh()
         elif key == "network":
             if self._shown.get(key) is not self._predictor:
+                self.network.set_card(self._card)
                 self.network.set_predictor(self._predictor)
             self.network.set_forward_pass(self._pass)  # the layers, computed already
             self.network.set_input(self._x28)

@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitpad.ml.recipe import TUTORIAL, steps_per_epoch
+from digitpad.ml.layers import layer_input
+from digitpad.ml.model_card import training_facts
 from digitpad.ml.weights import activation_name
 from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.teach.common import ACCENT, MUTED
+from digitpad.ui.teach.network.feature_map import FeatureMapView
+from digitpad.ui.teach.network.stack import LayerStack
 
-TRAIN_SAMPLES = 60000
 PAD = 40  # grey between the tiles
 OUTLINE = QColor(255, 193, 7)
 
@@ -590,6 +592,17 @@ class NetworkView(Retranslatable, QWidget):
         self.unit_view.stepped.connect(self.step_unit)
         self.grid.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab to it, then Enter/arrows
         self.strip = ActivationStrip()
+        self._card: dict | None = None  # the live model's card (how it was trained)
+        # Every layer, left to right, for any network; a clicked map close up.
+        self.stack = LayerStack()
+        self.stack.setObjectName("layerStack")
+        self.stack.setToolTip(self.tr("Click a feature map to see how it is made"))
+        self.stack.mapClicked.connect(self._on_map_clicked)
+        self.stack.mapSelected.connect(self._on_map_selected)
+        self.map_view = FeatureMapView()
+        self.map_view.setObjectName("featureMapView")
+        self.map_view.hide()
+        self.map_view.closed.connect(lambda: self.show_map(None))
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.ideas = QLabel()
@@ -602,7 +615,9 @@ class NetworkView(Retranslatable, QWidget):
         layout = self._layout = _TextStableLayout(self)
         layout.addWidget(self.caption)
         layout.addWidget(self.explain_button)
+        layout.addWidget(self.map_view)  # above the layers: in view without scrolling
         layout.addWidget(self.unit_view)  # above the tiles: in view without scrolling
+        layout.addWidget(self.stack)
         layout.addWidget(self.grid)
         layout.addWidget(self.strip)
         layout.addWidget(self.ideas)
@@ -620,14 +635,87 @@ class NetworkView(Retranslatable, QWidget):
             if predictor is not None and self._input is not None:
                 self._pass = _Pass(predictor, self._input, predictor.forward(self._input))
         self._predictor = predictor
+        self.stack.set_network(predictor)
         dense = predictor.dense_layers() if predictor is not None else []
         first = dense[0].weights[0] if dense and dense[0].weights[0].shape[0] == 784 else None
         self.grid.set_kernel(first)
+        self.grid.setVisible(first is not None)  # the weight pictures: dense networks only
+        self.strip.setVisible(first is not None)
+        if self.map_view.channel is not None:  # new weights (an epoch): the same map
+            self._open_map(self.map_view.layer_index, self.map_view.channel)
         unit = self.unit_view.unit
         if unit is not None and (first is None or unit >= first.shape[1]):
             unit = None  # a network without that unit (or without weight pictures)
         self._open_unit(unit)  # new weights (a training epoch): the same unit; its
         self._refresh()  # numbers come with the refresh's one forward pass
+
+    def set_card(self, card: dict | None) -> None:
+        """The live model's card: the ideas quote how this network was trained."""
+        self._card = card
+        if self._predictor is not None:
+            self._refresh()
+
+    # -- feature maps ---------------------------------------------------------------------
+    def _on_map_clicked(self, layer_index: int, channel: int) -> None:
+        conv = self._conv_behind(layer_index)
+        same = (conv, channel) == (self.map_view.layer_index, self.map_view.channel)
+        self.show_map(None if same else layer_index, channel)
+
+    def _on_map_selected(self, layer_index: int, channel: int) -> None:
+        if self.map_view.channel is not None:  # open: the arrow keys step through maps
+            self.show_map(layer_index, channel)
+
+    def _conv_behind(self, layer_index: int | None) -> int | None:
+        """The Conv2D whose maps layer ``layer_index`` shows (itself, or the one a
+        pooling layer shrinks)."""
+        layers = self._predictor.layers if self._predictor is not None else ()
+        while layer_index is not None and 0 <= layer_index < len(layers):
+            kind = layers[layer_index].kind
+            if kind == "Conv2D":
+                return layer_index
+            if kind not in ("MaxPooling2D", "Dropout"):
+                return None
+            layer_index -= 1
+        return None
+
+    def show_map(self, layer_index: int | None, channel: int = 0) -> None:
+        """Show map ``channel`` of layer ``layer_index`` close up (a pooling layer's
+        map: the convolution's it shrinks), as a click on it does; ``None`` closes it."""
+        self._open_map(self._conv_behind(layer_index), channel)
+        self._show_map_pass()
+
+    def _open_map(self, conv: int | None, channel: int) -> None:
+        layers = self._predictor.layers if self._predictor is not None else ()
+        if conv is None or conv >= len(layers) or layers[conv].kind != "Conv2D":
+            conv = None
+        card = None if conv is None else self.stack.card_at(conv)
+        if card is None or not 0 <= channel < card.maps():
+            self.map_view.show_map(None, None, None)
+            self.map_view.layer_index = None
+            self.map_view.hide()
+            self.stack.select(None)
+            return
+        self.map_view.layer_index = conv
+        self.map_view.show_map(layers[conv], card.facts, channel)
+        self.map_view.show()
+        self.stack.select_layer_map(conv, channel)
+
+    def _show_map_pass(self) -> None:
+        conv = self.map_view.layer_index
+        if conv is None:
+            return
+        if self._pass is None:
+            self.map_view.set_pass(None, None)
+            return
+        outputs, layers = self._pass.outputs, self._predictor.layers
+        pooled, pool = None, (2, 2)
+        if conv + 1 < len(layers) and layers[conv + 1].kind == "MaxPooling2D":
+            pooled = outputs[conv + 1][0]
+            pool = layers[conv + 1].config.get("pool_size", (2, 2))
+        fed = layer_input(self._predictor, outputs, conv)
+        if conv == 0 or layers[conv - 1].kind == "InputLayer":
+            fed = self._pass.image.reshape(28, 28, 1)
+        self.map_view.set_pass(fed, outputs[conv][0], pooled, pool)
 
     def set_forward_pass(self, forward_pass) -> None:
         """The window's forward pass for the next ``set_input`` (``LastPass``: its
@@ -723,7 +811,7 @@ class NetworkView(Retranslatable, QWidget):
 
     def _forward(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         """(first hidden layer's output, probabilities) from one forward pass."""
-        if self._pass is None or self.grid.order().size == 0:
+        if self._pass is None:
             return None, None
         outputs = self._pass.outputs
         for layer, out in zip(self._predictor.layers, outputs, strict=True):
@@ -752,6 +840,11 @@ class NetworkView(Retranslatable, QWidget):
         # One forward pass per drawing; widgets repaint only what changed, and a label
         # whose text is unchanged is left alone (no new layout).
         hidden, probabilities = self._forward()
+        if self._pass is None:
+            self.stack.set_outputs(None, None)
+        else:
+            self.stack.set_outputs(self._pass.image, self._pass.outputs)
+        self._show_map_pass()
         self.grid.set_activations(hidden)
         self.strip.set_values(None if hidden is None else hidden[self.grid.order()])
         if self.unit_view.unit is not None:
@@ -761,9 +854,15 @@ class NetworkView(Retranslatable, QWidget):
 
     def _caption(self, hidden: np.ndarray | None) -> str:
         if self.grid.order().size == 0:
+            if self._pass is None:
+                return self.tr(
+                    "Every layer of this network, left to right. Draw a digit to see "
+                    "each layer's output; click a feature map to see how it is made."
+                )
             return self.tr(
-                "The weight pictures need the tutorial's dense network; this model "
-                "starts with convolutions."
+                "Every layer of this network for your drawing, left to right: white is "
+                "a strong output, black none. Click a feature map (or Tab to the layers, "
+                "then the arrow keys and Enter) to see how it is made."
             )
         if hidden is None:
             return self.tr(
@@ -800,8 +899,7 @@ class NetworkView(Retranslatable, QWidget):
             shape = "×".join(str(d) for d in kernel.shape)
             lines.append(f"{shape} + {bias} = {kernel.size + bias:,}")
         total = sum(w.size for layer in layers for w in layer.weights)
-        recipe = TUTORIAL
-        steps = steps_per_epoch(TRAIN_SAMPLES, recipe.batch_size)
+        facts = training_facts(self._card)
         parts = [
             "<b>"
             + self.tr("Weights")
@@ -833,18 +931,28 @@ class NetworkView(Retranslatable, QWidget):
             + "</b><br>"
             + self.tr("sparse categorical cross-entropy: −log(probability of the true digit)")
             + loss_now,
-            "<b>"
-            + self.tr("Optimizer")
-            + "</b><br>"
-            + self.tr(
-                "{0}, learning rate {1}: every step nudges all weights against the "
-                "gradient of the loss"
-            ).format(recipe.optimizer, f"{recipe.learning_rate:g}"),
-            "<b>"
-            + self.tr("Training loop")
-            + "</b><br>"
-            + self.tr("{0} epochs × {1} steps of {2} images = {3} weight updates").format(
-                str(recipe.epochs), str(steps), str(recipe.batch_size), f"{recipe.epochs * steps:,}"
-            ),
+            "<b>" + self.tr("Optimizer") + "</b><br>" + self._optimizer_text(facts),
+            "<b>" + self.tr("Training loop") + "</b><br>" + self._loop_text(facts),
         ]
         return "<br><br>".join(parts)
+
+    def _optimizer_text(self, facts: dict) -> str:
+        if not facts["optimizer"]:
+            return self.tr("This model's card does not say how it was trained.")
+        if facts["learning_rate"] is None:
+            return self.tr(
+                "{0}: every step nudges all weights against the gradient of the loss"
+            ).format(facts["optimizer"])
+        return self.tr(
+            "{0}, learning rate {1}: every step nudges all weights against the gradient of the loss"
+        ).format(facts["optimizer"], f"{facts['learning_rate']:g}")
+
+    def _loop_text(self, facts: dict) -> str:
+        epochs, steps, batch = facts["epochs"], facts["steps"], facts["batch_size"]
+        if epochs is None:
+            return self.tr("Not recorded in this model's card.")
+        if steps is None or batch is None:
+            return self.tr("{0} epochs (the card does not give the steps)").format(str(epochs))
+        return self.tr("{0} epochs × {1} steps of {2} images = {3} weight updates").format(
+            str(epochs), str(steps), str(batch), f"{epochs * steps:,}"
+        )
