@@ -32,13 +32,24 @@ def debian_package(soname: str) -> str:
     return f"{name}-{version}" if name[-1].isdigit() else f"{name}{version}"
 
 
-def xcb_plugin() -> Path | None:
+def _platforms_folder() -> Path | None:
+    """PySide6's own platform plugins, found without importing PySide6 (~90 ms, paid
+    later by the window anyway, but not by a check that needs only a folder)."""
+    from importlib.util import find_spec
+
     try:
-        import PySide6
-    except ImportError:
+        spec = find_spec("PySide6")
+    except (ImportError, ValueError):
         return None
-    path = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
-    return path if path.is_file() else None
+    if spec is None or not spec.origin:
+        return None
+    return Path(spec.origin).parent / "Qt" / "plugins" / "platforms"
+
+
+def xcb_plugin() -> Path | None:
+    folder = _platforms_folder()
+    path = folder / "libqxcb.so" if folder is not None else None
+    return path if path is not None and path.is_file() else None
 
 
 def missing_libraries(plugin: Path | None = None) -> list[str]:
@@ -90,9 +101,9 @@ def _platform_dirs(environ) -> list[Path]:
     dirs += [
         Path(p) / "platforms" for p in environ.get("QT_PLUGIN_PATH", "").split(os.pathsep) if p
     ]
-    plugin = xcb_plugin()
-    if plugin is not None:
-        dirs.append(plugin.parent)
+    own_folder = _platforms_folder()
+    if own_folder is not None:
+        dirs.append(own_folder)
     return dirs
 
 
