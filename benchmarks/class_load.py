@@ -295,8 +295,13 @@ def memory(app, window, url: str, count: int) -> None:
 
 
 def presenter(args) -> None:
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["DIGITPAD_DATA_HOME"] = args.data
+    # A session starts minutes into a workshop, long after Keras' background import (which
+    # holds Python's lock up to ~1 s at a time): not measured here.
+    os.environ.setdefault("DIGITPAD_PRELOAD_TF", "0")
     from digitpad.ui.shell.app import application
 
     app = application(["class_load"])
@@ -336,6 +341,7 @@ def main() -> None:
     parser.add_argument("--drawings", type=int, default=0, help="then this many more (memory)")
     parser.add_argument("--wall", action="store_true", help="with the wall open")
     parser.add_argument("--data", default="/tmp/digitpad-class-load")
+    parser.add_argument("--switch-interval", type=float, default=None, help="sys.setswitchinterval")
     presenter(parser.parse_args())
 
 
