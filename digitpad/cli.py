@@ -254,7 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "train":
             _check_env_paths(*(() if args.data else ("DIGITPAD_MNIST",)))
-            _check_env_paths(*(() if args.pen else ("DIGITPAD_PENDIGITS",)))
+            if PRESETS[args.preset].pen_repeat and not args.pen:  # only presets that read it
+                _check_env_paths("DIGITPAD_PENDIGITS")
             return _train(args)
         if args.command == "evaluate":
             _check_env_paths(*(() if args.data else ("DIGITPAD_MNIST",)))

@@ -141,7 +141,8 @@ def test_a_path_too_long_for_the_file_system_is_one_line(tmp_path, long_paths, w
 @pytest.mark.parametrize("variable", ["DIGITPAD_MNIST", "DIGITPAD_PENDIGITS"])
 def test_a_too_long_path_in_the_environment_is_one_line(tmp_path, variable):
     env = cli_env(**{variable: str(tmp_path / LONG_NAME)})
-    command = ["train", "--limit", "10"] if variable == "DIGITPAD_PENDIGITS" else ["evaluate"]
+    pen = ["train", "--preset", "dense-augmented", "--limit", "10"]
+    command = pen if variable == "DIGITPAD_PENDIGITS" else ["evaluate"]
     done = run_cli(*command, cwd=tmp_path, env=env)
     assert_one_error_line(done, f"${variable}", "too long for the file system")
 
