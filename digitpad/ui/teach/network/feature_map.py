@@ -5,7 +5,7 @@ keeps of it). The convolution lesson, on the user's own drawing."""
 
 from __future__ import annotations
 
-import html
+import html as _html
 
 import numpy as np
 from PySide6.QtCore import QRect, QSize, Qt, Signal
@@ -23,6 +23,10 @@ from digitpad.ml.layers import ConvStep, conv_step
 from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.teach.common import ACCENT
 from digitpad.ui.teach.network.pixels import TABLE, levels, wrap
+
+
+def _escape(text: str) -> str:
+    return _html.escape(text, quote=False)
 
 
 def number(value: float) -> str:
@@ -213,6 +217,7 @@ class FeatureMapView(Retranslatable, QWidget):
         self.layer, self.facts, self.channel = layer, facts, channel
         self.maps = 0 if facts is None else facts.shape[-1]
         self.picture.point = None
+        self._fed = self._out = self._pooled = None  # set_pass gives this map's own
         self._show()
 
     def set_pass(self, fed, out, pooled=None, pool=(2, 2)) -> None:
@@ -230,7 +235,7 @@ class FeatureMapView(Retranslatable, QWidget):
             self.step = None
             return
         kind_title = self.tr("{0}: map {1} of {2}").format(
-            html.escape(self.facts.name), str(self.channel + 1), str(self.maps)
+            _escape(self.facts.name), str(self.channel + 1), str(self.maps)
         )
         kernel = self.layer.weights[0][:, :, :, self.channel]
         inputs = kernel.shape[2]
@@ -261,7 +266,7 @@ class FeatureMapView(Retranslatable, QWidget):
         self.kernel_title.setText(self._kernel_title(shown, inputs))
         self.title.setText(
             f"<b>{kind_title}</b> · "
-            + html.escape(self.tr("strongest {0}").format(number(float(values.max()))))
+            + _escape(self.tr("strongest {0}").format(number(float(values.max()))))
         )
         self.arithmetic.setText("<br>".join(self._lines(step, inputs, shown)))
 
@@ -282,22 +287,22 @@ class FeatureMapView(Retranslatable, QWidget):
                 "patch × kernel added over all {0} input maps: {1} (input map {2} gives {3})"
             ).format(inputs, number(step.weighted), shown + 1, number(float(step.per_input[shown])))
         lines = [
-            f"<b>{html.escape(where)}</b> {html.escape(summed)}",
-            html.escape(
+            f"<b>{_escape(where)}</b> {_escape(summed)}",
+            _escape(
                 self.tr("+ bias {0} = {1};  {2}({1}) = {3}, the map's value there").format(
                     number(step.bias), number(step.total), activation, number(step.value)
                 )
             ),
         ]
         if activation == "relu":
-            lines.append(html.escape(self.tr("relu keeps what is positive and makes the rest 0.")))
+            lines.append(_escape(self.tr("relu keeps what is positive and makes the rest 0.")))
         if self._pooled is not None:
             ph, pw = self._pool
             row, column = step.row // ph, step.column // pw
             if row < self._pooled.shape[0] and column < self._pooled.shape[1]:
                 kept = float(self._pooled[row, column, self.channel])
                 lines.append(
-                    html.escape(
+                    _escape(
                         self.tr(
                             "Max pooling then keeps the largest of each {0} block: {1} here."
                         ).format(f"{ph}×{pw}", number(kept))

@@ -1,0 +1,102 @@
+"""Inside the network for the convolutional network: every layer shown, live with the
+pen; a clicked feature map close up whose arithmetic gives the map's value."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from digitpad.ui._testing import draw_strokes, strokes_from_image
+
+
+def _robust_view(window, mnist, qtbot):
+    window.models.load_bundled("robust")
+    window.show_teaching_view("network")
+    draw_strokes(window.canvas, strokes_from_image(mnist.x_test[0] / 255.0), live=True)
+    window.refresh_prediction()
+    qtbot.wait(20)
+    return window.teach.dock.network
+
+
+def test_every_layer_follows_the_pen_and_a_clicked_map_shows_its_arithmetic(window, mnist, qtbot):
+    view = _robust_view(window, mnist, qtbot)
+    stack = view.stack
+    names = [card.facts.name for card in stack.cards[1:]]
+    assert names == [name for name, _ in window.layer_activations()]
+    conv = stack.cards[2]
+    assert conv.facts.kind == "Conv2D" and conv.facts.shape == (26, 26, 32)
+    assert np.shares_memory(conv.output(), window.models.last_pass().outputs[conv.facts.index])
+    assert "320 weights" in conv.header_lines()
+    # The ideas quote this network's own card: 10 epochs of 610 steps, not the tutorial's.
+    ideas = view.ideas_text()
+    assert "10 epochs × 610 steps" in ideas and "5 epochs" not in ideas
+    assert "Hidden activations appear" not in ideas + view.caption.text()
+    # Click map 5 of the first convolution.
+    rect = stack.map_rect(conv.facts.index, 4)
+    qtbot.mouseClick(stack, Qt.MouseButton.LeftButton, pos=rect.center())
+    close_up = view.map_view
+    assert close_up.isVisible() and close_up.channel == 4
+    activations = dict(window.layer_activations())
+    maps = activations["conv2d"]
+    # Point at a place on the large map: the arithmetic there gives the map's value.
+    picture = close_up.picture
+    for row, column in ((13, 12), (5, 20), (0, 0)):
+        point = picture.point_rect(row, column).center()
+        QTest.mouseMove(picture, point)
+        qtbot.mouseClick(picture, Qt.MouseButton.LeftButton, pos=point)
+        step = close_up.step
+        assert (step.row, step.column) == (row, column)
+        shown_patch, shown_kernel = close_up.patch.values(), close_up.kernel.values()
+        total = float((shown_patch * shown_kernel).sum()) + step.bias
+        assert abs(total - step.total) < 1e-5
+        assert abs(max(total, 0.0) - maps[row, column, 4]) < 1e-5
+        value = f"{maps[row, column, 4]:.2f}".replace("-", "−")
+        assert f"= {value}, the map's value there" in close_up.text_shown()
+    # The second convolution: the sum runs over its 32 input maps.
+    second = stack.cards[4]
+    view.show_map(second.facts.index, 7)
+    step = close_up.step
+    fed = activations["max_pooling2d"]
+    kernel = window.models.predictor.layers[second.facts.index].weights
+    patch = fed[step.row : step.row + 3, step.column : step.column + 3, :]
+    expected = float((patch * kernel[0][:, :, :, 7]).sum() + kernel[1][7])
+    assert abs(expected - step.total) < 1e-4
+    assert abs(step.value - activations["conv2d_1"][step.row, step.column, 7]) < 1e-5
+    assert "input maps" in close_up.text_shown()
+    # A new drawing: the close-up follows it.
+    window.canvas.clear()
+    draw_strokes(window.canvas, strokes_from_image(mnist.x_test[1] / 255.0), live=True)
+    window.refresh_prediction()
+    new = dict(window.layer_activations())["conv2d_1"]
+    assert abs(close_up.step.value - new[close_up.step.row, close_up.step.column, 7]) < 1e-5
+
+
+def test_keyboard_steps_through_maps_and_enter_opens_one(window, mnist, qtbot):
+    view = _robust_view(window, mnist, qtbot)
+    stack = view.stack
+    stack.setFocus()
+    QTest.keyClick(stack, Qt.Key.Key_Right)  # selects the first map
+    QTest.keyClick(stack, Qt.Key.Key_Right)
+    assert stack.selected is not None and stack.selected[1] == 1
+    QTest.keyClick(stack, Qt.Key.Key_Return)
+    assert view.map_view.isVisible() and view.map_view.channel == 1
+    QTest.keyClick(stack, Qt.Key.Key_Right)
+    assert view.map_view.channel == 2
+    QTest.keyClick(stack, Qt.Key.Key_Left)
+    QTest.keyClick(stack, Qt.Key.Key_Left)
+    assert view.map_view.channel == 0
+    qtbot.mouseClick(view.map_view.close_button, Qt.MouseButton.LeftButton)
+    assert not view.map_view.isVisible()
+
+
+def test_the_tutorial_shows_its_layers_and_keeps_its_tiles(window, mnist, qtbot):
+    window.show_teaching_view("network")
+    draw_strokes(window.canvas, strokes_from_image(mnist.x_test[0] / 255.0), live=True)
+    window.refresh_prediction()
+    view = window.teach.dock.network
+    kinds = [type(card).__name__ for card in view.stack.cards]
+    assert kinds == ["InputCard", "DenseCard", "OutputCard"]
+    assert view.grid.isVisible() and view.grid.order().size == 512
+    assert "5 epochs × 469 steps" in view.ideas_text()
+    assert view.stack.grab().toImage().pixelColor(QPoint(5, 5)).isValid()
