@@ -4,6 +4,7 @@ pen; a clicked feature map close up whose arithmetic gives the map's value."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
@@ -100,3 +101,22 @@ def test_the_tutorial_shows_its_layers_and_keeps_its_tiles(window, mnist, qtbot)
     assert view.grid.isVisible() and view.grid.order().size == 512
     assert "5 epochs × 469 steps" in view.ideas_text()
     assert view.stack.grab().toImage().pixelColor(QPoint(5, 5)).isValid()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_robust_network_inside_at_the_projector(qtbot, window, mnist, size):
+    """With every layer of the CNN and a map close up: the pad keeps >= 45 % of the
+    height, no text clipped, no sideways scroll in the view's column."""
+    from digitpad.ui._layout_check import clipped_texts
+
+    window.resize(*size)
+    qtbot.wait(50)
+    view = _robust_view(window, mnist, qtbot)
+    view.show_map(view.stack.cards[2].facts.index, 0)
+    qtbot.wait(100)
+    side = window.canvas.drawing_rect().width()
+    assert side >= 0.45 * window.height()
+    assert clipped_texts(window) == []
+    scroll = window.teach.dock._scrolls["network"]
+    assert not scroll.horizontalScrollBar().isVisible()
+    assert view.stack.width() <= scroll.viewport().width()
