@@ -230,14 +230,17 @@ class ClassRoom:
                 "reading": int(probabilities.argmax()),
                 "probabilities": [float(p) for p in probabilities],
                 "image": pixels,
-                "strokes": [np.round(line, 4).tolist() for line in lines],
+                # (k, 2) float32 per stroke: 8 bytes a point (as lists, ~120): 10,000
+                # drawings of a room stay small in memory.
+                "strokes": [np.round(line, 4).astype(np.float32) for line in lines],
                 "round": current["id"],
                 "round_kind": current["kind"],
                 "status": "pending" if self._approve_first else "shown",
                 "time": time.time(),
             }
-            record = {k: v for k, v in drawing.items() if k != "image"}
+            record = {k: v for k, v in drawing.items() if k not in ("image", "strokes")}
             record["image"] = encode_image(pixels)
+            record["strokes"] = [np.round(line, 4).tolist() for line in lines]
             try:
                 self.journal.append({"e": "drawing", **record}, durable=True)
             except OSError as exc:
@@ -332,6 +335,7 @@ class ClassRoom:
 def _public(drawing: dict) -> dict:
     copy = dict(drawing)
     copy["image"] = drawing["image"].copy()
+    copy["strokes"] = [line.copy() for line in drawing["strokes"]]
     copy["probabilities"] = list(drawing["probabilities"])
     return copy
 
