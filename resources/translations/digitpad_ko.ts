@@ -4,7 +4,7 @@
 <context>
     <name>ActivationStrip</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+303"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+305"/>
         <source>Hidden activations appear when you draw.</source>
         <translation>숫자를 그리면 은닉 유닛의 활성화 값이 나타납니다.</translation>
     </message>
@@ -35,7 +35,7 @@
 <context>
     <name>ClassWall</name>
     <message>
-        <location filename="../../digitpad/ui/teach/class_wall.py" line="+550"/>
+        <location filename="../../digitpad/ui/teach/class_wall.py" line="+303"/>
         <location line="+157"/>
         <source>No class session is running.</source>
         <translation>진행 중인 수업 세션이 없습니다.</translation>
@@ -705,6 +705,84 @@
     </message>
 </context>
 <context>
+    <name>FeatureMapView</name>
+    <message>
+        <location filename="../../digitpad/ui/teach/network/feature_map.py" line="+211"/>
+        <source>Close the close-up</source>
+        <translation>크게 보기 닫기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Point at the map to see how its value there is made</source>
+        <translation>맵 위를 가리키면 그 자리의 값이 어떻게 만들어지는지 보입니다</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>{0}: map {1} of {2}</source>
+        <translation>{0}: 맵 {2}개 중 {1}번</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Draw a digit to see this map follow the pen.</source>
+        <translation>숫자를 그리면 이 맵이 펜을 따라 바뀝니다.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Input patch at row {0}, column {1}</source>
+        <translation>{0}행 {1}열의 입력 조각</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Patch of input map {0} (it adds most here)</source>
+        <translation>입력 맵 {0}의 조각(여기서 가장 많이 더함)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>strongest {0}</source>
+        <translation>가장 강한 값 {0}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Kernel (learnt weights)</source>
+        <translation>커널(학습된 가중치)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kernel for input map {0} (one of {1})</source>
+        <translation>입력 맵 {0}의 커널({1}개 중 하나)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>At row {0}, column {1}:</source>
+        <translation>{0}행 {1}열에서:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>patch × kernel, the 9 products added: {0}</source>
+        <translation>조각 × 커널, 곱 9개를 더하면: {0}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>patch × kernel added over all {0} input maps: {1} (input map {2} gives {3})</source>
+        <translation>입력 맵 {0}개 모두의 조각 × 커널을 더하면: {1}(입력 맵 {2}의 몫은 {3})</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>+ bias {0} = {1};  {2}({1}) = {3}, the map&apos;s value there</source>
+        <translation>+ 편향 {0} = {1};  {2}({1}) = {3}, 그 자리의 맵 값</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>relu keeps what is positive and makes the rest 0.</source>
+        <translation>relu는 양수는 그대로 두고 나머지는 0으로 만듭니다.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Max pooling then keeps the largest of each {0} block: {1} here.</source>
+        <translation>그다음 최대 풀링이 {0} 블록마다 가장 큰 값을 남깁니다: 여기서는 {1}.</translation>
+    </message>
+</context>
+<context>
     <name>GetMnist</name>
     <message>
         <location filename="../../digitpad/ui/training/get_mnist.py" line="+55"/>
@@ -763,6 +841,34 @@
         <location line="+4"/>
         <source>No network address found: phones cannot reach this computer.</source>
         <translation>네트워크 주소를 찾지 못했습니다. 휴대폰에서 이 컴퓨터에 접속할 수 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>LayerStack</name>
+    <message>
+        <location filename="../../digitpad/ui/teach/network/card.py" line="+43"/>
+        <source>{0} weights</source>
+        <translation>가중치 {0}개</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>passes all at reading</source>
+        <translation>읽을 때는 모두 통과</translation>
+    </message>
+    <message>
+        <location filename="../../digitpad/ui/teach/network/input.py" line="+15"/>
+        <source>input</source>
+        <translation>입력</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>784 pixels</source>
+        <translation>픽셀 784개</translation>
+    </message>
+    <message>
+        <location filename="../../digitpad/ui/teach/network/pooling.py" line="+19"/>
+        <source>max of each {0}</source>
+        <translation>{0}마다 최댓값</translation>
     </message>
 </context>
 <context>
@@ -979,7 +1085,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ModelController</name>
     <message>
-        <location filename="../../digitpad/ui/shell/model_controller.py" line="+172"/>
+        <location filename="../../digitpad/ui/shell/model_controller.py" line="+180"/>
         <source>bundled model</source>
         <translation>기본 제공 모델</translation>
     </message>
@@ -1025,17 +1131,12 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+462"/>
-        <source>The weight pictures need the tutorial&apos;s dense network; this model starts with convolutions.</source>
-        <translation>가중치 그림은 튜토리얼의 Dense 신경망에서만 볼 수 있습니다. 이 모델은 합성곱 층으로 시작합니다.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+564"/>
         <source>Each tile is one hidden unit&apos;s 784 weights drawn as a 28×28 image (red: ink here excites it, blue: ink here inhibits it). Draw a digit to sort them by how strongly they fire.</source>
         <translation>각 타일은 은닉 유닛 하나의 가중치 784개를 28×28 이미지로 그린 것입니다(빨강: 이곳의 잉크가 유닛을 활성화함, 파랑: 억제함). 숫자를 그리면 얼마나 강하게 활성화되는지에 따라 정렬됩니다.</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+36"/>
         <source>Weights</source>
         <translation>가중치</translation>
     </message>
@@ -1045,17 +1146,22 @@ Ctrl+.: 중지</translation>
         <translation>순전파</translation>
     </message>
     <message>
-        <location line="-36"/>
+        <location line="-35"/>
         <source>Sorted by how strongly each unit fires for your drawing: {0} of {1} units fire (outlined); the strip below shows their activations.</source>
         <translation>그린 숫자에 각 유닛이 얼마나 강하게 활성화되는지에 따라 정렬했습니다: 유닛 {1}개 중 {0}개가 활성화됨(테두리 표시). 아래 띠는 활성화 값을 보여 줍니다.</translation>
     </message>
     <message>
-        <location line="-192"/>
+        <location line="-289"/>
         <source>Click a tile to see its unit close up</source>
         <translation>타일을 클릭하면 그 유닛을 크게 봅니다</translation>
     </message>
     <message>
-        <location line="+159"/>
+        <location line="+13"/>
+        <source>Click a feature map to see how it is made</source>
+        <translation>특성 맵을 클릭하면 어떻게 만들어지는지 보입니다</translation>
+    </message>
+    <message>
+        <location line="+232"/>
         <source>Why this digit? See what each of your pixels did ▸</source>
         <translation>왜 이 숫자일까? 픽셀 하나하나가 한 일을 보기 ▸</translation>
     </message>
@@ -1065,7 +1171,17 @@ Ctrl+.: 중지</translation>
         <translation>28×28 입력과 그림을 각 픽셀이 민 방향으로 색칠합니다 (W)</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+26"/>
+        <source>Every layer of this network, left to right. Draw a digit to see each layer&apos;s output; click a feature map to see how it is made.</source>
+        <translation>이 신경망의 모든 층을 왼쪽에서 오른쪽으로 보여 줍니다. 숫자를 그리면 층마다 출력이 보이고, 특성 맵을 클릭하면 어떻게 만들어지는지 보입니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Every layer of this network for your drawing, left to right: white is a strong output, black none. Click a feature map (or Tab to the layers, then the arrow keys and Enter) to see how it is made.</source>
+        <translation>그린 숫자에 대한 이 신경망의 모든 층(왼쪽에서 오른쪽): 흰색은 강한 출력, 검은색은 출력 없음. 특성 맵을 클릭하면(또는 Tab으로 층에 간 뒤 화살표 키와 Enter) 어떻게 만들어지는지 보입니다.</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>784 pixels → relu(x·W1 + b1): {0} numbers → softmax(h·W2 + b2): 10 probabilities that sum to 1</source>
         <translation>픽셀 784개 → relu(x·W1 + b1): 숫자 {0}개 → softmax(h·W2 + b2): 합이 1인 확률 10개</translation>
     </message>
@@ -1075,7 +1191,7 @@ Ctrl+.: 중지</translation>
         <translation>픽셀 784개 → {0} → 합이 1인 확률 10개</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+22"/>
         <source>{0} parameters in all</source>
         <translation>파라미터 총 {0}개</translation>
     </message>
@@ -1100,9 +1216,19 @@ Ctrl+.: 중지</translation>
         <translation>손실 함수 sparse categorical cross-entropy: −log(정답 숫자의 확률)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Optimizer</source>
         <translation>옵티마이저</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>This model&apos;s card does not say how it was trained.</source>
+        <translation>이 모델의 카드에는 어떻게 훈련했는지 적혀 있지 않습니다.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0}: every step nudges all weights against the gradient of the loss</source>
+        <translation>{0}: 스텝마다 모든 가중치를 손실의 그레이디언트 반대 방향으로 조금씩 옮깁니다</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1111,11 +1237,21 @@ Ctrl+.: 중지</translation>
     </message>
     <message>
         <location line="+6"/>
+        <source>Not recorded in this model&apos;s card.</source>
+        <translation>이 모델의 카드에 기록되어 있지 않습니다.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} epochs (the card does not give the steps)</source>
+        <translation>에포크 {0}번(카드에 스텝 수는 없음)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>{0} epochs × {1} steps of {2} images = {3} weight updates</source>
         <translation>에포크 {0}번 × 이미지 {2}개짜리 스텝 {1}번 = 가중치 업데이트 {3}번</translation>
     </message>
     <message>
-        <location line="-2"/>
+        <location line="-21"/>
         <source>Training loop</source>
         <translation>훈련 루프</translation>
     </message>
@@ -1141,17 +1277,22 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NumberView</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/number_view.py" line="+46"/>
+        <location filename="../../digitpad/ui/widgets/number_view.py" line="+51"/>
         <source>The number read</source>
         <translation>읽은 수</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+26"/>
+        <source>No digit here: a dot or a line alone is not a digit</source>
+        <translation>숫자가 없습니다: 점이나 선 하나만으로는 숫자가 아닙니다</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Nothing written yet</source>
         <translation>아직 아무것도 쓰지 않았습니다</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Reads {0}</source>
         <translation>{0}(으)로 읽음</translation>
     </message>
@@ -1161,7 +1302,7 @@ Ctrl+.: 중지</translation>
         <translation>{0}번째 숫자는 확실하지 않음</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="-24"/>
         <source>Write a number on the wide pad: each digit is read on its own</source>
         <translation>넓은 패드에 수를 쓰세요. 숫자마다 따로 읽습니다</translation>
     </message>
@@ -1300,7 +1441,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ReadingModes</name>
     <message>
-        <location filename="../../digitpad/ui/shell/reading.py" line="+44"/>
+        <location filename="../../digitpad/ui/shell/reading.py" line="+50"/>
         <source>touching digits split by a guess</source>
         <translation>붙어 있는 숫자를 추측으로 나눔</translation>
     </message>
@@ -1315,7 +1456,17 @@ Ctrl+.: 중지</translation>
         <translation>확신도 낮음</translation>
     </message>
     <message>
-        <location line="+175"/>
+        <location line="+5"/>
+        <source>more than one digit drawn in one place</source>
+        <translation>한 자리에 숫자를 둘 이상 겹쳐 썼습니다</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>far smaller than the other digits</source>
+        <translation>다른 숫자보다 훨씬 작습니다</translation>
+    </message>
+    <message>
+        <location line="+273"/>
         <source>&amp;Why this digit?</source>
         <translation>왜 이 숫자일까?(&amp;W)</translation>
     </message>
@@ -1401,7 +1552,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TeachingDock</name>
     <message>
-        <location filename="../../digitpad/ui/teach/dock.py" line="+76"/>
+        <location filename="../../digitpad/ui/teach/dock.py" line="+77"/>
         <source>Teach</source>
         <translation>배우기</translation>
     </message>
@@ -1447,7 +1598,7 @@ Ctrl+.: 중지</translation>
         <translation>배우기 화면 숨기기</translation>
     </message>
     <message>
-        <location line="+183"/>
+        <location line="+186"/>
         <source>Draw a digit first, then press its number.</source>
         <translation>먼저 숫자를 그린 다음 그 숫자 버튼을 누르세요.</translation>
     </message>
@@ -1721,7 +1872,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>UnitView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="-388"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="-477"/>
         <source>Close the close-up</source>
         <translation>크게 보기 닫기</translation>
     </message>

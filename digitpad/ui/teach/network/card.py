@@ -39,9 +39,11 @@ class LayerCard:
             line += " · " + facts.activation
         lines = [facts.name, line]
         if facts.weights:
-            lines.append(tr("{0} weights").format(f"{facts.weights:,}"))
+            lines.append(
+                QCoreApplication.translate("LayerStack", "{0} weights").format(f"{facts.weights:,}")
+            )
         elif self.facts.kind in ("Dropout",):
-            lines.append(tr("passes all at reading"))
+            lines.append(QCoreApplication.translate("LayerStack", "passes all at reading"))
         return lines
 
     # -- layout -----------------------------------------------------------------------

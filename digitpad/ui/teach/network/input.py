@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QCoreApplication, QSize
 
-from digitpad.ui.teach.network.card import LayerCard, tr
+from digitpad.ui.teach.network.card import LayerCard
 from digitpad.ui.teach.network.pixels import GAP, TABLE, levels
 
 
 class InputCard(LayerCard):
     def header_lines(self) -> list[str]:
-        return [tr("input"), "28×28", tr("784 pixels")]
+        return [
+            QCoreApplication.translate("LayerStack", "input"),
+            "28×28",
+            QCoreApplication.translate("LayerStack", "784 pixels"),
+        ]
 
     def picture_size(self, room: int) -> QSize:
         side = 28 * max(1, min(3, room // 28))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from digitpad.ui.teach.network.card import tr
+from PySide6.QtCore import QCoreApplication
+
 from digitpad.ui.teach.network.conv import MapGridCard
 
 
@@ -13,7 +14,10 @@ class PoolingCard(MapGridCard):
 
     def header_lines(self) -> list[str]:
         lines = super().header_lines()
-        return [*lines, tr("max of each {0}").format(self.pool_text())]
+        return [
+            *lines,
+            QCoreApplication.translate("LayerStack", "max of each {0}").format(self.pool_text()),
+        ]
 
     def pool_text(self) -> str:
         h, w = self.pool_size
