@@ -1,34 +1,50 @@
 """Read a whole number written in one go on a wide pad: which strokes make which digit.
 
-Strokes arrive in drawing order, in pad coordinates (x right, y down, any units). Every
-length below is a ratio of the typical digit height ``H`` (the median height of the
-groups of strokes whose x-extents chain together), so nothing depends on the pad's size
-or the writer's.
+Strokes arrive in pad coordinates (x right, y down, any units) and in any order: a number
+is a left-to-right thing on the pad, whatever order the pen took. Every length below is a
+ratio of the typical digit height ``H`` (the median height of the groups of strokes whose
+x-extents chain together), so nothing depends on the pad's size or the writer's.
 
-1. **Clusters.** Strokes whose x-extents overlap or come within ``CLUSTER_GAP`` of each
-   other, directly or through others, form a cluster: one digit, or a few that crowd
-   each other (a 7 leaning over the next digit, an open 4 whose stem stands apart).
-   Clusters smaller than ``SPECK`` both ways are stray marks, not digits.
-2. **Runs in time.** People finish one digit before they start the next, so inside a
-   cluster a digit is a run of consecutive strokes (a crossbar added at the very end
-   still joins its own digit when that digit stands alone). Every way of cutting a
-   cluster's strokes into runs is scored by dynamic programming. A run scores the
-   network's log-probability of its reading (with a predictor), less penalties for
-   shapes no digit has (shorter than ``FRAGMENT_HEIGHT``: a crossbar; wider than
-   ``WIDE``; an empty column inside) and a constant per digit. Between two runs goes
-   the evidence that they are two digits: the later one reaching further right,
-   overlapping the earlier one little, not touching it, and neither being a fragment
-   (a logistic fit, see ``B_BIAS``).
-3. **Cutting one stroke.** A stroke wider than ``CUT_WIDTH`` that does not end near
-   where it began (not a loop) may hold digits written without lifting the pen. It is
-   also tried cut where a single line of ink crosses from one digit to the next, in
-   the middle of that line or with the whole line left out, and the strokes clipped.
+1. **Clean.** Points that are not finite are left out; coordinates too large or too small
+   for squared distances are scaled by a power of two (exactly), boxes are given back in
+   the input's units.
+2. **Clusters.** Strokes whose x-extents overlap or come within ``CLUSTER_GAP`` of each
+   other, directly or through others, are decided together. Marks smaller than ``SPECK``
+   both ways (or, when the pad's height is known, than ``MIN_MARK`` of it) are stray
+   marks: never digits, whatever else is written.
+3. **Runs on the pad.** Inside a cluster the strokes are put in the order of their
+   x-centres, and a digit is a run of at most ``MAX_RUN`` consecutive strokes in that
+   order. Every way of cutting a cluster into runs is scored by dynamic programming
+   (vectorised over the runs ending at each stroke). A run scores the network's
+   log-probability of its reading (with a predictor), less penalties for shapes no digit
+   has (shorter than ``FRAGMENT_HEIGHT``: a crossbar; wider than ``WIDE``; an empty column
+   inside) and a constant per digit. Between two neighbouring runs goes the evidence that
+   they are two digits: the right one reaching further right, overlapping the left one
+   little, not touching it, and neither being a fragment (a logistic fit, see
+   ``B_BIAS``).
+4. **Cutting one stroke.** A stroke wider than ``CUT_WIDTH`` that does not end near where
+   it began (not a loop) may hold digits written without lifting the pen. It is also
+   tried cut where a single line of ink crosses from one digit to the next, in the middle
+   of that line or with the whole line left out, and the strokes clipped (at most
+   ``MAX_CUT_STROKES`` strokes per cluster, the widest).
+5. **What is not a digit.** A run flatter than ``MAX_ASPECT`` (a dash, a line along the
+   pad) or a straight line flatter than 45 degrees is no digit: it is left out of the
+   number (``NumberReading.ignored``), as stray marks are.
 
 Digits are flagged ``unsure`` when a cut went through ink or the digits touch
 (``CUT_REASON``), when a reading with another number of digits scored nearly as well
-(``MARGIN_REASON``), or when the network's best probability is under
-``UNSURE_PROBABILITY`` (``LOW_REASON``). Measured in BENCHMARKS.md ("Explaining and
-reading numbers").
+(``MARGIN_REASON``), when the run holds more than one digit's ink or two whole digits
+drawn on one spot (``OVERDRAWN_REASON``), when it is far smaller than the others
+(``SMALL_REASON``), or when the network's best probability is under
+``UNSURE_PROBABILITY`` (``LOW_REASON``).
+
+**Cost.** A :class:`NumberReader` remembers what the network read for every candidate
+(keyed by the strokes' content, not their order), the distances between strokes and each
+cluster's result, so a pen-up reads only the runs holding the new stroke and decides only
+its cluster again; an undo finds everything already worked out. One pass is bounded by
+the number of strokes times ``MAX_RUN`` (never all subsets); caches are bounded too.
+Measured in BENCHMARKS.md ("Explaining and reading numbers", "Number mode: pen-up to
+number shown").
 """
 
 from __future__ import annotations
@@ -51,30 +67,47 @@ MIN_PIECE = 0.15  # narrowest piece a cut may leave (a "1") ...
 CUT_HEIGHT = 0.7  # ... and the shortest
 CLUSTER_GAP = 0.1  # strokes this close in x may belong to one digit
 SPECK = 0.2  # a cluster smaller than this both ways is a stray mark, not a digit
+MIN_MARK = 0.04  # ... and, when the pad's height is known, smaller than this of it
 MAX_GAP = 0.05  # widest empty column inside one digit
 WIDTH_FLOOR = 0.1  # widths below this count as this much when comparing overlaps
 TOUCH = 0.04  # ink closer than this touches
-STEP = 0.02  # resampling step for distances and the ink profile
+STEP = 0.02  # resampling step for the ink profile
 MAX_CUTS = 2  # single-line stretches tried per stroke (up to three digits)
 ACROSS = 2.5  # ink in a column crossed "across": at most this many column widths
 BOTTOM = 0.15  # a ligature crosses above the lowest BOTTOM of the ink
+MAX_RUN = 10  # most strokes one digit is made of (pen digits: 3; MNIST thinned: 99 % <= 8)
+RUN_WIDTH = 4.0  # a run wider than this is never one digit (past HOPELESS anyway)
+MAX_CUT_STROKES = 6  # strokes per cluster tried cut (the widest): a fixed budget
+MAX_SAMPLES = 4000  # points per stroke when resampling: a bounded cost for any stroke
+
+# -- what is no digit, or more than one ------------------------------------------------
+MAX_ASPECT = 2.2  # wider than tall by more than this: a dash, no digit (pen digits: <= 2)
+STRAIGHT = 0.06  # ink within this share of its length from one line is a straight line
+MAX_INK = 5.5  # ink longer than this times the run's larger side: more than one digit
+OVER_TALL = 0.75  # two parts each this tall (of the run) ...
+OVER_OVERLAP = 0.5  # ... overlapping this much in x (of the narrower) ...
+OVER_SURE = 0.8  # ... read as different digits, one this surely ...
+OVER_READ = 0.3  # ... the other at least this: two digits drawn on one spot
 
 # -- scores, in units of log-probability -----------------------------------------------
 K_FRAGMENT = 8.0  # per H of height missing below FRAGMENT_HEIGHT
 K_WIDE = 4.0  # per H of width above WIDE
 K_GAP = 20.0  # per H of empty column inside a run
 K_DIGIT = 1.0  # every digit
+K_BREAK = 2.0  # per time the pen left a run's strokes for another's and came back
+K_INK = 4.0  # per run-size of ink above MAX_INK (scribbles, hatching: never read)
 HOPELESS = 10.0  # a candidate penalised this much is not read by the network at all
 K_CUT = -1.5  # every cut through ink (a bonus: single-line stretches are rare in one digit)
 
-# Evidence that two runs of strokes, one drawn after the other, are two digits (log-odds),
-# fitted by logistic regression on numbers composed from the pen data's training writers
-# and MNIST training digits (never the benchmark's): a new digit extends the number to
-# the right, overlaps the last one little, does not touch it and is not a fragment.
-# Both reach and height are capped so that a run holding two digits is no stronger
-# evidence than one holding one: the dynamic programme sums one term per boundary.
+# Evidence that two neighbouring runs of strokes, one left of the other on the pad, are
+# two digits (log-odds), fitted by logistic regression on numbers composed from the pen
+# data's training writers and MNIST training digits (never the benchmark's): a new digit
+# extends the number to the right, overlaps the last one little, does not touch it and
+# is not a fragment. Both reach and height are capped so that a run holding two digits is
+# no stronger evidence than one holding one: the dynamic programme sums one term per
+# boundary.
 B_BIAS = -10.0
-B_EXTENDS = 9.8  # per H the later run reaches further right, up to EXTENDS_CAP
+B_EXTENDS = 9.8  # per H the right run reaches further right, up to EXTENDS_CAP
 EXTENDS_CAP = 0.4
 B_OVERLAP = 7.6  # per H of x-overlap
 B_TOUCH = 3.6  # their ink touches
@@ -87,6 +120,19 @@ UNSURE_MARGIN = 1.0  # a reading with another digit count this close is doubtful
 CUT_REASON = "touching digits split by a guess"
 MARGIN_REASON = "digits close together: split by a guess"
 LOW_REASON = "low confidence"
+OVERDRAWN_REASON = "more than one digit drawn in one place"
+SMALL_REASON = "far smaller than the other digits"
+REASONS = (CUT_REASON, MARGIN_REASON, LOW_REASON, OVERDRAWN_REASON, SMALL_REASON)
+
+_READS_KEPT = 20_000  # network readings remembered (each 10 floats and a key)
+_DISTANCES_KEPT = 50_000
+_CLUSTERS_KEPT = 256
+_FINALS_KEPT = 1500  # digits kept with their 28x28 image
+_SCALE_RANGE = 2.0**60  # coordinates beyond 2^+-60 are scaled by a power of two
+
+
+class ReadCancelled(Exception):
+    """Raised by :meth:`NumberReader.read` when ``cancelled()`` said so."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +149,7 @@ class DigitReading:
 @dataclass(frozen=True)
 class NumberReading:
     digits: tuple[DigitReading, ...]
+    ignored: tuple[int, ...] = ()  # input strokes that are no digit (a dot, a dash)
 
     @property
     def text(self) -> str:
@@ -118,7 +165,7 @@ class NumberReading:
 
 @dataclass(frozen=True)
 class _Piece:
-    members: tuple[int, ...]  # indices into the cleaned strokes
+    members: tuple[int, ...]  # indices into the cleaned strokes, ascending
     lo: float = -math.inf  # x range kept (a cut clips the strokes)
     hi: float = math.inf
     cut: bool = False
@@ -131,6 +178,47 @@ class _Option:
 
 
 Reader = Callable[[list[np.ndarray]], np.ndarray]  # images (n, 28, 28) -> (n, 10)
+
+_MISSING = object()
+
+
+class _Memo:
+    """A bounded cache: two generations, the older dropped whole when the newer fills."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._new: dict = {}
+        self._old: dict = {}
+
+    def get(self, key, default=None):
+        value = self._new.get(key, _MISSING)
+        if value is _MISSING:
+            value = self._old.get(key, _MISSING)
+            if value is _MISSING:
+                return default
+            self.put(key, value)
+        return value
+
+    def put(self, key, value) -> None:
+        self._new[key] = value
+        if len(self._new) >= self.limit:
+            self._old, self._new = self._new, {}
+
+
+class _Geometry:
+    """What depends on the strokes alone: distances between them (in their own units)."""
+
+    def __init__(self) -> None:
+        self.distances = _Memo(_DISTANCES_KEPT)
+        self.inks = _Memo(_DISTANCES_KEPT)
+
+    def ink(self, key, line: np.ndarray) -> float:
+        """The stroke's length (in its own units; the same scale as its key's)."""
+        found = self.inks.get(key)
+        if found is None:
+            found = _ink_length([line])
+            self.inks.put(key, found)
+        return found
 
 
 def _clip_x(line: np.ndarray, lo: float, hi: float) -> list[np.ndarray]:
@@ -166,10 +254,15 @@ def _resample(line: np.ndarray, step: float) -> np.ndarray:
     if len(line) < 2:
         return line
     length = np.concatenate(([0.0], np.cumsum(np.hypot(*np.diff(line, axis=0).T))))
-    if length[-1] <= 0:
+    if not length[-1] > 0:
         return line[:1]
+    step = max(step, length[-1] / MAX_SAMPLES)  # a long stroke: fewer, not endless, points
     u = np.linspace(0.0, length[-1], max(2, int(length[-1] / step) + 1))
     return np.stack([np.interp(u, length, line[:, 0]), np.interp(u, length, line[:, 1])], 1)
+
+
+def _ink_length(lines: list[np.ndarray]) -> float:
+    return float(sum(np.hypot(*np.diff(line, axis=0).T).sum() for line in lines if len(line) > 1))
 
 
 def _chains(lo: np.ndarray, hi: np.ndarray, gap: float = 0.0) -> list[list[int]]:
@@ -188,37 +281,124 @@ def _chains(lo: np.ndarray, hi: np.ndarray, gap: float = 0.0) -> list[list[int]]
     return [sorted(g) for g in groups]
 
 
+def _points_to_segments(points: np.ndarray, line: np.ndarray) -> float:
+    """Least squared distance from any of ``points`` to the polyline ``line``."""
+    if len(line) == 1:
+        return float(((points - line[0]) ** 2).sum(1).min())
+    s0, v = line[:-1], np.diff(line, axis=0)
+    vv = (v * v).sum(1)
+    vv[vv == 0] = 1.0  # a repeated point: its "segment" is the point
+    best = math.inf
+    block = max(1, 200_000 // len(s0))  # bounded memory for long strokes
+    for start in range(0, len(points), block):
+        p = points[start : start + block, None, :] - s0[None]
+        t = np.clip((p * v[None]).sum(-1) / vv, 0.0, 1.0)
+        d = ((p - t[..., None] * v[None]) ** 2).sum(-1)
+        best = min(best, float(d.min()))
+    return best
+
+
+def _segments_cross(a: np.ndarray, b: np.ndarray) -> bool:
+    if len(a) < 2 or len(b) < 2:
+        return False
+    a0, da = a[:-1], np.diff(a, axis=0)
+    b0, db = b[:-1], np.diff(b, axis=0)
+    block = max(1, 200_000 // len(b0))
+    for start in range(0, len(a0), block):
+        p, d = a0[start : start + block, None, :], da[start : start + block, None, :]
+        w = b0[None] - p
+        e = b0[None] + db[None] - p
+        o1 = d[..., 0] * w[..., 1] - d[..., 1] * w[..., 0]
+        o2 = d[..., 0] * e[..., 1] - d[..., 1] * e[..., 0]
+        q = p - b0[None]
+        r = p + d - b0[None]
+        o3 = db[None, :, 0] * q[..., 1] - db[None, :, 1] * q[..., 0]
+        o4 = db[None, :, 0] * r[..., 1] - db[None, :, 1] * r[..., 0]
+        if ((o1 * o2 < 0) & (o3 * o4 < 0)).any():
+            return True
+    return False
+
+
+def _polyline_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact least distance between two polylines (0 where they cross)."""
+    d2 = min(_points_to_segments(a, b), _points_to_segments(b, a))
+    if d2 > 0 and _segments_cross(a, b):
+        return 0.0
+    return math.sqrt(d2)
+
+
+def _stroke_key(line: np.ndarray) -> int:
+    return hash((line.shape, line.tobytes()))
+
+
+def _scale_exponent(lines: list[np.ndarray]) -> int:
+    """A power of two that brings the coordinates to a range where squared distances
+    neither overflow nor vanish (0 for every ordinary drawing)."""
+    top = max(float(np.abs(line).max()) for line in lines)
+    if top == 0 or (1 / _SCALE_RANGE) <= top <= _SCALE_RANGE:
+        return 0
+    return math.frexp(top)[1]
+
+
 class _Layout:
     """The strokes of one number and what every candidate digit costs."""
 
-    def __init__(self, lines: list[np.ndarray], reader: Reader | None, width: float) -> None:
+    def __init__(
+        self,
+        lines: list[np.ndarray],
+        reader: Reader | None,
+        width: float,
+        *,
+        pad_height: float | None = None,
+        reads: _Memo | None = None,
+        geometry: _Geometry | None = None,
+        keys: list[int] | None = None,
+    ) -> None:
+        self.keys = keys if keys is not None else [_stroke_key(line) for line in lines]
+        self.exp = _scale_exponent(lines)
+        if self.exp:
+            lines = [np.ldexp(line, -self.exp) for line in lines]
+            if pad_height is not None:
+                pad_height = math.ldexp(pad_height, -self.exp)
         self.lines = lines
         self.reader = reader
         self.width = width
+        self._reads = reads if reads is not None else _Memo(_READS_KEPT)
+        self._geometry = geometry if geometry is not None else _Geometry()
         box = np.array([[*line.min(axis=0), *line.max(axis=0)] for line in lines])
         self.x0, self.y0, self.x1, self.y1 = box.T
+        self.ink = np.array(
+            [
+                self._geometry.ink((k, self.exp), line)
+                for k, line in zip(self.keys, lines, strict=True)
+            ]
+        )
         clusters = _chains(self.x0, self.x1)
+        widths = np.array([self.x1[c].max() - self.x0[c].min() for c in clusters])
         heights = np.array([self.y1[c].max() - self.y0[c].min() for c in clusters])
-        if heights.max() <= 0:  # only horizontal lines: their length stands in
-            heights = np.array([self.x1[c].max() - self.x0[c].min() for c in clusters])
-        # Specks (a slip of the pen, a stray dot) must not pull the typical height down.
-        height = float(np.median(heights[heights >= SPECK * heights.max()]))
-        self.h = height if height > 0 else 1.0
-        sizes = [
-            max(self.x1[c].max() - self.x0[c].min(), self.y1[c].max() - self.y0[c].min())
-            for c in clusters
-        ]
-        kept = [c for c, size in zip(clusters, sizes, strict=True) if size >= SPECK * self.h]
-        kept = kept or clusters  # a lone speck is still read
-        # Clusters closer than CLUSTER_GAP are decided together (an open 4 whose two
-        # strokes do not overlap, a 5 whose bar starts right of its body).
-        members = [i for c in kept for i in c]
-        near = _chains(self.x0[members], self.x1[members], CLUSTER_GAP * self.h)
-        self.clusters = [sorted(members[k] for k in c) for c in near]
-        self.points = [_resample(line, STEP * self.h) for line in lines]
-        self._scores: dict[_Piece, float] = {}
-        self._reads: dict[_Piece, tuple[np.ndarray, np.ndarray]] = {}
-        self._distances: dict[tuple[int, int], float] = {}
+        sizes = np.maximum(widths, heights)
+        floor = MIN_MARK * pad_height if pad_height is not None and pad_height > 0 else 0.0
+        marks = (sizes > 0) & (sizes >= floor)  # a click (no extent) is never a digit
+        self.h = 1.0
+        self.clusters: list[list[int]] = []
+        if marks.any():
+            tall = heights[marks]
+            if tall.max() <= 0:  # only horizontal lines: their length stands in
+                tall = widths[marks]
+            # Specks (a slip of the pen, a stray dot) must not pull the typical height down.
+            height = float(np.median(tall[tall >= SPECK * tall.max()]))
+            self.h = height if height > 0 else 1.0
+            kept = [
+                c
+                for c, m, s in zip(clusters, marks, sizes, strict=True)
+                if m and s >= SPECK * self.h
+            ]
+            # Clusters closer than CLUSTER_GAP are decided together (an open 4 whose two
+            # strokes do not overlap, a 5 whose bar starts right of its body).
+            members = [i for c in kept for i in c]
+            if members:
+                near = _chains(self.x0[members], self.x1[members], CLUSTER_GAP * self.h)
+                self.clusters = [sorted(members[k] for k in c) for c in near]
         self._polylines: dict[_Piece, list[np.ndarray]] = {}
 
     # -- pieces --------------------------------------------------------------------
@@ -231,9 +411,23 @@ class _Layout:
         return self._polylines[piece]
 
     def extent(self, piece: _Piece) -> tuple[float, float, float, float]:
+        if piece.lo == -math.inf and piece.hi == math.inf:  # whole strokes: their boxes
+            m = list(piece.members)
+            return (
+                float(self.x0[m].min()),
+                float(self.y0[m].min()),
+                float(self.x1[m].max()),
+                float(self.y1[m].max()),
+            )
         points = np.concatenate(self.polylines(piece))
         (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
         return float(x0), float(y0), float(x1), float(y1)
+
+    def box(self, piece: _Piece) -> tuple[float, float, float, float]:
+        """The piece's extent in the input's own units."""
+        values = np.ldexp(np.array(self.extent(piece)), self.exp)
+        top = np.finfo(np.float64).max
+        return tuple(float(v) for v in np.clip(values, -top, top))
 
     def shape_penalty(self, piece: _Piece) -> float:
         """What the piece's outline says against it being one digit (>= 0)."""
@@ -256,63 +450,88 @@ class _Layout:
             + K_GAP * max(0.0, gap / self.h - MAX_GAP)
         )
 
+    def key(self, piece: _Piece):
+        members = tuple(sorted(self.keys[m] for m in piece.members))
+        if piece.lo == -math.inf and piece.hi == math.inf:
+            return members  # whole strokes: the same image at any scale
+        return members, piece.lo, piece.hi, self.exp
+
+    def probabilities(self, pieces: list[_Piece]) -> list[np.ndarray | None]:
+        """The network's reading of each piece (``None`` without a reader); the ones not
+        read before are read in one batch."""
+        return self.read_keyed([self.key(p) for p in pieces], pieces.__getitem__)
+
+    def read_keyed(self, keys: list, piece: Callable[[int], _Piece]) -> list[np.ndarray | None]:
+        """:meth:`probabilities` of the pieces with these keys; ``piece(i)`` makes the
+        i-th when it has to be read (most were read at an earlier pen-up)."""
+        if self.reader is None:
+            return [None] * len(keys)
+        found = [self._reads.get(k) for k in keys]
+        todo = {k: i for i, (k, f) in enumerate(zip(keys, found, strict=True)) if f is None}
+        if todo:
+            images = [strokes_to_mnist(self.polylines(piece(i)), self.width) for i in todo.values()]
+            read = np.asarray(self.reader(images), np.float32)
+            for k, probs in zip(todo, read, strict=True):
+                self._reads.put(k, probs)
+            fresh = dict(zip(todo, read, strict=True))
+            found = [f if f is not None else fresh[k] for k, f in zip(keys, found, strict=True)]
+        return found
+
+    def fit(self, probabilities: np.ndarray | None) -> float:
+        if probabilities is None:
+            return 0.0
+        return math.log(max(float(probabilities.max()), 1e-9))
+
     def score(self, pieces: list[_Piece]) -> list[float]:
         """Score of each piece as one digit; read by the network in one batch."""
-        todo = [p for p in dict.fromkeys(pieces) if p not in self._scores]
-        if todo:
-            penalties = [self.shape_penalty(p) for p in todo]
-            # No digit has such a shape whatever the network says: save reading it.
-            readable = [p for p, k in zip(todo, penalties, strict=True) if k < HOPELESS]
-            if self.reader is not None and readable:
-                images = [strokes_to_mnist(self.polylines(p), self.width) for p in readable]
-                probabilities = self.reader(images)
-                for p, image, probs in zip(readable, images, probabilities, strict=True):
-                    self._reads[p] = (image, probs)
-            for p, penalty in zip(todo, penalties, strict=True):
-                fit = 0.0
-                if p in self._reads:
-                    fit = math.log(max(float(self._reads[p][1].max()), 1e-9))
-                self._scores[p] = fit - penalty - K_DIGIT
-        return [self._scores[p] for p in pieces]
+        penalties = [self.shape_penalty(p) for p in pieces]
+        # No digit has such a shape whatever the network says: save reading it.
+        readable = [p for p, k in zip(pieces, penalties, strict=True) if k < HOPELESS]
+        read = dict(zip(readable, self.probabilities(readable), strict=True))
+        return [
+            self.fit(read.get(p)) - penalty - K_DIGIT
+            for p, penalty in zip(pieces, penalties, strict=True)
+        ]
 
     def read(self, piece: _Piece) -> tuple[np.ndarray, np.ndarray | None]:
-        if piece not in self._reads:
-            image = strokes_to_mnist(self.polylines(piece), self.width)
-            if self.reader is None:
-                return image, None
-            self._reads[piece] = (image, self.reader([image])[0])
-        return self._reads[piece]
+        image = strokes_to_mnist(self.polylines(piece), self.width)
+        return image, self.probabilities([piece])[0]
 
-    # -- relations between runs ----------------------------------------------------
+    # -- relations between strokes ---------------------------------------------------
     def distance(self, a: int, b: int) -> float:
-        key = (a, b) if a < b else (b, a)
-        if key not in self._distances:
-            self._distances[key] = _min_distance(self.points[a], self.points[b]) / self.h
-        return self._distances[key]
+        """Least distance between strokes ``a`` and ``b``, in H."""
+        ka, kb = self.keys[a], self.keys[b]
+        key = (ka, kb, self.exp) if ka <= kb else (kb, ka, self.exp)
+        found = self._geometry.distances.get(key)
+        if found is None:
+            found = _polyline_distance(self.lines[a], self.lines[b])
+            self._geometry.distances.put(key, found)
+        return found / self.h
+
+    def distances(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """:meth:`distance` of many pairs of strokes."""
+        memo, keys, exp = self._geometry.distances, self.keys, self.exp
+        out = np.empty(len(a))
+        for j, (i, k) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+            ka, kb = keys[i], keys[k]
+            key = (ka, kb, exp) if ka <= kb else (kb, ka, exp)
+            found = memo.get(key)
+            if found is None:
+                found = _polyline_distance(self.lines[i], self.lines[k])
+                memo.put(key, found)
+            out[j] = found
+        return out / self.h
 
     def touch(self, a: tuple[int, ...], b: tuple[int, ...]) -> bool:
-        return min(self.distance(i, j) for i in a for j in b) <= TOUCH
+        return any(self.touching(i, j) for i in a for j in b)
 
-    def boundary(self, a: tuple[int, ...], b: tuple[int, ...]) -> float:
-        """Evidence (log-odds) that runs ``a`` then ``b`` are two digits, not one."""
-        a0, a1 = self.x0[list(a)].min(), self.x1[list(a)].max()
-        b0, b1 = self.x0[list(b)].min(), self.x1[list(b)].max()
-        floor = WIDTH_FLOOR * self.h
-        wa, wb = max(a1 - a0, floor), max(b1 - b0, floor)
-        ca, cb = (a0 + a1) / 2, (b0 + b1) / 2
-        overlap = max(0.0, min(ca + wa / 2, cb + wb / 2) - max(ca - wa / 2, cb - wb / 2))
-        touch = self.touch(a, b)
-        lower = min(
-            self.y1[list(a)].max() - self.y0[list(a)].min(),
-            self.y1[list(b)].max() - self.y0[list(b)].min(),
-        )
-        return (
-            B_BIAS
-            + B_EXTENDS * min((b1 - a1) / self.h, EXTENDS_CAP)
-            - B_OVERLAP * overlap / self.h
-            - B_TOUCH * touch
-            + B_HEIGHT * min(lower / self.h, HEIGHT_CAP)
-        )
+    def touching(self, a: int, b: int) -> bool:
+        reach = TOUCH * self.h
+        dx = max(self.x0[b] - self.x1[a], self.x0[a] - self.x1[b], 0.0)
+        dy = max(self.y0[b] - self.y1[a], self.y0[a] - self.y1[b], 0.0)
+        if dx > reach or dy > reach:  # their boxes are apart: so is their ink
+            return False
+        return self.distance(a, b) <= TOUCH
 
     # -- cutting through ink -------------------------------------------------------
     def cut_stretches(self, run: tuple[int, ...]) -> list[tuple[float, float]]:
@@ -330,21 +549,25 @@ class _Layout:
         lines = [_resample(self.lines[i], width / 4) for i in run]
         x0 = min(line[:, 0].min() for line in lines)
         x1 = max(line[:, 0].max() for line in lines)
-        bins = max(1, math.ceil((x1 - x0) / width))
+        bins = max(1, min(math.ceil((x1 - x0) / width), MAX_SAMPLES))
+        width = max(width, (x1 - x0) / bins)
         passes = np.zeros(bins, int)
-        ink = np.zeros(bins, int)
-        depth = np.zeros(bins)  # summed y of the ink in each column
+        ink = np.zeros(bins)  # length of ink in each column
+        depth = np.zeros(bins)  # summed y of the ink's points in each column ...
+        count = np.zeros(bins)  # ... and how many there are
         for line in lines:
             column = np.minimum(((line[:, 0] - x0) / width).astype(int), bins - 1)
             enters = np.concatenate(([True], column[1:] != column[:-1]))
             passes += np.bincount(column[enters], minlength=bins)
-            ink += np.bincount(column, minlength=bins)
+            steps = np.concatenate(([0.0], np.hypot(*np.diff(line, axis=0).T)))
+            ink += np.bincount(column, weights=steps, minlength=bins)
             depth += np.bincount(column, weights=line[:, 1], minlength=bins)
+            count += np.bincount(column, minlength=bins)
         bottom = max(line[:, 1].max() for line in lines)
-        margin = math.ceil(MIN_PIECE / STEP)
-        across = (passes == 1) & (ink * (width / 4) <= ACROSS * width)
+        margin = math.ceil(MIN_PIECE * self.h / width)
+        across = (passes == 1) & (ink <= ACROSS * width)
         # Along the very bottom runs the base of a U-shaped 0 or a 6, not a ligature.
-        across &= depth < (bottom - BOTTOM * self.h) * np.maximum(ink, 1)
+        across &= depth < (bottom - BOTTOM * self.h) * np.maximum(count, 1)
         single = np.zeros(bins + 2, bool)
         single[1 + margin : 1 + bins - margin] = across[margin : bins - margin]
         edges = np.flatnonzero(np.diff(single.astype(int)))
@@ -387,75 +610,239 @@ class _Layout:
                     choices.append(pieces)
         if not choices:
             return None
-        self.score([piece for pieces in choices for piece in pieces])  # one batch
-        totals = [sum(self.score(pieces)) - K_CUT * (len(pieces) - 1) for pieces in choices]
+        flat = [piece for pieces in choices for piece in pieces]
+        scores = dict(zip(flat, self.score(flat), strict=True))  # one batch
+        totals = [sum(scores[p] for p in pieces) - K_CUT * (len(pieces) - 1) for pieces in choices]
         best = int(np.argmax(totals))
         return _Option(choices[best], totals[best])
 
+    # -- what is no digit, or more than one ----------------------------------------
+    def no_digit(self, piece: _Piece) -> bool:
+        """A dash, or a straight line flatter than 45 degrees: no digit has that shape."""
+        lines = self.polylines(piece)
+        if not lines:
+            return True
+        x0, y0, x1, y1 = self.extent(piece)
+        width, height = x1 - x0, y1 - y0
+        if width > MAX_ASPECT * height:
+            return True
+        if width <= height:
+            return False
+        points = np.concatenate(lines)
+        centred = points - points.mean(axis=0)
+        _, spread, axes = np.linalg.svd(centred, full_matrices=False)
+        across = np.abs(centred @ axes[-1]).max() if len(spread) > 1 else 0.0
+        return bool(across <= STRAIGHT * max(width, height))
 
-def _min_distance(a: np.ndarray, b: np.ndarray) -> float:
-    best = math.inf
-    for start in range(0, len(a), 256):  # bounded memory for long strokes
-        block = a[start : start + 256]
-        d = ((block[:, None, :] - b[None, :, :]) ** 2).sum(-1).min()
-        best = min(best, float(d))
-    return math.sqrt(best)
+    def overdrawn(self, piece: _Piece) -> bool:
+        """More ink than any one digit has, or two whole digits drawn on one spot."""
+        lines = self.polylines(piece)
+        x0, y0, x1, y1 = self.extent(piece)
+        if _ink_length(lines) > MAX_INK * max(x1 - x0, y1 - y0, 1e-300):
+            return True
+        members = piece.members
+        if len(members) < 2 or piece.cut:
+            return False
+        floor = WIDTH_FLOOR * (y1 - y0)
+        if len(members) <= 5:  # every way of sharing the strokes out
+            splits = [
+                tuple(m for m, side in zip(members, (0, *sides), strict=True) if side)
+                for sides in itertools.product((0, 1), repeat=len(members) - 1)
+                if any(sides)
+            ]
+        else:  # one digit drawn after the other
+            splits = [members[k:] for k in range(1, len(members))]
+        halves = []
+        for part in splits:
+            other = tuple(m for m in members if m not in part)
+            boxes = [
+                (
+                    self.x0[list(p)].min(),
+                    self.y0[list(p)].min(),
+                    self.x1[list(p)].max(),
+                    self.y1[list(p)].max(),
+                )
+                for p in (part, other)
+            ]
+            tall = all(b[3] - b[1] >= OVER_TALL * (y1 - y0) for b in boxes)
+            narrow = max(min(b[2] - b[0] for b in boxes), floor)
+            overlap = min(b[2] for b in boxes) - max(b[0] for b in boxes)
+            if tall and overlap >= OVER_OVERLAP * narrow:
+                halves.append((_Piece(tuple(sorted(part))), _Piece(other)))
+        if not halves or self.reader is None:
+            return False
+        flat = [p for pair in halves for p in pair]
+        read = dict(zip(flat, self.probabilities(flat), strict=True))
+        for a, b in halves:
+            pa, pb = read[a], read[b]
+            sure, read_too = max(pa.max(), pb.max()), min(pa.max(), pb.max())
+            if sure >= OVER_SURE and read_too >= OVER_READ and pa.argmax() != pb.argmax():
+                return True
+        return False
+
+    def small(self, piece: _Piece) -> bool:
+        x0, y0, x1, y1 = self.extent(piece)
+        return y1 - y0 < FRAGMENT_HEIGHT * self.h and x1 - x0 < FRAGMENT_HEIGHT * self.h
 
 
-def _segment_cluster(layout: _Layout, members: list[int]) -> list[tuple[_Piece, str]]:
-    """Best split of one cluster into runs of consecutive strokes: (piece, doubt) pairs,
-    doubt '' or why the split is a guess."""
-    n = len(members)
-    runs = {(i, j): tuple(members[i : j + 1]) for i in range(n) for j in range(i, n)}
-    whole = {key: _Piece(run) for key, run in runs.items()}
-    scores = dict(zip(whole, layout.score(list(whole.values())), strict=True))
-    options: dict[tuple[int, int], list[_Option]] = {}
-    for key, run in runs.items():
-        options[key] = [_Option([whole[key]], scores[key])]
-        # Separate strokes are parted by the runs themselves; only one stroke running on
-        # from one digit into the next needs cutting.
-        if len(run) == 1 and layout.may_hold_several(run[0]):
-            cut = layout.cut_option(run)
-            if cut is not None:
-                options[key].append(cut)
-    # best[(i, j)][k]: (score, back-pointer) of the first j+1 strokes, the last run i..j,
-    # k digits in all.
-    best: dict[tuple[int, int], dict[int, tuple[float, tuple | None, _Option]]] = {}
-    for j in range(n):
-        for i in range(j + 1):
-            table: dict[int, tuple[float, tuple | None, _Option]] = {}
-            for option in options[i, j]:
-                count = len(option.pieces)
-                if i == 0:
-                    _keep(table, count, option.score, None, option)
-                    continue
-                for h in range(i):
-                    link = layout.boundary(runs[h, i - 1], runs[i, j])
-                    for k, (before, _, _) in best[h, i - 1].items():
-                        total = before + option.score + link
-                        _keep(table, k + count, total, (h, i - 1, k), option)
-            best[i, j] = table
-    finals: dict[int, tuple[float, tuple[int, int]]] = {}
-    for i in range(n):
-        for k, (total, _, _) in best[i, n - 1].items():
-            if k not in finals or total > finals[k][0]:
-                finals[k] = (total, (i, n - 1))
-    count = max(finals, key=lambda k: finals[k][0])
-    top = finals[count][0]
-    others = [total for k, (total, _) in finals.items() if k != count]
-    margin = top - max(others) if others else math.inf
-    chosen: list[tuple[tuple[int, ...], _Option]] = []
-    state: tuple | None = (*finals[count][1], count)
-    while state is not None:
-        i, j, k = state
-        _, back, option = best[i, j][k]
-        chosen.insert(0, (runs[i, j], option))
-        state = back
+class _Cluster:
+    """One cluster's strokes in the order of their x-centres, and the arrays the dynamic
+    programme runs on: entry ``[i, b]`` is the run of ``b`` strokes starting at ``i``."""
+
+    def __init__(self, layout: _Layout, members: list[int]) -> None:
+        self.layout = layout
+        # Left to right on the pad; ties by height, then by content (never by time).
+        centres = (layout.x0[members] + layout.x1[members]) / 2
+        middles = (layout.y0[members] + layout.y1[members]) / 2
+        keys = [layout.keys[m] for m in members]
+        self.order = [members[k] for k in np.lexsort((keys, middles, centres))]
+        n = self.n = len(self.order)
+        self.L = L = min(MAX_RUN, n)
+        h = layout.h
+        o = np.array(self.order)
+        sx0, sx1, sy0, sy1 = layout.x0[o], layout.x1[o], layout.y0[o], layout.y1[o]
+        shape = (n, L + 1)
+        self.rx0 = np.full(shape, np.inf)
+        self.rx1 = np.full(shape, -np.inf)
+        ry0 = np.full(shape, np.inf)
+        ry1 = np.full(shape, -np.inf)
+        gap = np.zeros(shape)
+        breaks = np.zeros(shape)  # how often a run's strokes were left for another's
+        ranks = np.argsort(np.argsort(o, kind="stable"), kind="stable")  # in drawing order
+        ink = np.zeros(shape)
+        stroke_ink = layout.ink[o]
+        for b in range(1, L + 1):
+            m = n - b + 1
+            ink[:m, b] = ink[:m, b - 1] + stroke_ink[b - 1 :]
+            self.rx0[:m, b] = np.minimum(self.rx0[:m, b - 1], sx0[b - 1 :])
+            self.rx1[:m, b] = np.maximum(self.rx1[:m, b - 1], sx1[b - 1 :])
+            ry0[:m, b] = np.minimum(ry0[:m, b - 1], sy0[b - 1 :])
+            ry1[:m, b] = np.maximum(ry1[:m, b - 1], sy1[b - 1 :])
+            if b > 1:  # the widest empty column inside each run
+                index = np.arange(m)[:, None] + np.arange(b)[None]
+                lo, hi = sx0[index], sx1[index]
+                by = np.argsort(lo, axis=1)
+                lo, hi = np.take_along_axis(lo, by, 1), np.take_along_axis(hi, by, 1)
+                reach = np.maximum.accumulate(hi, axis=1)
+                gap[:m, b] = np.maximum(lo[:, 1:] - reach[:, :-1], 0).max(axis=1)
+                drawn = np.sort(ranks[index], axis=1)
+                breaks[:m, b] = (np.diff(drawn, axis=1) > 1).sum(axis=1)
+        with np.errstate(invalid="ignore"):
+            self.height = np.where(np.isfinite(ry1 - ry0), ry1 - ry0, 0.0)
+            width = np.where(np.isfinite(self.rx1 - self.rx0), self.rx1 - self.rx0, 0.0)
+        i, b = np.indices(shape)
+        self.valid = (b >= 1) & (i + b <= n) & ((b == 1) | (width <= RUN_WIDTH * h))
+        self.penalty = (
+            K_FRAGMENT * np.maximum(0.0, FRAGMENT_HEIGHT - self.height / h)
+            + K_WIDE * np.maximum(0.0, width / h - WIDE)
+            + K_GAP * np.maximum(0.0, gap / h - MAX_GAP)
+            + K_BREAK * breaks
+            + K_INK
+            * np.maximum(0.0, ink / np.maximum(np.maximum(width, self.height), 1e-300) - MAX_INK)
+        )
+
+    def run(self, i: int, b: int) -> tuple[int, ...]:
+        return tuple(sorted(self.order[i : i + b]))
+
+    def scores(self) -> np.ndarray:
+        """(n, L + 1): each run's score as one digit (-inf where there is no such run)."""
+        layout = self.layout
+        readable = np.argwhere(self.valid & (self.penalty < HOPELESS))
+        keys = [layout.keys[s] for s in self.order]
+        found = layout.read_keyed(
+            [tuple(sorted(keys[i : i + b])) for i, b in readable.tolist()],
+            lambda k: _Piece(self.run(*readable[k].tolist())),
+        )
+        fits = np.zeros(self.valid.shape)
+        if len(readable) and layout.reader is not None:
+            best = np.stack(found).max(axis=1)
+            fits[readable[:, 0], readable[:, 1]] = np.log(np.maximum(best, 1e-9))
+        return np.where(self.valid, fits - self.penalty - K_DIGIT, -np.inf)
+
+    def touches(self) -> np.ndarray:
+        """(n, L + 1, L + 1) bool: the run of ``a`` strokes ending before ``i`` touches
+        the run of ``b`` strokes starting at ``i``."""
+        n, L, layout = self.n, self.L, self.layout
+        pair = np.zeros((n, 2 * L + 1), bool)  # stroke p touches stroke p + d
+        o = np.array(self.order)
+        p, d = np.indices(pair.shape)
+        q = np.clip(p + d, 0, n - 1)
+        reach = TOUCH * layout.h
+        x0, x1, y0, y1 = layout.x0[o], layout.x1[o], layout.y0[o], layout.y1[o]
+        dx = np.maximum(np.maximum(x0[q] - x1[p], x0[p] - x1[q]), 0.0)
+        dy = np.maximum(np.maximum(y0[q] - y1[p], y0[p] - y1[q]), 0.0)
+        # Boxes apart: so is their ink; the others are measured (and remembered).
+        near = np.argwhere((d >= 1) & (p + d < n) & (dx <= reach) & (dy <= reach))
+        if len(near):
+            pair[near[:, 0], near[:, 1]] = layout.distances(o[near[:, 0]], o[near.sum(1)]) <= TOUCH
+        i = np.arange(n)[:, None, None]
+        a = np.arange(L)[None, :, None]  # a' = a - 1
+        b = np.arange(L)[None, None, :]  # b' = b - 1
+        p = i - 1 - a
+        inside = (p >= 0) & (i + b < n)
+        near = np.where(inside, pair[np.clip(p, 0, n - 1), a + b + 1], False)
+        near = np.logical_or.accumulate(np.logical_or.accumulate(near, axis=1), axis=2)
+        out = np.zeros((n, L + 1, L + 1), bool)
+        out[:, 1:, 1:] = near
+        return out
+
+    def links(self) -> np.ndarray:
+        """(n, L + 1, L + 1): evidence (log-odds) that the run of ``a`` strokes ending
+        before ``i`` and the run of ``b`` strokes starting at ``i`` are two digits; 0 for
+        ``a == 0`` (the first run)."""
+        n, L, h = self.n, self.L, self.layout.h
+        i = np.arange(n)[:, None, None]
+        a = np.arange(L + 1)[None, :, None]
+        b = np.arange(L + 1)[None, None, :]
+        start = np.clip(i - a, 0, n - 1)
+        ok = (a >= 1) & (b >= 1) & (i - a >= 0) & self.valid[start, a] & self.valid[i, b]
+        a0, a1, ha = self.rx0[start, a], self.rx1[start, a], self.height[start, a]
+        b0, b1, hb = self.rx0[i, b], self.rx1[i, b], self.height[i, b]
+        with np.errstate(invalid="ignore", over="ignore"):
+            floor = WIDTH_FLOOR * h
+            wa, wb = np.maximum(a1 - a0, floor), np.maximum(b1 - b0, floor)
+            ca, cb = (a0 + a1) / 2, (b0 + b1) / 2
+            overlap = np.maximum(
+                0.0, np.minimum(ca + wa / 2, cb + wb / 2) - np.maximum(ca - wa / 2, cb - wb / 2)
+            )
+            value = (
+                B_BIAS
+                + B_EXTENDS * np.minimum((b1 - a1) / h, EXTENDS_CAP)
+                - B_OVERLAP * overlap / h
+                - B_TOUCH * self.touches()
+                + B_HEIGHT * np.minimum(np.minimum(ha, hb) / h, HEIGHT_CAP)
+            )
+        return np.where(ok, value, 0.0)
+
+    def cut_options(self) -> dict[int, _Option]:
+        """Position -> the best cut of that single stroke, for the MAX_CUT_STROKES widest
+        strokes that may hold several digits."""
+        layout = self.layout
+        wide = [k for k, s in enumerate(self.order) if layout.may_hold_several(s)]
+        wide.sort(key=lambda k: layout.x0[self.order[k]] - layout.x1[self.order[k]])
+        found = {}
+        for k in sorted(wide[:MAX_CUT_STROKES]):
+            option = layout.cut_option((self.order[k],))
+            if option is not None:
+                found[k] = option
+        return found
+
+
+def _segment_cluster(
+    layout: _Layout, members: list[int], cancelled=None
+) -> list[tuple[_Piece, str]]:
+    """Best split of one cluster into runs of neighbouring strokes: (piece, doubt) pairs
+    left to right, doubt '' or why the split is a guess."""
+    cluster = _Cluster(layout, members)
+    scores = cluster.scores()
+    if cancelled is not None and cancelled():
+        raise ReadCancelled
+    chosen, margin = _best_runs(cluster, scores, cluster.links(), cluster.cut_options())
     doubts = [[CUT_REASON if p.cut else "" for p in option.pieces] for _, option in chosen]
-    for n, ((before, _), (after, _)) in enumerate(itertools.pairwise(chosen)):
+    for j, ((before, _), (after, _)) in enumerate(itertools.pairwise(chosen)):
         if layout.touch(before, after):  # split where the ink runs on: a guess
-            doubts[n][-1] = doubts[n][-1] or CUT_REASON
-            doubts[n + 1][0] = doubts[n + 1][0] or CUT_REASON
+            doubts[j][-1] = doubts[j][-1] or CUT_REASON
+            doubts[j + 1][0] = doubts[j + 1][0] or CUT_REASON
     out = []
     for (_, option), reasons in zip(chosen, doubts, strict=True):
         for piece, reason in zip(option.pieces, reasons, strict=True):
@@ -464,9 +851,78 @@ def _segment_cluster(layout: _Layout, members: list[int]) -> list[tuple[_Piece, 
     return out
 
 
-def _keep(table: dict, k: int, total: float, back, option: _Option) -> None:
-    if k not in table or total > table[k][0]:
-        table[k] = (total, back, option)
+def _best_runs(
+    cluster: _Cluster, scores: np.ndarray, links: np.ndarray, cuts: dict[int, _Option]
+) -> tuple[list[tuple[tuple[int, ...], _Option]], float]:
+    """The dynamic programme: the best runs, and by how much the best reading with
+    another number of digits falls short of it."""
+    n, L = cluster.n, cluster.L
+    K = n + sum(len(o.pieces) - 1 for o in cuts.values()) + 1  # most digits possible
+    # best[e, b, k]: the best score of the first e strokes, the last run b strokes long,
+    # k digits in all (b = 0: nothing yet).
+    best = np.full((n + 1, L + 1, K), -np.inf)
+    best[0, 0, 0] = 0.0
+    cut_used = np.zeros((n + 1, K), bool)  # state (e, 1, k) came from cutting stroke e - 1
+    every = np.arange(L + 1)
+    extra = K - n - 1
+    for e in range(1, n + 1):
+        b = np.arange(1, min(L, e) + 1)
+        start = e - b
+        # The first e strokes make at most e digits (and the cuts' extra ones).
+        top = min(K, e + extra + 1)
+        link = links[start[:, None], every[None], b[:, None]][..., None]
+        value = (best[start, :, : top - 1] + link).max(1)
+        best[e, b, 1:top] = value + scores[start, b][:, None]
+        option = cuts.get(e - 1)
+        if option is not None:
+            c = len(option.pieces)
+            tried = np.full(K, -np.inf)
+            tried[c:top] = value[0, : top - c] + option.score
+            better = tried > best[e, 1]
+            best[e, 1, better] = tried[better]
+            cut_used[e, better] = True
+    finals = best[n].max(axis=0)
+    count = int(np.argmax(finals))
+    others = np.delete(finals, count)
+    others = others[np.isfinite(others)]
+    margin = float(finals[count] - others.max()) if len(others) else math.inf
+    chosen: list[tuple[tuple[int, ...], _Option]] = []
+    e, k = n, count
+    b = int(np.argmax(best[n, :, count]))
+    while e > 0:
+        start = e - b
+        if b == 1 and cut_used[e, k]:
+            option = cuts[start]
+        else:
+            option = _Option([_Piece(cluster.run(start, b))], float(scores[start, b]))
+        chosen.insert(0, (cluster.run(start, b), option))
+        k -= len(option.pieces)
+        # The run before: the one the best score came through (worked out again here,
+        # not kept for every state).
+        b = int(np.argmax(best[start, :, k] + links[start, :, b])) if start else 0
+        e = start
+    return chosen, margin
+
+
+def _placed(known, members: list[int], keys: list[int]) -> list[tuple[_Piece, str]]:
+    """A cluster's remembered pieces (their strokes named by content) given this
+    drawing's stroke indices. Identical strokes are handed out in turn; a stroke cut
+    into several pieces is the same stroke in each."""
+    where: dict[int, list[int]] = {}
+    for m in members:
+        where.setdefault(keys[m], []).append(m)
+    turn = dict.fromkeys(where, 0)
+    out = []
+    for member_keys, piece, doubt in known:
+        now = []
+        for k in member_keys:
+            same = where[k]
+            now.append(same[turn[k] % len(same)])
+            turn[k] += 1
+        if piece.cut:  # the pieces of one cut stroke share it
+            turn[member_keys[0]] -= 1
+        out.append((_Piece(tuple(sorted(now)), piece.lo, piece.hi, piece.cut), doubt))
+    return out
 
 
 def _clean(strokes) -> tuple[list[np.ndarray], list[int]]:
@@ -479,16 +935,134 @@ def _clean(strokes) -> tuple[list[np.ndarray], list[int]]:
     return lines, index
 
 
-def _pieces(
-    strokes, reader: Reader | None, width: float
-) -> tuple[_Layout, list[int], list[tuple[_Piece, str]]] | None:
-    lines, index = _clean(strokes)
-    if not lines:
-        return None
-    layout = _Layout(lines, reader, width)
-    found = [found for cluster in layout.clusters for found in _segment_cluster(layout, cluster)]
-    found.sort(key=lambda pm: sum(layout.extent(pm[0])[0::2]))
-    return layout, index, found
+class NumberReader:
+    """Reads numbers with one network, remembering what it worked out before.
+
+    What the network read for each candidate digit is kept by the strokes' content, as
+    are the distances between strokes and each cluster's split, so reading a drawing
+    one stroke longer (a pen-up) or shorter (an undo) than the last costs only what the
+    change brings. Not for two threads at once.
+    """
+
+    def __init__(
+        self,
+        predictor=None,
+        width: float = PEN_WIDTH,
+        *,
+        pad_height: float | None = None,
+        geometry: _Geometry | None = None,
+    ) -> None:
+        self.predictor = predictor
+        self.width = width
+        self.pad_height = pad_height
+        self._reader = _reader(predictor)
+        self._reads = _Memo(_READS_KEPT)
+        self._clusters = _Memo(_CLUSTERS_KEPT)
+        self._finals = _Memo(_FINALS_KEPT)
+        self._geometry = geometry if geometry is not None else _Geometry()
+
+    def with_predictor(self, predictor) -> NumberReader:
+        """A reader for another network that shares what depends on the strokes alone."""
+        return NumberReader(
+            predictor, self.width, pad_height=self.pad_height, geometry=self._geometry
+        )
+
+    def _pieces(self, strokes, cancelled=None):
+        lines, index = _clean(strokes)
+        if not lines:
+            return None
+        layout = _Layout(
+            lines,
+            self._reader,
+            self.width,
+            pad_height=self.pad_height,
+            reads=self._reads,
+            geometry=self._geometry,
+        )
+        found: list[tuple[_Piece, str]] = []
+        for members in layout.clusters:
+            if cancelled is not None and cancelled():
+                raise ReadCancelled
+            keys = tuple(sorted(layout.keys[m] for m in members))
+            key = (keys, layout.h, layout.exp)
+            known = self._clusters.get(key)
+            if known is None:
+                result = _segment_cluster(layout, members, cancelled)
+                # Kept by content: the same strokes may sit at other indices next time.
+                known = [
+                    (tuple(layout.keys[m] for m in piece.members), piece, doubt)
+                    for piece, doubt in result
+                ]
+                self._clusters.put(key, known)
+            found.extend(_placed(known, members, layout.keys))
+        found.sort(key=lambda pm: sum(layout.extent(pm[0])[0::2]))
+        return layout, index, found
+
+    def read(self, strokes, cancelled: Callable[[], bool] | None = None) -> NumberReading | None:
+        """The digits written, left to right; ``None`` when there are no strokes.
+
+        ``cancelled()`` is asked between steps; when it says so, :class:`ReadCancelled`
+        is raised."""
+        found = self._pieces(strokes, cancelled)
+        if found is None:
+            return None
+        layout, index, pieces = found
+        digits = []
+        inked: set[int] = set()
+        for piece, doubt in pieces:
+            image, probabilities, no_digit, overdrawn = self._judged(layout, piece)
+            if no_digit:
+                continue
+            why = doubt
+            if not why and overdrawn:
+                why = OVERDRAWN_REASON
+            if not why and layout.small(piece):
+                why = SMALL_REASON
+            if not why and float(probabilities.max()) < UNSURE_PROBABILITY:
+                why = LOW_REASON
+            strokes_in = tuple(_input_indices(layout, index, piece))
+            inked.update(strokes_in)
+            digits.append(
+                DigitReading(
+                    strokes=strokes_in,
+                    box=layout.box(piece),
+                    image=image,
+                    probabilities=probabilities,
+                    digit=int(probabilities.argmax()),
+                    unsure=bool(why),
+                    why=why,
+                )
+            )
+        ignored = tuple(i for i in index if i not in inked)
+        return NumberReading(tuple(digits), ignored)
+
+    def _judged(self, layout: _Layout, piece: _Piece):
+        """(image, probabilities, no digit, overdrawn) of a piece the reading keeps:
+        worked out once for the same strokes."""
+        key = layout.key(piece)
+        found = self._finals.get(key)
+        if found is None:
+            if layout.no_digit(piece):
+                found = (None, None, True, False)
+            else:
+                image, probabilities = layout.read(piece)
+                if probabilities is None:  # no network: geometry alone
+                    probabilities = np.full(10, 0.1, np.float32)
+                probabilities = np.asarray(probabilities, np.float32)
+                found = (image, probabilities, False, layout.overdrawn(piece))
+            self._finals.put(key, found)
+        return found
+
+    def segment(self, strokes) -> list[list[int]]:
+        found = self._pieces(strokes)
+        if found is None:
+            return []
+        layout, index, pieces = found
+        return [
+            _input_indices(layout, index, piece)
+            for piece, _ in pieces
+            if not layout.no_digit(piece)
+        ]
 
 
 def segment(
@@ -497,13 +1071,10 @@ def segment(
     """Group strokes into digits, left to right: lists of input stroke indices.
 
     Geometry alone without ``predictor``; with one, the network's reading of every
-    candidate helps choose. A stroke cut between two digits appears in both lists.
+    candidate helps choose. A stroke cut between two digits appears in both lists; marks
+    that are no digit (a dot, a dash) in none.
     """
-    found = _pieces(strokes, _reader(predictor), width)
-    if found is None:
-        return []
-    layout, index, pieces = found
-    return [_input_indices(layout, index, piece) for piece, _ in pieces]
+    return NumberReader(predictor, width).segment(strokes)
 
 
 def _input_indices(layout: _Layout, index: list[int], piece: _Piece) -> list[int]:
@@ -516,27 +1087,11 @@ def _reader(predictor) -> Reader | None:
     return lambda images: predictor.predict(np.stack(images).reshape(len(images), -1))
 
 
-def read_number(predictor, strokes, width: float = PEN_WIDTH) -> NumberReading | None:
-    """The digits written, left to right; ``None`` when there are no strokes."""
-    found = _pieces(strokes, _reader(predictor), width)
-    if found is None:
-        return None
-    layout, index, pieces = found
-    digits = []
-    for piece, doubt in pieces:
-        image, probabilities = layout.read(piece)
-        probabilities = np.asarray(probabilities, np.float32)
-        low = not doubt and float(probabilities.max()) < UNSURE_PROBABILITY
-        why = LOW_REASON if low else doubt
-        digits.append(
-            DigitReading(
-                strokes=tuple(_input_indices(layout, index, piece)),
-                box=layout.extent(piece),
-                image=image,
-                probabilities=probabilities,
-                digit=int(probabilities.argmax()),
-                unsure=bool(why),
-                why=why,
-            )
-        )
-    return NumberReading(tuple(digits))
+def read_number(
+    predictor, strokes, width: float = PEN_WIDTH, *, pad_height: float | None = None
+) -> NumberReading | None:
+    """The digits written, left to right; ``None`` when there are no strokes.
+
+    ``pad_height``: the writing area's height in the strokes' units, when known: marks
+    smaller than ``MIN_MARK`` of it are never digits, even alone."""
+    return NumberReader(predictor, width, pad_height=pad_height).read(strokes)

@@ -4,9 +4,13 @@
   reading (``ml.explain``: gradient x input through the numpy forward pass), blue for,
   orange against, with a legend; once the pen is lifted the same colours lie over the
   drawing on the pad. "Compare with" turns it into "why 7 and not 1?".
-- **Write a number** (N): the pad turns wide, ``ml.numbers.read_number`` splits the
-  strokes into digits and reads each; the pad outlines every digit found and the chart's
-  place shows the number with one small bar chart per digit.
+- **Write a number** (N): the pad turns wide, ``ml.numbers`` splits the strokes into
+  digits and reads each; the pad outlines every digit found and the chart's place shows
+  the number with one small bar chart per digit. The reading runs in a :class:`Job`
+  (never in the GUI thread, whatever was drawn) with a :class:`NumberReader` that
+  remembers the last pen-ups' work; the latest drawing wins: a newer pen-up cancels a
+  read still running, and a result for an older drawing is never shown.
+  :meth:`ReadingModes.number` waits for the current drawing's reading.
 
 Not a widget: it owns the actions, the "compare with" box, the legend and the number
 view; the main window places them and calls :meth:`ReadingModes.read` on every change.
@@ -15,10 +19,11 @@ view; the main window places them and calls :meth:`ReadingModes.read` on every c
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -26,8 +31,9 @@ from digitpad.ml.preprocess import strokes_field_rect
 
 if TYPE_CHECKING:
     from digitpad.ml.explain import Explanation
-    from digitpad.ml.numbers import NumberReading
+    from digitpad.ml.numbers import NumberReader, NumberReading
 from digitpad.ui import i18n
+from digitpad.ui.jobs import Job
 from digitpad.ui.widgets.explanation import ExplanationLegend, overlay_image, view_image
 from digitpad.ui.widgets.number_view import NumberView, ShownDigit
 
@@ -49,10 +55,23 @@ _REASONS = {
     ),
     "low confidence": QT_TRANSLATE_NOOP("ReadingModes", "low confidence"),
 }
+# ... and those that say a mark is more than one digit, or hardly one (OVERDRAWN_REASON,
+# SMALL_REASON).
+_SHAPE_REASONS = {
+    "more than one digit drawn in one place": QT_TRANSLATE_NOOP(
+        "ReadingModes", "more than one digit drawn in one place"
+    ),
+    "far smaller than the other digits": QT_TRANSLATE_NOOP(
+        "ReadingModes", "far smaller than the other digits"
+    ),
+}
+PAD_HEIGHT = 1.0  # the pad's strokes are in pad heights: a dot is small against it
+SETTLE_SECONDS = 30.0  # number() waits at most this long for a read in flight
 
 
 class ReadingModes(QObject):
     modeChanged = Signal(str)  # "digit" or "number"
+    numberShown = Signal()  # the number view and the pad's boxes show a new reading
 
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -60,6 +79,16 @@ class ReadingModes(QObject):
         self._mode = "digit"
         self._explanation: Explanation | None = None
         self._number: NumberReading | None = None
+        # Number mode's reads: one job at a time, the latest drawing wins. ``_asked`` counts
+        # the drawings asked for, ``_shown`` is the one on screen; ``_wanted`` waits for
+        # the job (generation, predictor, strokes), ``_reading`` is the one in flight.
+        self._number_job = Job("numberReading", self)
+        self._number_job.finished.connect(self._on_number_read)
+        self._number_job.failed.connect(self._on_number_failed)
+        self._number_job.done.connect(self._start_number_read)
+        self._number_reader: NumberReader | None = None
+        self._asked = self._shown = self._reading = 0
+        self._wanted: tuple[int, object, list] | None = None
         self.explain_action = QAction(window)
         self.explain_action.setCheckable(True)
         self.explain_action.setShortcut(QKeySequence("W"))
@@ -114,7 +143,13 @@ class ReadingModes(QObject):
         self._explanation = None
 
     def number(self) -> NumberReading | None:
+        """The current drawing's reading (number mode): waits for a read in flight."""
+        self.settle_number()
         return self._number
+
+    def number_pending(self) -> bool:
+        """True while the number shown is not yet the current drawing's."""
+        return self._shown != self._asked
 
     def set_mode(self, mode: str) -> None:
         if mode not in MODES:
@@ -167,16 +202,94 @@ class ReadingModes(QObject):
         w.canvas.set_overlay(overlay_image(shown.contributions), rect)
 
     def read_number(self, predictor, ink) -> None:
-        """Split the wide pad's strokes into digits, read each, show them (number mode)."""
-        w = self._window
-        reading = None
-        if predictor is not None and ink:
-            try:
-                from digitpad.ml.numbers import read_number
+        """Split the wide pad's strokes into digits, read each, show them (number mode):
+        in the background; the latest drawing wins."""
+        self._asked += 1
+        if predictor is None or not ink:
+            self._wanted = None
+            self._number_job.cancel()  # a read in flight is for an older drawing
+            self._show_number(self._asked, None)
+            return
+        self._wanted = (self._asked, predictor, list(ink))
+        if self._number_job.is_running():
+            self._number_job.cancel()  # stops early; ``done`` then starts the latest
+        else:
+            self._start_number_read()
 
-                reading = read_number(predictor, ink)
-            except (ValueError, ArithmeticError) as exc:
-                log.warning("reading the number failed: %s", exc)
+    def settle_number(self, timeout: float = SETTLE_SECONDS) -> None:
+        """Show the current drawing's reading now: wait for the read in flight, or read
+        here when none is (what scripts and tests ask for is never a pen-up behind)."""
+        deadline = time.monotonic() + timeout
+        while self._shown != self._asked:
+            job = self._number_job
+            if job.is_running():
+                if not job.wait(max(0.0, deadline - time.monotonic())):
+                    log.warning("reading the number took over %.0f s", timeout)
+                    return
+                # Its result (and ``done``, which starts the latest) is queued to the job.
+                QCoreApplication.sendPostedEvents(job)
+                continue
+            if self._wanted is None:
+                return
+            generation, predictor, strokes = self._wanted
+            self._wanted = None
+            self._show_number(generation, self._read(self._reader_for(predictor), strokes))
+
+    def clear_number(self) -> None:
+        self._asked += 1
+        self._wanted = None
+        self._number_job.cancel()
+        self._show_number(self._asked, None)
+
+    def _reader_for(self, predictor) -> NumberReader:
+        reader = self._number_reader
+        if reader is None:
+            from digitpad.ml.numbers import NumberReader
+
+            reader = NumberReader(predictor, pad_height=PAD_HEIGHT)
+        elif reader.predictor is not predictor:  # a new network: its own readings
+            reader = reader.with_predictor(predictor)
+        self._number_reader = reader
+        return reader
+
+    @staticmethod
+    def _read(reader: NumberReader, strokes, cancelled=None) -> NumberReading | None:
+        try:
+            return reader.read(strokes, cancelled)
+        except (ValueError, ArithmeticError) as exc:  # never a traceback per pen-up
+            log.warning("reading the number failed: %s", exc)
+            return None
+
+    @Slot()
+    def _start_number_read(self) -> None:
+        if self._wanted is None or self._number_job.is_running():
+            return
+        generation, predictor, strokes = self._wanted
+        self._wanted = None
+        self._reading = generation
+        reader = self._reader_for(predictor)
+        self._number_job.start(
+            lambda context: (generation, self._read(reader, strokes, context.cancelled))
+        )
+
+    @Slot(object)
+    def _on_number_read(self, result) -> None:
+        generation, reading = result
+        if generation == self._asked:  # an older drawing's reading is never shown
+            self._show_number(generation, reading)
+
+    @Slot(object)
+    def _on_number_failed(self, exc) -> None:
+        from digitpad.ml.numbers import ReadCancelled
+
+        if not isinstance(exc, ReadCancelled):
+            log.warning("reading the number failed: %s", exc)
+            if self._reading == self._asked:
+                self._show_number(self._reading, None)
+
+    def _show_number(self, generation: int, reading: NumberReading | None) -> None:
+        w = self._window
+        self._shown = generation
         self._number = reading
         digits = reading.digits if reading is not None else ()
         pad = BOX_MARGIN  # of the pad's height: a "1" gets a box, not a line on its stroke
@@ -194,20 +307,19 @@ class ReadingModes(QObject):
             ]
         )
         self.number_view.set_digits(
-            ShownDigit(d.digit, d.probabilities, d.image, d.unsure, self._reason(d.why))
-            for d in digits
+            (
+                ShownDigit(d.digit, d.probabilities, d.image, d.unsure, self._reason(d.why))
+                for d in digits
+            ),
+            marks=reading is not None and not digits,
         )
-
-    def clear_number(self) -> None:
-        self._number = None
-        self._window.canvas.set_boxes([])
-        self.number_view.set_digits(())
+        self.numberShown.emit()
 
     @staticmethod
     def _reason(why: str) -> str:
         if not why:
             return ""
-        source = _REASONS.get(why)
+        source = _REASONS.get(why) or _SHAPE_REASONS.get(why)
         return QCoreApplication.translate("ReadingModes", source) if source else why
 
     # -- slots -----------------------------------------------------------------------

@@ -2,7 +2,9 @@
 per digit (what that digit's 28x28 input looked like, and the network's ten
 probabilities for it). A digit the reading is unsure of is orange, with a "?".
 
-Repainted only when the reading changes (at most once per pen move, number mode only).
+Repainted only when the reading changes (at most once per pen-up, number mode only). Its
+cost is bounded whatever was written: with many digits each cell shows only its 28x28
+input (no bars too narrow to read), and cells narrower than a few pixels are left out.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ SURE = QColor(70, 150, 240)
 UNSURE = QColor(240, 150, 30)
 TRACK = QColor(128, 128, 128, 50)
 HINT = QColor(140, 140, 140)
+MIN_BARS = 56  # px a digit's cell needs for ten readable bars; narrower: its input only
+MIN_CELL = 6  # px: narrower cells (hundreds of digits) are not drawn at all
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class NumberView(Retranslatable, QWidget):
         self.setObjectName("numberView")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._digits: tuple[ShownDigit, ...] = ()
+        self._marks = False  # something is written, but none of it reads as a digit
         self._thumbs: list[QImage] = []
         self.retranslate_ui()
 
@@ -47,18 +52,30 @@ class NumberView(Retranslatable, QWidget):
         self._update_description()
         self.update()
 
-    def set_digits(self, digits) -> None:
-        """A sequence of :class:`ShownDigit` (empty: nothing written)."""
+    def set_digits(self, digits, *, marks: bool = False) -> None:
+        """A sequence of :class:`ShownDigit` (empty: nothing written, or with ``marks``
+        only marks that are no digit: a dot, a dash)."""
         digits = tuple(digits)
-        if _same(digits, self._digits):
+        marks = marks and not digits
+        if _same(digits, self._digits) and marks == self._marks:
             return
         self._digits = digits
+        self._marks = marks
         self._thumbs = [_thumb(d.image) for d in digits]
         self._update_description()
         self.update()
 
     def text(self) -> str:
         return "".join(str(d.digit) for d in self._digits)
+
+    def no_digit(self) -> bool:
+        """Something is written, but none of it reads as a digit."""
+        return self._marks
+
+    def _empty_text(self) -> str:
+        if self._marks:
+            return self.tr("No digit here: a dot or a line alone is not a digit")
+        return self.tr("Write a number on the wide pad: each digit is read on its own")
 
     def unsure_note(self) -> str:
         """ "? 2: touching digits split by a guess" for the first unsure digit, or ""."""
@@ -75,7 +92,9 @@ class NumberView(Retranslatable, QWidget):
 
     def _update_description(self) -> None:
         if not self._digits:
-            self.setAccessibleDescription(self.tr("Nothing written yet"))
+            self.setAccessibleDescription(
+                self._empty_text() if self._marks else self.tr("Nothing written yet")
+            )
             return
         unsure = [str(i + 1) for i, d in enumerate(self._digits) if d.unsure]
         text = self.tr("Reads {0}").format(self.text())
@@ -97,7 +116,7 @@ class NumberView(Retranslatable, QWidget):
             painter.drawText(
                 QRectF(0, 0, width, height),
                 Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                self.tr("Write a number on the wide pad: each digit is read on its own"),
+                self._empty_text(),
             )
             painter.end()
             return
@@ -121,6 +140,10 @@ class NumberView(Retranslatable, QWidget):
         self._paint_number(painter, QRectF(0, 0, width, number_h - note_h))
         cell_w = min(width / n, height * 0.9)
         left = (width - cell_w * n) / 2
+        if cell_w < MIN_CELL:
+            painter.end()
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # bars: whole pixels
         for i, (shown, thumb) in enumerate(zip(self._digits, self._thumbs, strict=True)):
             cell = QRectF(left + i * cell_w, number_h, cell_w, height - number_h)
             self._paint_cell(painter, cell.adjusted(4, 4, -4, -2), shown, thumb)
@@ -156,6 +179,14 @@ class NumberView(Retranslatable, QWidget):
             x += advance
 
     def _paint_cell(self, painter: QPainter, cell: QRectF, shown: ShownDigit, thumb: QImage):
+        if cell.width() < MIN_BARS:  # many digits: the input only, framed as the bars are
+            side = min(cell.width(), cell.height() * 0.55)
+            picture = QRectF(cell.left() + (cell.width() - side) / 2, cell.top(), side, side)
+            painter.drawImage(picture, thumb)
+            painter.setPen(UNSURE if shown.unsure else self.palette().mid().color())
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(picture)
+            return
         side = min(cell.width() * 0.45, cell.height() * 0.55)
         picture = QRectF(cell.left() + (cell.width() - side) / 2, cell.top(), side, side)
         painter.drawImage(picture, thumb)
