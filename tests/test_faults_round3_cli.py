@@ -345,3 +345,20 @@ def test_the_plain_error_handler(monkeypatch):
     cli._printable_streams()  # registers it
     text = "Open dataset\u2026 28\u00d728 \u2014 \u2501\u2501 caf\u00e9 \ud55c \udcff"
     assert text.encode("ascii", "digitpad-plain") == b"Open dataset... 28x28 - == cafe ? \xff"
+
+
+def test_a_remembered_dataset_or_model_too_long_to_look_up_is_one_line(tmp_path):
+    """The window reads a remembered dataset and opens models through the ml layer: a
+    path too long for the file system is the same one line there (it was "Training
+    failed: OSError: [Errno 36] File name too long")."""
+    from digitpad.ml.data import load_mnist
+    from digitpad.ml.errors import NAME_TOO_LONG, DatasetError, ModelError
+    from digitpad.ml.model import check_model_file
+
+    too_long = tmp_path / ("x" * 300 + ".npz")
+    with pytest.raises(DatasetError) as found:
+        load_mnist(too_long)
+    assert found.value.code == NAME_TOO_LONG and "\n" not in str(found.value)
+    with pytest.raises(ModelError) as found:
+        check_model_file(tmp_path / ("m" * 300 + ".keras"))
+    assert found.value.code == NAME_TOO_LONG

@@ -197,6 +197,7 @@ def _can_reach(host: tuple[str, int], timeout: float = 3.0) -> bool:
 
 
 def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    E.check_path(path, DatasetError)  # too long to look up: one line, not an OSError
     if not path.exists():
         raise DatasetError(f"{path}: no such file ({HOW_TO_GET})", code=E.NO_SUCH_FILE, path=path)
     if path.is_dir():

@@ -156,6 +156,7 @@ def check_model_file(path: str | os.PathLike, *, crc: bool = True) -> Path:
     ``crc=False`` skips checking every member's CRC: for a bundled model read from its
     weights sidecar, whose weights file is never read (``weights.sidecar_is_fresh``)."""
     target = Path(path).expanduser()
+    E.check_path(target, ModelError)  # too long to look up: one line, not an OSError
     if not target.exists():
         raise ModelError(f"{target}: no such file", code=E.NO_SUCH_FILE, path=target)
     if target.is_dir():
