@@ -203,8 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--pen",
         metavar="PATH",
         type=_path,
-        help="real pen-written digits (pendigits-orig.tra or its folder; default: "
-        "$DIGITPAD_PENDIGITS) for the augmented presets; held-out writers are never used",
+        help="real pen-written digits (pendigits-orig.tra, its folder or an npz; default: "
+        "$DIGITPAD_PENDIGITS, else the copy bundled with digitpad) for the augmented "
+        "presets; held-out writers are never trained on",
     )
     train.add_argument(
         "--out",
@@ -319,11 +320,9 @@ def _train(args: argparse.Namespace) -> int:
     if preset.pen_repeat:
         from digitpad.ml import pendigits
 
-        if args.pen or pendigits.resolve_path():
-            pen, held_out = pendigits.load_pendigits(args.pen).split()
-            print(f"pen digits: {len(pen)} from {len(set(pen.writers.tolist()))} writers")
-        else:
-            print(f"pen digits: none (set {pendigits.ENV_VAR} or --pen); MNIST only")
+        pen, held_out = pendigits.load_pendigits(args.pen).split()
+        where = "bundled" if pendigits.is_bundled(pen) else pen.source
+        print(f"pen digits: {len(pen)} from {len(set(pen.writers.tolist()))} writers ({where})")
     # Keras prints its own per-epoch lines: a live bar on a terminal, one line otherwise.
     if recipe.epochs == 1 and preset.augment is None:  # Keras skips "Epoch 1/1"
         print(keras_log.epoch_header(1, 1), flush=True)

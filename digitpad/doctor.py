@@ -198,7 +198,7 @@ def check_mnist() -> Check:
 
 def check_pen_digits() -> Check:
     from digitpad.ml.errors import DatasetError, check_path
-    from digitpad.ml.pendigits import ENV_VAR, load_pendigits, resolve_path
+    from digitpad.ml.pendigits import ENV_VAR, HELD_OUT_WRITERS, is_bundled, load_pendigits
 
     given = os.environ.get(ENV_VAR)
     try:
@@ -206,18 +206,23 @@ def check_pen_digits() -> Check:
             check_path(os.path.expanduser(given), DatasetError)
     except DatasetError as exc:
         return Check("Pen-written digits", "warn", f"${ENV_VAR}: {exc}", needed=False)
-    if resolve_path() is None:
-        return Check(
-            "Pen-written digits",
-            "warn",
-            f"not set ({ENV_VAR}): the augmented presets train on MNIST alone",
-            needed=False,
-        )
     try:
         digits = load_pendigits()
     except DatasetError as exc:
-        return Check("Pen-written digits", "warn", str(exc), needed=False)
-    return Check("Pen-written digits", "ok", f"{len(digits):,} digits", needed=False)
+        return Check(
+            "Pen-written digits",
+            "warn",
+            f"{exc}: the augmented presets train on MNIST alone",
+            needed=False,
+        )
+    train, held_out = digits.split()
+    where = "bundled with digitpad" if is_bundled(digits) else f"${ENV_VAR}: {digits.source}"
+    writers = len(set(train.writers.tolist()))
+    detail = (
+        f"{where} ({len(digits):,} digits: {len(train):,} from {writers} training writers, "
+        f"{len(held_out):,} from the {len(HELD_OUT_WRITERS)} held-out writers; CC BY 4.0)"
+    )
+    return Check("Pen-written digits", "ok", detail, needed=False)
 
 
 def check_folders() -> list[Check]:

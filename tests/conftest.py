@@ -70,8 +70,8 @@ def mnist() -> Mnist:
 
 @pytest.fixture(scope="session")
 def pendigits():
-    """The real pen-written digits ($DIGITPAD_PENDIGITS); skipped when absent, failed
-    when required (DIGITPAD_REQUIRE_PENDIGITS=1, as in CI)."""
+    """The real pen-written digits ($DIGITPAD_PENDIGITS, else the bundled copy); skipped
+    when unreadable, failed when required (DIGITPAD_REQUIRE_PENDIGITS=1, as in CI)."""
     from digitpad.ml.pendigits import ENV_VAR, load_pendigits
 
     try:

@@ -44,10 +44,125 @@ def test_split_holds_whole_writers_out(pendigits):
     assert len(train) + len(held_out) == len(pendigits)
 
 
+# -- the copy bundled with digitpad (resources/pendigits.npz) ------------------------------
+
+
+def test_the_bundled_pen_digits_load_with_no_environment_variable(monkeypatch):
+    monkeypatch.delenv(pd.ENV_VAR, raising=False)
+    digits = pd.load_pendigits()
+    assert pd.is_bundled(digits) and digits.source == str(pd.bundled_path())
+    assert pd.bundled_path().stat().st_size < 1_000_000  # compact: ~0.8 MB for 7,494 digits
+    assert len(digits) == 7494
+    assert sorted(set(digits.writers.tolist())) == list(range(1, 31))
+    counts = np.bincount(digits.labels, minlength=10)
+    assert counts.tolist() == [780, 779, 780, 719, 780, 720, 720, 778, 719, 719]
+    # The first digit: an "8" by writer 12 starting at (267, 333) with y up, flipped.
+    assert digits.labels[0] == 8 and digits.writers[0] == 12
+    assert digits.strokes[0][0][0].tolist() == [267.0, 500 - 333.0]
+    assert all(s.dtype == np.float32 and s.shape[1] == 2 for d in digits.strokes for s in d)
+    assert sum(len(d) for d in digits.strokes) == 9433
+    assert pd.load_pendigits() is digits  # read once: a second Train click reads nothing
+
+
+def test_the_bundled_held_out_writers_are_the_original_digits_point_for_point(monkeypatch):
+    # tests/data holds the six held-out writers cut unchanged out of the UCI text file.
+    from conftest import HELD_OUT_PEN
+
+    monkeypatch.delenv(pd.ENV_VAR, raising=False)
+    _train, held_out = pd.load_pendigits().split()
+    original = pd.load_pendigits(HELD_OUT_PEN)
+    assert held_out.labels.tolist() == original.labels.tolist()
+    assert held_out.writers.tolist() == original.writers.tolist()
+    for ours, theirs in zip(held_out.strokes, original.strokes, strict=True):
+        assert len(ours) == len(theirs)
+        assert all(np.array_equal(a, b) for a, b in zip(ours, theirs, strict=True))
+
+
+def test_the_bundled_file_is_the_uci_file_when_that_is_here(pendigits, monkeypatch):
+    if pd.is_bundled(pendigits):
+        pytest.skip(f"compared with the UCI file when {pd.ENV_VAR} names it")
+    monkeypatch.delenv(pd.ENV_VAR, raising=False)
+    bundled = pd.load_pendigits()
+    assert bundled.labels.tolist() == pendigits.labels.tolist()
+    assert bundled.writers.tolist() == pendigits.writers.tolist()
+    for ours, theirs in zip(bundled.strokes, pendigits.strokes, strict=True):
+        assert all(np.array_equal(a, b) for a, b in zip(ours, theirs, strict=True))
+
+
+def test_training_and_validation_are_split_by_writer(monkeypatch):
+    monkeypatch.delenv(pd.ENV_VAR, raising=False)
+    train = pd.training_writers()
+    held_out = pd.held_out_writers()
+    assert len(train) == 5995 and len(held_out) == 1499
+    assert set(train.writers.tolist()) == set(range(1, 31)) - pd.HELD_OUT_WRITERS
+    assert set(held_out.writers.tolist()) == set(pd.HELD_OUT_WRITERS)
+    assert np.bincount(train.labels, minlength=10).min() > 500  # every digit trained on
+    pd.refuse_held_out(train)
+    with pytest.raises(ValueError, match="held-out"):
+        pd.refuse_held_out(held_out)
+
+
+def test_no_training_path_accepts_a_held_out_writer(mnist, monkeypatch):
+    """``train_preset``, the one way every Train click and ``digitpad train`` train,
+    refuses pen digits of a validation writer before building anything."""
+    from digitpad.ml.presets import ROBUST, train_preset
+
+    monkeypatch.delenv(pd.ENV_VAR, raising=False)
+    everyone = pd.load_pendigits()
+    with pytest.raises(ValueError, match="held-out pen writers"):
+        train_preset(ROBUST, mnist, epochs=1, train_limit=64, pen=everyone)
+
+
+def test_an_npz_copy_can_be_named_by_the_environment(tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copy(pd.bundled_path(), tmp_path / pd.BUNDLED_NAME)
+    monkeypatch.setenv(pd.ENV_VAR, str(tmp_path))  # a folder with an npz in it
+    digits = pd.load_pendigits()
+    assert not pd.is_bundled(digits) and len(digits) == 7494
+    monkeypatch.setenv(pd.ENV_VAR, str(tmp_path / pd.BUNDLED_NAME))  # or the file
+    assert len(pd.training_writers()) == 5995
+
+
+def test_a_damaged_or_foreign_npz_is_one_line(tmp_path):
+    arrays = dict(np.load(pd.bundled_path()))
+    cases = {
+        "missing.npz": {k: v for k, v in arrays.items() if k != "writers"},
+        "offsets.npz": {**arrays, "stroke_offsets": arrays["stroke_offsets"][::-1]},
+        "labels.npz": {**arrays, "labels": arrays["labels"] + 10},
+        "format.npz": {**arrays, "format": np.array(99, np.int32)},
+    }
+    for name, content in cases.items():
+        np.savez(tmp_path / name, **content)
+        with pytest.raises(DatasetError) as caught:
+            pd.load_pendigits(tmp_path / name)
+        assert "\n" not in str(caught.value) and name in str(caught.value)
+    cut = tmp_path / "cut.npz"
+    cut.write_bytes(pd.bundled_path().read_bytes()[:5000])
+    with pytest.raises(DatasetError, match=r"cut\.npz"):
+        pd.load_pendigits(cut)
+
+
+def test_a_missing_bundled_copy_says_how_to_get_one(tmp_path, monkeypatch):
+    monkeypatch.delenv(pd.ENV_VAR, raising=False)
+    monkeypatch.setattr(pd, "bundled_path", lambda: tmp_path / pd.BUNDLED_NAME)
+    with pytest.raises(DatasetError, match=pd.ENV_VAR) as caught:
+        pd.load_pendigits()
+    assert "\n" not in str(caught.value)
+    assert pd.training_writers() is None  # the window trains on MNIST alone then
+
+
+def test_doctor_reports_the_bundled_pen_digits(monkeypatch):
+    from digitpad import doctor
+
+    monkeypatch.delenv(pd.ENV_VAR, raising=False)
+    row = doctor.check_pen_digits()
+    assert row.status == "ok" and "bundled" in row.detail and "7,494" in row.detail
+    assert "24 training writers" in row.detail and "CC BY 4.0" in row.detail
+
+
 def test_loader_refuses_a_missing_or_foreign_file_in_one_line(tmp_path, monkeypatch):
     monkeypatch.delenv(pd.ENV_VAR, raising=False)
-    with pytest.raises(DatasetError, match=pd.ENV_VAR):
-        pd.load_pendigits()
     with pytest.raises(DatasetError, match="not a file"):
         pd.load_pendigits(tmp_path / "nothing.tra")
     junk = tmp_path / "junk.tra"

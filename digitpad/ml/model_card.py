@@ -60,15 +60,21 @@ def make_card(
     source = Path(mnist.source)
     data = [{"name": "MNIST training set (60,000 digits)", "attribution": MNIST_ATTRIBUTION}]
     if pen is not None and len(pen):
-        from digitpad.ml.pendigits import ATTRIBUTION as PEN_ATTRIBUTION
-        from digitpad.ml.pendigits import HELD_OUT_WRITERS
+        from digitpad.ml import pendigits
 
         writers = sorted(set(pen.writers.tolist()))
         data.append(
             {
                 "name": f"pen-written digits: {len(pen)} from writers {writers}",
-                "held_out_writers": sorted(HELD_OUT_WRITERS),
-                "attribution": PEN_ATTRIBUTION,
+                "held_out_writers": sorted(pendigits.HELD_OUT_WRITERS),
+                "attribution": pendigits.ATTRIBUTION,
+                "licence": pendigits.LICENCE,
+                "url": pendigits.SOURCE_URL,
+                "source": (
+                    f"bundled with digitpad (resources/{pendigits.BUNDLED_NAME})"
+                    if pendigits.is_bundled(pen)
+                    else Path(pen.source).name
+                ),
             }
         )
     layers = (

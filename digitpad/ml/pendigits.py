@@ -7,33 +7,48 @@ pointing up. Loading flips y so the strokes read like screen coordinates, the wa
 pad records them. Always split by writer: a model that has seen a person's other digits
 reads that person far better than a stranger's.
 
+digitpad ships the whole set compactly (``resources/pendigits.npz``, written by
+``scripts/bundle_pendigits.py``: int16 points, stroke and digit offsets, labels and
+writers; its licence and attribution in ``resources/pendigits.md``), so the augmented
+presets train with it everywhere; ``$DIGITPAD_PENDIGITS`` can point at another copy
+(the UNIPEN file, its folder, or an npz of the same layout).
+
 Data: E. Alpaydin and F. Alimoglu (1998), UCI Machine Learning Repository, CC BY 4.0.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from digitpad.ml import errors as E
+from digitpad.ml.archive import check_directory, check_member
 from digitpad.ml.errors import DatasetError
 from digitpad.ml.preprocess import PEN_WIDTH, strokes_to_mnist, to_mnist
 from digitpad.ml.render import render
+from digitpad.ml.resources import resource_path
 from digitpad.ml.strokes import Polyline, place
 
 log = logging.getLogger(__name__)
 
 ENV_VAR = "DIGITPAD_PENDIGITS"
 FILE_NAME = "pendigits-orig.tra"
+BUNDLED_NAME = "pendigits.npz"  # in resources/, beside its note pendigits.md
+BUNDLED_FORMAT = 1
 BOX = 500  # the tablet's coordinate box
 ATTRIBUTION = (
     "Pen-Based Recognition of Handwritten Digits, E. Alpaydin and F. Alimoglu, "
     "Bogazici University (1998), UCI Machine Learning Repository, CC BY 4.0"
 )
+LICENCE = "CC BY 4.0"
+SOURCE_URL = "https://archive.ics.uci.edu/dataset/81/pen+based+recognition+of+handwritten+digits"
 # The UCI file is 3.6 MB (7,494 digits); 32 MB takes it with its test half several times
 # over. Parsed line by line, what stays in memory is the points as float32 arrays, about
 # as large as the text: a 1 GiB file given as the pen data once peaked at 2.1 GB.
@@ -68,34 +83,116 @@ class PenDigits:
         return self.subset(~test), self.subset(test)
 
 
-def resolve_path(explicit: str | os.PathLike | None = None) -> Path | None:
-    """The trajectory file: explicit path -> ``$DIGITPAD_PENDIGITS`` (file or folder)."""
+def bundled_path() -> Path:
+    """The pen data shipped in the package (``resources/pendigits.npz``)."""
+    return resource_path(BUNDLED_NAME)
+
+
+def resolve_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The pen data: explicit path -> ``$DIGITPAD_PENDIGITS`` (file or folder) -> the
+    bundled copy. A folder holds ``pendigits-orig.tra`` or ``pendigits.npz``."""
     value = explicit or os.environ.get(ENV_VAR)
     if not value:
-        return None
+        return bundled_path()
     path = Path(value).expanduser()
-    return path / FILE_NAME if path.is_dir() else path
+    if path.is_dir():
+        npz = path / BUNDLED_NAME
+        return npz if npz.is_file() and not (path / FILE_NAME).is_file() else path / FILE_NAME
+    return path
+
+
+def is_bundled(digits: PenDigits) -> bool:
+    """Whether ``digits`` came from the copy shipped with digitpad."""
+    return Path(digits.source) == bundled_path()
 
 
 def load_pendigits(path: str | os.PathLike | None = None) -> PenDigits:
-    """Parse the UNIPEN file; raises :class:`DatasetError` with one line on any problem."""
+    """Read the pen data (UNIPEN text or digitpad's npz); with no path and no
+    ``$DIGITPAD_PENDIGITS``, the bundled copy. Raises :class:`DatasetError` with one
+    line on any problem. Read once per file: the same file (path, size, modification
+    time) gives the same object again, so a second Train click reads nothing."""
     target = resolve_path(path)
-    if target is None:
-        raise DatasetError(f"no pen digits: set {ENV_VAR} to the folder holding {FILE_NAME}")
     if not target.is_file():
+        if target == bundled_path():
+            raise DatasetError(
+                f"{target}: the bundled pen digits are missing from this installation; "
+                f"reinstall digitpad or set {ENV_VAR} to the folder holding {FILE_NAME}",
+                code=E.NO_SUCH_FILE,
+                path=target,
+            )
         raise DatasetError(f"{target}: not a file", code=E.NO_SUCH_FILE, path=target)
     try:
         _refuse_too_large(target, _file_size(target))
-        with open(target, "rb") as handle:
-            return _parse(_lines(handle, target), str(target))
+        stat = target.stat()
+        return _load_once(str(target), stat.st_size, stat.st_mtime_ns)
     except DatasetError:
         raise
     except (OSError, UnicodeDecodeError) as exc:
         raise DatasetError(f"{target}: cannot read ({exc})", code=E.DAMAGED, path=target) from None
-    except (ValueError, IndexError) as exc:
+    except (ValueError, IndexError, KeyError, zipfile.BadZipFile, EOFError) as exc:
+        kind = "digitpad's pen digits (npz)" if _is_zip(target) else "UNIPEN pen digits"
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DatasetError(
-            f"{target}: not UNIPEN pen digits ({exc})", code=E.DAMAGED, path=target
+            f"{target}: not {kind} ({reason})", code=E.DAMAGED, path=target
         ) from None
+
+
+@functools.lru_cache(maxsize=2)
+def _load_once(path: str, _size: int, _mtime_ns: int) -> PenDigits:
+    target = Path(path)
+    if _is_zip(target):
+        return _read_npz(target)
+    with open(target, "rb") as handle:
+        return _parse(_lines(handle, target), path)
+
+
+def _is_zip(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
+
+
+_NPZ_KEYS = ("format", "points", "stroke_offsets", "digit_offsets", "labels", "writers")
+
+
+def _read_npz(path: Path) -> PenDigits:
+    """digitpad's compact layout (``scripts/bundle_pendigits.py``), checked before use."""
+    check_directory(path, DatasetError, E.TOO_LARGE)
+    with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
+        missing = [key for key in _NPZ_KEYS if key not in npz.files]
+        if missing:
+            raise ValueError(f"missing {', '.join(missing)}")
+        for info in npz.zip.infolist():
+            check_member(
+                path,
+                info,
+                limit=MAX_FILE_BYTES,
+                need=f"the pen digits need (digitpad reads up to {MAX_FILE_BYTES // 2**20} MB)",
+                error=DatasetError,
+                code=E.TOO_LARGE,
+            )
+        arrays = {key: npz[key] for key in _NPZ_KEYS}
+    if int(arrays["format"]) != BUNDLED_FORMAT:
+        raise ValueError(f"format {int(arrays['format'])}, this digitpad reads {BUNDLED_FORMAT}")
+    points, strokes_at, digits_at = (
+        arrays["points"],
+        arrays["stroke_offsets"].astype(np.int64),
+        arrays["digit_offsets"].astype(np.int64),
+    )
+    labels = arrays["labels"].astype(np.int64)
+    writers = arrays["writers"].astype(np.int64)
+    if points.ndim != 2 or points.shape[1] != 2 or points.dtype.kind not in "iu":
+        raise ValueError("points must be integer (x, y) pairs")
+    n = len(labels)
+    if not n or writers.shape != (n,) or digits_at.shape != (n + 1,):
+        raise ValueError("labels, writers and digit offsets disagree")
+    for offsets, end in ((strokes_at, len(points)), (digits_at, len(strokes_at) - 1)):
+        if offsets[0] != 0 or offsets[-1] != end or (np.diff(offsets) < 1).any():
+            raise ValueError("offsets must rise from 0 to the end, nothing empty")
+    if labels.min() < 0 or labels.max() > 9 or writers.min() < 1:
+        raise ValueError("labels must be 0-9 and every digit needs a writer")
+    lines = np.split(points.astype(np.float32), strokes_at[1:-1])
+    strokes = tuple(tuple(lines[a:b]) for a, b in itertools.pairwise(digits_at))
+    return PenDigits(strokes, labels, writers, str(path))
 
 
 def _file_size(path: Path) -> int:
@@ -165,19 +262,37 @@ def _parse(lines, source: str) -> PenDigits:
     return PenDigits(tuple(digits), label_array, writer_array, source)
 
 
-def training_writers() -> PenDigits | None:
-    """The training writers' digits when ``$DIGITPAD_PENDIGITS`` is set and readable.
+def training_writers(path: str | os.PathLike | None = None) -> PenDigits | None:
+    """The training writers' digits: from ``path``, ``$DIGITPAD_PENDIGITS`` or the
+    bundled copy; never a held-out writer's.
 
-    For the window's Train button: augmented presets add them when present and train on
-    MNIST alone otherwise (logged, never an error: the pen data is optional).
+    For the window's Train button: augmented presets add them, and train on MNIST alone
+    if they cannot be read (logged, never an error).
     """
-    if resolve_path() is None:
-        return None
     try:
-        return load_pendigits().split()[0]
+        return load_pendigits(path).split()[0]
     except DatasetError as exc:
         log.warning("pen digits not used: %s", exc)
         return None
+
+
+def held_out_writers(path: str | os.PathLike | None = None) -> PenDigits | None:
+    """The held-out writers' digits (:data:`HELD_OUT_WRITERS`): what the figures and the
+    training curves' "real handwriting" line are measured on, never trained on."""
+    try:
+        return load_pendigits(path).split()[1]
+    except DatasetError as exc:
+        log.warning("held-out pen digits not used: %s", exc)
+        return None
+
+
+def refuse_held_out(digits: PenDigits | None) -> None:
+    """Raise ``ValueError`` if ``digits`` hold a held-out writer: training must not."""
+    if digits is None or not len(digits):
+        return
+    seen = HELD_OUT_WRITERS.intersection(digits.writers.tolist())
+    if seen:
+        raise ValueError(f"held-out pen writers {sorted(seen)} must never be trained on")
 
 
 # -- drawing them on a pad ----------------------------------------------------------------

@@ -298,6 +298,19 @@ def augment_images(
 # -- training -------------------------------------------------------------------------
 
 
+def limited_pen(pen: PenDigits | None, n: int, total: int) -> PenDigits | None:
+    """With a data limit (``train_limit`` MNIST images of ``total``), the pen digits in
+    the same proportion, evenly spread over them (every writer and digit): a small
+    trial run mixes them in without rendering all of them."""
+    if pen is None or not len(pen) or n >= total:
+        return pen
+    keep = max(1, round(len(pen) * n / total))
+    index = np.unique(np.linspace(0, len(pen) - 1, keep).round().astype(np.int64))
+    mask = np.zeros(len(pen), bool)
+    mask[index] = True
+    return pen.subset(mask)
+
+
 def train(*args, **kwargs) -> TrainResult:
     """:func:`digitpad.ml.training.train` (imported with the first training)."""
     from digitpad.ml.training import train as run
@@ -330,10 +343,12 @@ def train_preset(
     from digitpad.ml import pendigits
     from digitpad.ml.training import TrainData, TrainResult
 
+    pendigits.refuse_held_out(pen)  # the validation writers are never trained on
     recipe = preset.recipe.with_(seed=seed, epochs=epochs)
     model = model if model is not None else build_preset_model(preset, seed)
     n = train_limit or len(mnist.x_train)
     x_raw, y = mnist.x_train[:n], mnist.y_train[:n].astype(np.int64)
+    pen = limited_pen(pen, n, len(mnist.x_train))
     if preset.augment is None:
         data = TrainData(flatten(x_raw), y, mnist.flat_test(), mnist.y_test.astype(np.int64))
         return model, train(
