@@ -134,12 +134,13 @@ async def room(url: str, participants: int, seconds: float) -> dict:
 
 
 async def flood_drawings(url: str, count: int) -> int:
-    """``count`` drawings as fast as the server takes them, from many participants (each
-    kept under its send rate)."""
+    """``count`` drawings as fast as the server takes them: many phones at once (each its
+    own address, as in a room; 200 of them), each at its own send rate (retrying a refused one)."""
     import aiohttp
 
     pool = digits()
-    per = 25  # drawings per participant: within the burst plus a second's refill each
+    phones = min(200, count)  # the first part joined 60: the room holds 300
+    per = -(-count // phones)
     done = 0
 
     async def one(number: int, n: int) -> None:
@@ -153,25 +154,23 @@ async def flood_drawings(url: str, count: int) -> int:
             await ws.receive_json()
             for i in range(n):
                 label, strokes = pool[(number * per + i) % len(pool)]
+                message = {
+                    "t": "send",
+                    "id": f"m{number:05d}i{i:04d}",
+                    "label": label,
+                    "strokes": strokes,
+                }
                 while True:
-                    await ws.send_json(
-                        {
-                            "t": "send",
-                            "id": f"m{number:05d}i{i:04d}",
-                            "label": label,
-                            "strokes": strokes,
-                        }
-                    )
+                    await ws.send_json(message)
                     reply = await ws.receive_json()
                     if reply.get("t") == "received":
                         done += 1
                         break
-                    await asyncio.sleep(0.5)  # rate: wait, send the same id again
+                    await asyncio.sleep(0.3)  # its send rate: the same id again
 
-    numbers = range((count + per - 1) // per)
-    for start in range(0, len(numbers), 8):  # 8 sockets at a time (the per-address limit)
-        batch = numbers[start : start + 8]
-        await asyncio.gather(*(one(n, min(per, count - n * per)) for n in batch))
+    await asyncio.gather(
+        *(one(k, min(per, count - k * per)) for k in range(phones) if count - k * per > 0)
+    )
     return done
 
 
