@@ -128,6 +128,7 @@ _READS_KEPT = 20_000  # network readings remembered (each 10 floats and a key)
 _DISTANCES_KEPT = 50_000
 _CLUSTERS_KEPT = 256
 _FINALS_KEPT = 1500  # digits kept with their 28x28 image
+_STATES_KEPT = 2  # clusters' tables kept for the next pen-up (~8 MB each at 300 strokes)
 _SCALE_RANGE = 2.0**60  # coordinates beyond 2^+-60 are scaled by a power of two
 
 
@@ -210,14 +211,15 @@ class _Geometry:
 
     def __init__(self) -> None:
         self.distances = _Memo(_DISTANCES_KEPT)
-        self.inks = _Memo(_DISTANCES_KEPT)
+        self.strokes = _Memo(_DISTANCES_KEPT)
 
-    def ink(self, key, line: np.ndarray) -> float:
-        """The stroke's length (in its own units; the same scale as its key's)."""
-        found = self.inks.get(key)
+    def stroke(self, key, line: np.ndarray) -> tuple[float, float, float, float, float]:
+        """The stroke's box (x0, y0, x1, y1) and length, in the units ``key`` names."""
+        found = self.strokes.get(key)
         if found is None:
-            found = _ink_length([line])
-            self.inks.put(key, found)
+            (x0, y0), (x1, y1) = line.min(axis=0).tolist(), line.max(axis=0).tolist()
+            found = (x0, y0, x1, y1, _ink_length([line]))
+            self.strokes.put(key, found)
         return found
 
 
@@ -285,16 +287,18 @@ def _points_to_segments(points: np.ndarray, line: np.ndarray) -> float:
     """Least squared distance from any of ``points`` to the polyline ``line``."""
     if len(line) == 1:
         return float(((points - line[0]) ** 2).sum(1).min())
-    s0, v = line[:-1], np.diff(line, axis=0)
-    vv = (v * v).sum(1)
+    s0 = line[:-1]
+    v = line[1:] - s0
+    vv = np.einsum("ij,ij->i", v, v)
     vv[vv == 0] = 1.0  # a repeated point: its "segment" is the point
     best = math.inf
-    block = max(1, 200_000 // len(s0))  # bounded memory for long strokes
+    block = max(1, 100_000 // len(s0))  # bounded memory for long strokes
     for start in range(0, len(points), block):
         p = points[start : start + block, None, :] - s0[None]
-        t = np.clip((p * v[None]).sum(-1) / vv, 0.0, 1.0)
-        d = ((p - t[..., None] * v[None]) ** 2).sum(-1)
-        best = min(best, float(d.min()))
+        t = np.einsum("ijk,jk->ij", p, v) / vv
+        np.clip(t, 0.0, 1.0, out=t)
+        p -= t[..., None] * v[None]
+        best = min(best, float(np.einsum("ijk,ijk->ij", p, p).min()))
     return best
 
 
@@ -303,28 +307,34 @@ def _segments_cross(a: np.ndarray, b: np.ndarray) -> bool:
         return False
     a0, da = a[:-1], np.diff(a, axis=0)
     b0, db = b[:-1], np.diff(b, axis=0)
-    block = max(1, 200_000 // len(b0))
+    block = max(1, 100_000 // len(b0))
     for start in range(0, len(a0), block):
         p, d = a0[start : start + block, None, :], da[start : start + block, None, :]
         w = b0[None] - p
-        e = b0[None] + db[None] - p
+        e = w + db[None]
         o1 = d[..., 0] * w[..., 1] - d[..., 1] * w[..., 0]
         o2 = d[..., 0] * e[..., 1] - d[..., 1] * e[..., 0]
-        q = p - b0[None]
-        r = p + d - b0[None]
-        o3 = db[None, :, 0] * q[..., 1] - db[None, :, 1] * q[..., 0]
-        o4 = db[None, :, 0] * r[..., 1] - db[None, :, 1] * r[..., 0]
+        o3 = db[None, :, 0] * w[..., 1] - db[None, :, 1] * w[..., 0]  # of -w: signs flip
+        o4 = db[None, :, 0] * (w[..., 1] - d[..., 1]) - db[None, :, 1] * (w[..., 0] - d[..., 0])
         if ((o1 * o2 < 0) & (o3 * o4 < 0)).any():
             return True
     return False
 
 
+def _longest_segment(line: np.ndarray) -> float:
+    if len(line) < 2:
+        return 0.0
+    step = np.diff(line, axis=0)
+    return math.sqrt(float(np.einsum("ij,ij->i", step, step).max()))
+
+
 def _polyline_distance(a: np.ndarray, b: np.ndarray) -> float:
     """Exact least distance between two polylines (0 where they cross)."""
-    d2 = min(_points_to_segments(a, b), _points_to_segments(b, a))
-    if d2 > 0 and _segments_cross(a, b):
+    d = math.sqrt(min(_points_to_segments(a, b), _points_to_segments(b, a)))
+    # Segments that cross come closer than their own length to the other's ends.
+    if 0 < d <= max(_longest_segment(a), _longest_segment(b)) and _segments_cross(a, b):
         return 0.0
-    return math.sqrt(d2)
+    return d
 
 
 def _stroke_key(line: np.ndarray) -> int:
@@ -365,14 +375,12 @@ class _Layout:
         self.width = width
         self._reads = reads if reads is not None else _Memo(_READS_KEPT)
         self._geometry = geometry if geometry is not None else _Geometry()
-        box = np.array([[*line.min(axis=0), *line.max(axis=0)] for line in lines])
-        self.x0, self.y0, self.x1, self.y1 = box.T
-        self.ink = np.array(
-            [
-                self._geometry.ink((k, self.exp), line)
-                for k, line in zip(self.keys, lines, strict=True)
-            ]
-        )
+        geometry = self._geometry
+        box = np.array(
+            [geometry.stroke((k, self.exp), line) for k, line in zip(self.keys, lines, strict=True)]
+        ).reshape(-1, 5)
+        self.x0, self.y0, self.x1, self.y1, self.ink = box.T
+        self._boxes = box[:, :4].tolist()  # the same, for pieces of a few strokes
         clusters = _chains(self.x0, self.x1)
         widths = np.array([self.x1[c].max() - self.x0[c].min() for c in clusters])
         heights = np.array([self.y1[c].max() - self.y0[c].min() for c in clusters])
@@ -412,12 +420,12 @@ class _Layout:
 
     def extent(self, piece: _Piece) -> tuple[float, float, float, float]:
         if piece.lo == -math.inf and piece.hi == math.inf:  # whole strokes: their boxes
-            m = list(piece.members)
+            boxes = [self._boxes[m] for m in piece.members]
             return (
-                float(self.x0[m].min()),
-                float(self.y0[m].min()),
-                float(self.x1[m].max()),
-                float(self.y1[m].max()),
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
             )
         points = np.concatenate(self.polylines(piece))
         (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
@@ -425,6 +433,8 @@ class _Layout:
 
     def box(self, piece: _Piece) -> tuple[float, float, float, float]:
         """The piece's extent in the input's own units."""
+        if not self.exp:
+            return self.extent(piece)
         values = np.ldexp(np.array(self.extent(piece)), self.exp)
         top = np.finfo(np.float64).max
         return tuple(float(v) for v in np.clip(values, -top, top))
@@ -689,57 +699,33 @@ class _Cluster:
     """One cluster's strokes in the order of their x-centres, and the arrays the dynamic
     programme runs on: entry ``[i, b]`` is the run of ``b`` strokes starting at ``i``."""
 
-    def __init__(self, layout: _Layout, members: list[int]) -> None:
+    def __init__(self, layout: _Layout, members: list[int], states: Sequence[_State] = ()) -> None:
         self.layout = layout
         # Left to right on the pad; ties by height, then by content (never by time).
         centres = (layout.x0[members] + layout.x1[members]) / 2
         middles = (layout.y0[members] + layout.y1[members]) / 2
         keys = [layout.keys[m] for m in members]
         self.order = [members[k] for k in np.lexsort((keys, middles, centres))]
+        self.keys = [layout.keys[m] for m in self.order]
         n = self.n = len(self.order)
         self.L = L = min(MAX_RUN, n)
-        h = layout.h
         o = np.array(self.order)
-        sx0, sx1, sy0, sy1 = layout.x0[o], layout.x1[o], layout.y0[o], layout.y1[o]
-        shape = (n, L + 1)
-        self.rx0 = np.full(shape, np.inf)
-        self.rx1 = np.full(shape, -np.inf)
-        ry0 = np.full(shape, np.inf)
-        ry1 = np.full(shape, -np.inf)
-        gap = np.zeros(shape)
-        breaks = np.zeros(shape)  # how often a run's strokes were left for another's
         ranks = np.argsort(np.argsort(o, kind="stable"), kind="stable")  # in drawing order
-        ink = np.zeros(shape)
-        stroke_ink = layout.ink[o]
-        for b in range(1, L + 1):
-            m = n - b + 1
-            ink[:m, b] = ink[:m, b - 1] + stroke_ink[b - 1 :]
-            self.rx0[:m, b] = np.minimum(self.rx0[:m, b - 1], sx0[b - 1 :])
-            self.rx1[:m, b] = np.maximum(self.rx1[:m, b - 1], sx1[b - 1 :])
-            ry0[:m, b] = np.minimum(ry0[:m, b - 1], sy0[b - 1 :])
-            ry1[:m, b] = np.maximum(ry1[:m, b - 1], sy1[b - 1 :])
-            if b > 1:  # the widest empty column inside each run
-                index = np.arange(m)[:, None] + np.arange(b)[None]
-                lo, hi = sx0[index], sx1[index]
-                by = np.argsort(lo, axis=1)
-                lo, hi = np.take_along_axis(lo, by, 1), np.take_along_axis(hi, by, 1)
-                reach = np.maximum.accumulate(hi, axis=1)
-                gap[:m, b] = np.maximum(lo[:, 1:] - reach[:, :-1], 0).max(axis=1)
-                drawn = np.sort(ranks[index], axis=1)
-                breaks[:m, b] = (np.diff(drawn, axis=1) > 1).sum(axis=1)
-        with np.errstate(invalid="ignore"):
-            self.height = np.where(np.isfinite(ry1 - ry0), ry1 - ry0, 0.0)
-            width = np.where(np.isfinite(self.rx1 - self.rx0), self.rx1 - self.rx0, 0.0)
-        i, b = np.indices(shape)
-        self.valid = (b >= 1) & (i + b <= n) & ((b == 1) | (width <= RUN_WIDTH * h))
-        self.penalty = (
-            K_FRAGMENT * np.maximum(0.0, FRAGMENT_HEIGHT - self.height / h)
-            + K_WIDE * np.maximum(0.0, width / h - WIDE)
-            + K_GAP * np.maximum(0.0, gap / h - MAX_GAP)
-            + K_BREAK * breaks
-            + K_INK
-            * np.maximum(0.0, ink / np.maximum(np.maximum(width, self.height), 1e-300) - MAX_INK)
-        )
+        # What an earlier read of these strokes' left part worked out still holds for it.
+        self.marks = list(zip(self.keys, ranks.tolist(), strict=True))
+        self.before, self.same = _taken_over(states, self.marks, layout.h, layout.exp, L)
+        self.rx0, self.rx1, self.height, width, self.penalty = _run_shapes(layout, o, ranks, L)
+        i, b = np.indices(self.penalty.shape)
+        # A run of several strokes that no digit's shape allows is no candidate at all
+        # (a single stroke always is: every reading needs one).
+        self.valid = (b >= 1) & (i + b <= n) & ((b == 1) | (self.penalty < HOPELESS))
+        self.valid &= (b == 1) | (width <= RUN_WIDTH * layout.h)
+        longest = np.where(self.valid, b, 0)
+        self.ahead = longest.max(axis=1)  # the longest candidate starting at each stroke
+        self.behind = np.zeros(n + 1, int)  # ... and ending before each stroke
+        np.maximum.at(self.behind, (i + b)[self.valid], b[self.valid])
+        self.pair = np.zeros((n, 2 * L + 1), bool)  # stroke p touches stroke p + d
+        self.measured = np.zeros((n, 2 * L + 1), bool)  # ... worked out
 
     def run(self, i: int, b: int) -> tuple[int, ...]:
         return tuple(sorted(self.order[i : i + b]))
@@ -747,8 +733,10 @@ class _Cluster:
     def scores(self) -> np.ndarray:
         """(n, L + 1): each run's score as one digit (-inf where there is no such run)."""
         layout = self.layout
-        readable = np.argwhere(self.valid & (self.penalty < HOPELESS))
-        keys = [layout.keys[s] for s in self.order]
+        i, b = np.indices(self.valid.shape)
+        fresh = i + b > self.same  # runs inside the unchanged left part: as before
+        readable = np.argwhere(self.valid & (self.penalty < HOPELESS) & fresh)
+        keys = self.keys
         found = layout.read_keyed(
             [tuple(sorted(keys[i : i + b])) for i, b in readable.tolist()],
             lambda k: _Piece(self.run(*readable[k].tolist())),
@@ -757,22 +745,42 @@ class _Cluster:
         if len(readable) and layout.reader is not None:
             best = np.stack(found).max(axis=1)
             fits[readable[:, 0], readable[:, 1]] = np.log(np.maximum(best, 1e-9))
-        return np.where(self.valid, fits - self.penalty - K_DIGIT, -np.inf)
+        out = np.where(self.valid, fits - self.penalty - K_DIGIT, -np.inf)
+        if self.before is not None and self.same:
+            same = self.same
+            kept = ~fresh[:same]
+            out[:same][kept] = self.before.scores[:same][kept]
+        return out
 
     def touches(self) -> np.ndarray:
         """(n, L + 1, L + 1) bool: the run of ``a`` strokes ending before ``i`` touches
         the run of ``b`` strokes starting at ``i``."""
         n, L, layout = self.n, self.L, self.layout
-        pair = np.zeros((n, 2 * L + 1), bool)  # stroke p touches stroke p + d
+        pair, measured = self.pair, self.measured
         o = np.array(self.order)
         p, d = np.indices(pair.shape)
         q = np.clip(p + d, 0, n - 1)
+        if self.before is not None and self.same:  # the unchanged left part: as before
+            same = self.same
+            known = (p[:same] + d[:same] < same) & self.before.measured[:same]
+            pair[:same][known] = self.before.pair[:same][known]
+            measured[:same] = known
+        # Only strokes on either side of a boundary between two candidate runs matter.
+        needed = np.zeros(pair.shape, bool)
+        at = np.arange(1, n)[:, None, None]
+        back = np.arange(L)[None, :, None]
+        on = np.arange(L)[None, None, :]
+        use = (back < self.behind[1:n, None, None]) & (on < self.ahead[1:n, None, None])
+        first = np.broadcast_to(at - 1 - back, use.shape)[use]
+        needed[first, np.broadcast_to(back + on + 1, use.shape)[use]] = True
+        needed &= ~measured
         reach = TOUCH * layout.h
         x0, x1, y0, y1 = layout.x0[o], layout.x1[o], layout.y0[o], layout.y1[o]
         dx = np.maximum(np.maximum(x0[q] - x1[p], x0[p] - x1[q]), 0.0)
         dy = np.maximum(np.maximum(y0[q] - y1[p], y0[p] - y1[q]), 0.0)
+        measured |= needed
         # Boxes apart: so is their ink; the others are measured (and remembered).
-        near = np.argwhere((d >= 1) & (p + d < n) & (dx <= reach) & (dy <= reach))
+        near = np.argwhere(needed & (dx <= reach) & (dy <= reach))
         if len(near):
             pair[near[:, 0], near[:, 1]] = layout.distances(o[near[:, 0]], o[near.sum(1)]) <= TOUCH
         i = np.arange(n)[:, None, None]
@@ -825,19 +833,117 @@ class _Cluster:
             option = layout.cut_option((self.order[k],))
             if option is not None:
                 found[k] = option
+        # Where the earlier read cut differently, its work holds only left of there.
+        if self.before is not None:
+            cuts = {k: (len(o.pieces), o.score) for k, o in found.items()}
+            for k in range(self.same):
+                if cuts.get(k) != self.before.cuts.get(k):
+                    self.same = k
+                    break
         return found
 
 
+def _run_shapes(layout: _Layout, o: np.ndarray, ranks: np.ndarray, L: int):
+    """For every run of 1..L strokes (in the order ``o``): its x-extent, height, width
+    and what its shape says against it being one digit (>= 0)."""
+    n, h = len(o), layout.h
+    sx0, sx1, sy0, sy1 = layout.x0[o], layout.x1[o], layout.y0[o], layout.y1[o]
+    shape = (n, L + 1)
+    rx0, rx1 = np.full(shape, np.inf), np.full(shape, -np.inf)
+    ry0, ry1 = np.full(shape, np.inf), np.full(shape, -np.inf)
+    gap = np.zeros(shape)  # the widest empty column inside
+    breaks = np.zeros(shape)  # how often the pen left the run's strokes and came back
+    ink = np.zeros(shape)
+    stroke_ink = layout.ink[o]
+    for b in range(1, L + 1):
+        m = n - b + 1
+        ink[:m, b] = ink[:m, b - 1] + stroke_ink[b - 1 :]
+        rx0[:m, b] = np.minimum(rx0[:m, b - 1], sx0[b - 1 :])
+        rx1[:m, b] = np.maximum(rx1[:m, b - 1], sx1[b - 1 :])
+        ry0[:m, b] = np.minimum(ry0[:m, b - 1], sy0[b - 1 :])
+        ry1[:m, b] = np.maximum(ry1[:m, b - 1], sy1[b - 1 :])
+        if b > 1:
+            index = np.arange(m)[:, None] + np.arange(b)[None]
+            lo, hi = sx0[index], sx1[index]
+            by = np.argsort(lo, axis=1)
+            lo, hi = np.take_along_axis(lo, by, 1), np.take_along_axis(hi, by, 1)
+            reach = np.maximum.accumulate(hi, axis=1)
+            gap[:m, b] = np.maximum(lo[:, 1:] - reach[:, :-1], 0).max(axis=1)
+            drawn = np.sort(ranks[index], axis=1)
+            breaks[:m, b] = (np.diff(drawn, axis=1) > 1).sum(axis=1)
+    with np.errstate(invalid="ignore"):
+        height = np.where(np.isfinite(ry1 - ry0), ry1 - ry0, 0.0)
+        width = np.where(np.isfinite(rx1 - rx0), rx1 - rx0, 0.0)
+    size = np.maximum(np.maximum(width, height), 1e-300)
+    penalty = (
+        K_FRAGMENT * np.maximum(0.0, FRAGMENT_HEIGHT - height / h)
+        + K_WIDE * np.maximum(0.0, width / h - WIDE)
+        + K_GAP * np.maximum(0.0, gap / h - MAX_GAP)
+        + K_BREAK * breaks
+        + K_INK * np.maximum(0.0, ink / size - MAX_INK)
+    )
+    return rx0, rx1, height, width, penalty
+
+
+def _taken_over(states, marks, h: float, exp: int, L: int) -> tuple[_State | None, int]:
+    """The earlier read whose strokes, from the left, match these longest; how many."""
+    found, most = None, 0
+    for state in states:
+        if (state.h, state.exp, state.L) != (h, exp, L):
+            continue
+        same = 0
+        for old, new in zip(state.marks, marks, strict=False):
+            if old != new:
+                break
+            same += 1
+        if same > most:
+            found, most = state, same
+    return found, most
+
+
+@dataclass
+class _State:
+    """What one read of a cluster worked out, for the next read of the same strokes'
+    left part (a pen-up further right, a stroke added inside): the strokes' keys left to
+    right, and the arrays that depend only on the strokes up to each place."""
+
+    marks: list[tuple[int, int]]  # (key, rank in drawing order) of each stroke
+    h: float
+    exp: int
+    L: int
+    cuts: dict[int, tuple[int, float]]  # position -> (pieces, score) of its cut
+    pair: np.ndarray
+    measured: np.ndarray
+    scores: np.ndarray
+    best: np.ndarray
+    cut_used: np.ndarray
+
+
 def _segment_cluster(
-    layout: _Layout, members: list[int], cancelled=None
-) -> list[tuple[_Piece, str]]:
+    layout: _Layout, members: list[int], cancelled=None, states: Sequence[_State] = ()
+) -> tuple[list[tuple[_Piece, str]], _State]:
     """Best split of one cluster into runs of neighbouring strokes: (piece, doubt) pairs
-    left to right, doubt '' or why the split is a guess."""
-    cluster = _Cluster(layout, members)
+    left to right, doubt '' or why the split is a guess; and what the next read of the
+    same strokes' left part may take over."""
+    cluster = _Cluster(layout, members, states)
+    cuts = cluster.cut_options()  # first: a changed cut shortens the part taken over
     scores = cluster.scores()
     if cancelled is not None and cancelled():
         raise ReadCancelled
-    chosen, margin = _best_runs(cluster, scores, cluster.links(), cluster.cut_options())
+    links = cluster.links()
+    chosen, margin, best, cut_used = _best_runs(cluster, scores, links, cuts)
+    state = _State(
+        cluster.marks,
+        layout.h,
+        layout.exp,
+        cluster.L,
+        {k: (len(o.pieces), o.score) for k, o in cuts.items()},
+        cluster.pair,
+        cluster.measured,
+        scores,
+        best,
+        cut_used,
+    )
     doubts = [[CUT_REASON if p.cut else "" for p in option.pieces] for _, option in chosen]
     for j, ((before, _), (after, _)) in enumerate(itertools.pairwise(chosen)):
         if layout.touch(before, after):  # split where the ink runs on: a guess
@@ -848,30 +954,40 @@ def _segment_cluster(
         for piece, reason in zip(option.pieces, reasons, strict=True):
             doubtful = not reason and margin < UNSURE_MARGIN
             out.append((piece, MARGIN_REASON if doubtful else reason))
-    return out
+    return out, state
 
 
 def _best_runs(
     cluster: _Cluster, scores: np.ndarray, links: np.ndarray, cuts: dict[int, _Option]
-) -> tuple[list[tuple[tuple[int, ...], _Option]], float]:
-    """The dynamic programme: the best runs, and by how much the best reading with
-    another number of digits falls short of it."""
+) -> tuple[list[tuple[tuple[int, ...], _Option]], float, np.ndarray, np.ndarray]:
+    """The dynamic programme: the best runs, by how much the best reading with another
+    number of digits falls short of it, and its tables (for the next read)."""
     n, L = cluster.n, cluster.L
     K = n + sum(len(o.pieces) - 1 for o in cuts.values()) + 1  # most digits possible
     # best[e, b, k]: the best score of the first e strokes, the last run b strokes long,
     # k digits in all (b = 0: nothing yet).
-    best = np.full((n + 1, L + 1, K), -np.inf)
-    best[0, 0, 0] = 0.0
+    best = np.empty((n + 1, L + 1, K))
     cut_used = np.zeros((n + 1, K), bool)  # state (e, 1, k) came from cutting stroke e - 1
-    every = np.arange(L + 1)
+    same = cluster.same if cluster.before is not None else 0
+    if same:  # the unchanged left part: as before
+        known = min(K, cluster.before.best.shape[2])
+        best[: same + 1, :, :known] = cluster.before.best[: same + 1, :, :known]
+        best[: same + 1, :, known:] = -np.inf
+        cut_used[: same + 1, :known] = cluster.before.cut_used[: same + 1, :known]
+        best[same + 1 :] = -np.inf
+    else:
+        best.fill(-np.inf)
+        best[0, 0, 0] = 0.0
+    span = max(1, int(cluster.ahead.max()))  # no candidate run is longer
+    every = np.arange(span + 1)
     extra = K - n - 1
-    for e in range(1, n + 1):
-        b = np.arange(1, min(L, e) + 1)
+    for e in range(same + 1, n + 1):
+        b = np.arange(1, min(span, e) + 1)
         start = e - b
         # The first e strokes make at most e digits (and the cuts' extra ones).
         top = min(K, e + extra + 1)
         link = links[start[:, None], every[None], b[:, None]][..., None]
-        value = (best[start, :, : top - 1] + link).max(1)
+        value = (best[start, : span + 1, : top - 1] + link).max(1)
         best[e, b, 1:top] = value + scores[start, b][:, None]
         option = cuts.get(e - 1)
         if option is not None:
@@ -901,7 +1017,7 @@ def _best_runs(
         # not kept for every state).
         b = int(np.argmax(best[start, :, k] + links[start, :, b])) if start else 0
         e = start
-    return chosen, margin
+    return chosen, margin, best, cut_used
 
 
 def _placed(known, members: list[int], keys: list[int]) -> list[tuple[_Piece, str]]:
@@ -959,6 +1075,7 @@ class NumberReader:
         self._reads = _Memo(_READS_KEPT)
         self._clusters = _Memo(_CLUSTERS_KEPT)
         self._finals = _Memo(_FINALS_KEPT)
+        self._states: list[_State] = []  # the last clusters decided, newest first
         self._geometry = geometry if geometry is not None else _Geometry()
 
     def with_predictor(self, predictor) -> NumberReader:
@@ -983,11 +1100,13 @@ class NumberReader:
         for members in layout.clusters:
             if cancelled is not None and cancelled():
                 raise ReadCancelled
-            keys = tuple(sorted(layout.keys[m] for m in members))
-            key = (keys, layout.h, layout.exp)
+            # By content, and the order they were drawn in (runs prefer strokes drawn
+            # one after the other), never by their indices.
+            key = (tuple(layout.keys[m] for m in members), layout.h, layout.exp)
             known = self._clusters.get(key)
             if known is None:
-                result = _segment_cluster(layout, members, cancelled)
+                result, state = _segment_cluster(layout, members, cancelled, self._states)
+                self._states = [state, *self._states][:_STATES_KEPT]
                 # Kept by content: the same strokes may sit at other indices next time.
                 known = [
                     (tuple(layout.keys[m] for m in piece.members), piece, doubt)
@@ -1078,6 +1197,8 @@ def segment(
 
 
 def _input_indices(layout: _Layout, index: list[int], piece: _Piece) -> list[int]:
+    if piece.lo == -math.inf and piece.hi == math.inf:
+        return [index[m] for m in piece.members]
     return [index[m] for m in piece.members if _clip_x(layout.lines[m], piece.lo, piece.hi)]
 
 

@@ -43,6 +43,8 @@ NUMBER_ASPECT = 2.5  # the wide pad: room for four to six digits at a comfortabl
 MODES = ("digit", "number")
 RUNNER_UP = -1  # "compare with" the second most probable digit
 BOX_MARGIN = 0.03  # around each digit's box on the wide pad, in pad heights
+MAX_BOXES = 40  # more digits than this (a scribbled pad): none outlined, the pad's
+# paint (on every pen move) stays cheap; the number view still lists them
 
 # ``ml.numbers``' reasons (CUT_REASON, MARGIN_REASON, LOW_REASON; a test keeps them equal),
 # spelled out so that module loads only when a number is first read.
@@ -293,19 +295,22 @@ class ReadingModes(QObject):
         self._number = reading
         digits = reading.digits if reading is not None else ()
         pad = BOX_MARGIN  # of the pad's height: a "1" gets a box, not a line on its stroke
-        w.canvas.set_boxes(
-            [
-                (
-                    d.box[0] - pad,
-                    d.box[1] - pad,
-                    d.box[2] + pad,
-                    d.box[3] + pad,
-                    str(i + 1),
-                    d.unsure,
-                )
-                for i, d in enumerate(digits)
-            ]
-        )
+        if len(digits) > MAX_BOXES:
+            w.canvas.set_boxes([])
+        else:
+            w.canvas.set_boxes(
+                [
+                    (
+                        d.box[0] - pad,
+                        d.box[1] - pad,
+                        d.box[2] + pad,
+                        d.box[3] + pad,
+                        str(i + 1),
+                        d.unsure,
+                    )
+                    for i, d in enumerate(digits)
+                ]
+            )
         self.number_view.set_digits(
             (
                 ShownDigit(d.digit, d.probabilities, d.image, d.unsure, self._reason(d.why))
