@@ -10,6 +10,11 @@ Points are rounded to whole pixels, as mouse events are; each digit's strokes ar
 written in their own order, one digit after the other. ``read_number`` reads them with
 each bundled network. A last set joins two single-stroke pen digits into one stroke (a
 ligature from the end of the first to the start of the second), as cursive writing does.
+The pen 4-digit numbers are read again written right to left and with their digits in a
+random order (each digit's strokes still one after the other): a number is a
+left-to-right thing on the pad, whatever order the pen took. Last, marks that are no
+digit (a click, a tap, a dash, a line, a flat slanted line, alone on the wide pad) and
+two different pen digits drawn on one spot: how often each reads as a sure digit.
 
     DIGITPAD_PENDIGITS=... DIGITPAD_MNIST=... python benchmarks/number_reading.py [--numbers N]
 
@@ -26,6 +31,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
+import itertools  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -76,13 +82,63 @@ def joined_pair(first, second, rng: np.random.Generator) -> list[np.ndarray]:
     return [np.vstack([a, b])]
 
 
-def numbers_from(pool, labels, rng, count: int, lengths) -> list[tuple[list, str]]:
+def numbers_from(pool, labels, rng, count: int, lengths, *, counts=None) -> list[tuple[list, str]]:
+    """``count`` numbers; ``counts``, when given, gets each number's strokes per digit."""
     out = []
     for _ in range(count):
         picks = rng.integers(len(pool), size=int(rng.choice(lengths)))
         text = "".join(str(int(labels[i])) for i in picks)
         out.append((compose([pool[i] for i in picks], rng), text))
+        if counts is not None:
+            counts.append([len(pool[i]) for i in picks])
     return out
+
+
+def reordered(numbers, counts, how: str, rng: np.random.Generator) -> list[tuple[list, str]]:
+    """The same numbers with their digits drawn in another order (``"right to left"`` or
+    ``"any order"``), each digit's strokes still one after the other."""
+    out = []
+    for (strokes, text), sizes in zip(numbers, counts, strict=True):
+        ends = np.cumsum([0, *sizes])
+        digits = [strokes[a:b] for a, b in itertools.pairwise(ends)]
+        order = range(len(digits))[::-1] if how == "right to left" else rng.permutation(len(digits))
+        out.append(([s for k in order for s in digits[k]], text))
+    return out
+
+
+def _line(a, b, n: int = 12) -> np.ndarray:
+    return np.linspace(a, b, n)
+
+
+NOT_DIGITS = {  # alone on the wide pad, in pad heights (its height is 1)
+    "a click": [np.array([[1.2, 0.5], [1.2, 0.5]])],
+    "a tap that wobbled": [np.array([[1.2, 0.5], [1.203, 0.502], [1.201, 0.5]])],
+    "a short dash": [_line([1.1, 0.5], [1.25, 0.5])],
+    "a dash drawn by hand": [_line([1.1, 0.5], [1.3, 0.515])],
+    "a line along the pad": [_line([0.2, 0.5], [2.2, 0.5])],
+    "a flat slanted line": [_line([1.0, 0.8], [1.6, 0.45])],
+}
+
+
+def hostile(net: Predictor, pool, labels, rng: np.random.Generator, pairs: int) -> dict:
+    """Share of marks that are no digit read as a sure digit, and of two different pen
+    digits drawn on one spot read as one sure digit."""
+    sure = [
+        bool(r is not None and r.digits and not r.unsure)
+        for r in (read_number(net, s, pad_height=1.0) for s in NOT_DIGITS.values())
+    ]
+    one = 0
+    done = 0
+    while done < pairs:
+        i, j = rng.integers(len(pool), size=2)
+        if labels[i] == labels[j]:
+            continue  # a 3 over a 3 is a 3
+        done += 1
+        first = compose([pool[i]], rng)
+        second = [s + rng.uniform(-8, 8, size=2) for s in compose([pool[j]], rng)]
+        reading = read_number(net, first + second)
+        one += len(reading.digits) == 1 and not reading.unsure
+    return {"marks": sum(sure) / len(sure), "on one spot": one / pairs}
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -160,8 +216,9 @@ def main(argv=None) -> int:
     mnist_labels = mnist.y_test[: args.mnist_digits][keep]
     single = [i for i, lines in enumerate(pen_pool) if len(lines) == 1]
     n = args.numbers
+    counts: list[list[int]] = []
     sets = {
-        "pen, 4 digits": numbers_from(pen_pool, held_out.labels, rng, n, [4]),
+        "pen, 4 digits": numbers_from(pen_pool, held_out.labels, rng, n, [4], counts=counts),
         "pen, 2-6 digits": numbers_from(pen_pool, held_out.labels, rng, n, range(2, 7)),
         "MNIST, 4 digits": numbers_from(mnist_pool, mnist_labels, rng, n, [4]),
         "MNIST, 2-6 digits": numbers_from(mnist_pool, mnist_labels, rng, n, range(2, 7)),
@@ -174,7 +231,15 @@ def main(argv=None) -> int:
         )
         for i, j in pairs
     ]
+    other = np.random.default_rng(SEED + 1)  # the main stream's numbers stay as they were
+    pen4 = sets["pen, 4 digits"]
+    sets["pen, 4 digits, written right to left"] = reordered(pen4, counts, "right to left", other)
+    sets["pen, 4 digits, digits in any order"] = reordered(pen4, counts, "any order", other)
     nets = networks()
+    marks = {
+        key: hostile(net, pen_pool, held_out.labels, np.random.default_rng(SEED + 2), n)
+        for key, net in nets.items()
+    }
     rows = [
         (key, name, score(net, numbers))
         for key, net in nets.items()
@@ -182,7 +247,7 @@ def main(argv=None) -> int:
     ]
     timing_images = mnist.x_test[:500].astype(np.float32) / 255
     timings = {key: explain_timing(net, timing_images) for key, net in nets.items()}
-    reading = _reading_table(rows)
+    reading = _reading_table(rows) + "\n\n" + _hostile_table(marks, n)
     costs = _timing_table(timings)
     seconds = time.perf_counter() - started
     print(reading + "\n\n" + costs)
@@ -208,6 +273,17 @@ def _reading_table(rows) -> str:
     for key, name, result in rows:
         cells = " | ".join(f"{result[c]:.1f}" if c == "ms" else f"{result[c]:.1%}" for c in columns)
         lines.append(f"| {key} | {name} | {cells} |")
+    return "\n".join(lines)
+
+
+def _hostile_table(marks: dict, pairs: int) -> str:
+    lines = [
+        f"| network | a mark that is no digit ({len(NOT_DIGITS)} kinds, alone) read as a sure "
+        f"digit | two different pen digits on one spot ({pairs}) read as one sure digit |",
+        "|---|---|---|",
+    ]
+    for key, m in marks.items():
+        lines.append(f"| {key} | {m['marks']:.0%} | {m['on one spot']:.1%} |")
     return "\n".join(lines)
 
 
