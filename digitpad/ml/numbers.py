@@ -557,22 +557,25 @@ class _Layout:
         """
         width = STEP * self.h
         lines = [_resample(self.lines[i], width / 4) for i in run]
+        # Each resampled point stands for its step of ink (width / 4 but for very long
+        # strokes, which _resample thins to MAX_SAMPLES points).
+        steps = [max(width / 4, _ink_length([self.lines[i]]) / MAX_SAMPLES) for i in run]
         x0 = min(line[:, 0].min() for line in lines)
         x1 = max(line[:, 0].max() for line in lines)
         bins = max(1, min(math.ceil((x1 - x0) / width), MAX_SAMPLES))
         width = max(width, (x1 - x0) / bins)
         passes = np.zeros(bins, int)
-        ink = np.zeros(bins)  # length of ink in each column
+        ink = np.zeros(bins)  # ink in each column
         depth = np.zeros(bins)  # summed y of the ink's points in each column ...
         count = np.zeros(bins)  # ... and how many there are
-        for line in lines:
+        for line, step in zip(lines, steps, strict=True):
             column = np.minimum(((line[:, 0] - x0) / width).astype(int), bins - 1)
             enters = np.concatenate(([True], column[1:] != column[:-1]))
             passes += np.bincount(column[enters], minlength=bins)
-            steps = np.concatenate(([0.0], np.hypot(*np.diff(line, axis=0).T)))
-            ink += np.bincount(column, weights=steps, minlength=bins)
+            points = np.bincount(column, minlength=bins)
+            ink += points * step
             depth += np.bincount(column, weights=line[:, 1], minlength=bins)
-            count += np.bincount(column, minlength=bins)
+            count += points
         bottom = max(line[:, 1].max() for line in lines)
         margin = math.ceil(MIN_PIECE * self.h / width)
         across = (passes == 1) & (ink <= ACROSS * width)
