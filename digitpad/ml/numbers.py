@@ -965,23 +965,25 @@ def _best_runs(
 ) -> tuple[list[tuple[tuple[int, ...], _Option]], float, np.ndarray, np.ndarray]:
     """The dynamic programme: the best runs, by how much the best reading with another
     number of digits falls short of it, and its tables (for the next read)."""
-    n, L = cluster.n, cluster.L
+    n = cluster.n
     K = n + sum(len(o.pieces) - 1 for o in cuts.values()) + 1  # most digits possible
+    span = max(1, int(cluster.ahead.max()))  # no candidate run is longer
     # best[e, b, k]: the best score of the first e strokes, the last run b strokes long,
     # k digits in all (b = 0: nothing yet).
-    best = np.empty((n + 1, L + 1, K))
+    best = np.empty((n + 1, span + 1, K))
     cut_used = np.zeros((n + 1, K), bool)  # state (e, 1, k) came from cutting stroke e - 1
     same = cluster.same if cluster.before is not None else 0
-    if same:  # the unchanged left part: as before
-        known = min(K, cluster.before.best.shape[2])
-        best[: same + 1, :, :known] = cluster.before.best[: same + 1, :, :known]
-        best[: same + 1, :, known:] = -np.inf
+    if same:  # the unchanged left part: as before (no longer runs there, then or now)
+        before = cluster.before.best
+        runs, known = min(span, before.shape[1] - 1) + 1, min(K, before.shape[2])
+        best[: same + 1] = -np.inf
+        best[: same + 1, :runs, :known] = before[: same + 1, :runs, :known]
         cut_used[: same + 1, :known] = cluster.before.cut_used[: same + 1, :known]
         best[same + 1 :] = -np.inf
     else:
         best.fill(-np.inf)
         best[0, 0, 0] = 0.0
-    span = max(1, int(cluster.ahead.max()))  # no candidate run is longer
+    links = links[:, : span + 1, : span + 1]
     every = np.arange(span + 1)
     extra = K - n - 1
     for e in range(same + 1, n + 1):
@@ -990,7 +992,7 @@ def _best_runs(
         # The first e strokes make at most e digits (and the cuts' extra ones).
         top = min(K, e + extra + 1)
         link = links[start[:, None], every[None], b[:, None]][..., None]
-        value = (best[start, : span + 1, : top - 1] + link).max(1)
+        value = (best[start, :, : top - 1] + link).max(1)
         best[e, b, 1:top] = value + scores[start, b][:, None]
         option = cuts.get(e - 1)
         if option is not None:
@@ -1000,6 +1002,15 @@ def _best_runs(
             better = tried > best[e, 1]
             best[e, 1, better] = tried[better]
             cut_used[e, better] = True
+    chosen, margin = _backtrack(cluster, scores, links, cuts, (best, cut_used))
+    return chosen, margin, best, cut_used
+
+
+def _backtrack(cluster: _Cluster, scores, links, cuts, tables):
+    """The runs of the best reading (from the tables, right to left), and by how much
+    the best reading with another number of digits falls short of it."""
+    n = cluster.n
+    best, cut_used = tables
     finals = best[n].max(axis=0)
     count = int(np.argmax(finals))
     others = np.delete(finals, count)
@@ -1020,7 +1031,7 @@ def _best_runs(
         # not kept for every state).
         b = int(np.argmax(best[start, :, k] + links[start, :, b])) if start else 0
         e = start
-    return chosen, margin, best, cut_used
+    return chosen, margin
 
 
 def _placed(known, members: list[int], keys: list[int]) -> list[tuple[_Piece, str]]:
