@@ -795,6 +795,7 @@ class _Cluster:
         near = np.logical_or.accumulate(np.logical_or.accumulate(near, axis=1), axis=2)
         out = np.zeros((n, L + 1, L + 1), bool)
         out[:, 1:, 1:] = near
+        self.touching = out
         return out
 
     def links(self) -> np.ndarray:
@@ -948,8 +949,8 @@ def _segment_cluster(
         cut_used,
     )
     doubts = [[CUT_REASON if p.cut else "" for p in option.pieces] for _, option in chosen]
-    for j, ((before, _), (after, _)) in enumerate(itertools.pairwise(chosen)):
-        if layout.touch(before, after):  # split where the ink runs on: a guess
+    for j, (((_, a), _), ((start, b), _)) in enumerate(itertools.pairwise(chosen)):
+        if cluster.touching[start, a, b]:  # split where the ink runs on: a guess
             doubts[j][-1] = doubts[j][-1] or CUT_REASON
             doubts[j + 1][0] = doubts[j + 1][0] or CUT_REASON
     out = []
@@ -962,7 +963,7 @@ def _segment_cluster(
 
 def _best_runs(
     cluster: _Cluster, scores: np.ndarray, links: np.ndarray, cuts: dict[int, _Option]
-) -> tuple[list[tuple[tuple[int, ...], _Option]], float, np.ndarray, np.ndarray]:
+) -> tuple[list[tuple[tuple[int, int], _Option]], float, np.ndarray, np.ndarray]:
     """The dynamic programme: the best runs, by how much the best reading with another
     number of digits falls short of it, and its tables (for the next read)."""
     n = cluster.n
@@ -1016,7 +1017,7 @@ def _backtrack(cluster: _Cluster, scores, links, cuts, tables):
     others = np.delete(finals, count)
     others = others[np.isfinite(others)]
     margin = float(finals[count] - others.max()) if len(others) else math.inf
-    chosen: list[tuple[tuple[int, ...], _Option]] = []
+    chosen: list[tuple[tuple[int, int], _Option]] = []  # ((first stroke, strokes), how)
     e, k = n, count
     b = int(np.argmax(best[n, :, count]))
     while e > 0:
@@ -1025,7 +1026,7 @@ def _backtrack(cluster: _Cluster, scores, links, cuts, tables):
             option = cuts[start]
         else:
             option = _Option([_Piece(cluster.run(start, b))], float(scores[start, b]))
-        chosen.insert(0, (cluster.run(start, b), option))
+        chosen.insert(0, ((start, b), option))
         k -= len(option.pieces)
         # The run before: the one the best score came through (worked out again here,
         # not kept for every state).
