@@ -59,9 +59,12 @@ class NumberView(Retranslatable, QWidget):
         marks = marks and not digits
         if _same(digits, self._digits) and marks == self._marks:
             return
+        # A digit whose input is the very same array as before keeps its picture (the
+        # reader hands the unchanged digits of a long number back as they were).
+        known = {id(d.image): t for d, t in zip(self._digits, self._thumbs, strict=True)}
+        self._thumbs = [known.get(id(d.image)) or _thumb(d.image) for d in digits]
         self._digits = digits
         self._marks = marks
-        self._thumbs = [_thumb(d.image) for d in digits]
         self._update_description()
         self.update()
 
