@@ -117,14 +117,14 @@ class ConfusionMatrix(QWidget):
             for p in range(10):
                 count = int(self._matrix[t, p])
                 rect = self.cell_rect(t, p)
+                # Right in blue, wrong in orange (as "Why this digit?"): a pair that
+                # red-green colour-blind people tell apart; the diagonal says it too.
                 if t == p:
                     strength = count / peak_diag
-                    colour = QColor.fromRgbF(
-                        0.1, 0.45 + 0.25 * strength, 0.25, 0.35 + 0.6 * strength
-                    )
+                    colour = QColor.fromRgbF(0.13, 0.55, 0.9, 0.35 + 0.6 * strength)
                 elif count:
                     strength = math.log1p(count) / math.log1p(peak_off)
-                    colour = QColor.fromRgbF(0.85, 0.2, 0.15, 0.15 + 0.8 * strength)
+                    colour = QColor.fromRgbF(0.96, 0.51, 0.08, 0.15 + 0.8 * strength)
                 else:
                     strength, colour = 0.0, QColor.fromRgbF(0.5, 0.5, 0.5, 0.06)
                 painter.fillRect(rect.adjusted(1, 1, -1, -1), colour)
