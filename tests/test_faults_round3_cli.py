@@ -362,3 +362,15 @@ def test_a_remembered_dataset_or_model_too_long_to_look_up_is_one_line(tmp_path)
     with pytest.raises(ModelError) as found:
         check_model_file(tmp_path / ("m" * 300 + ".keras"))
     assert found.value.code == NAME_TOO_LONG
+
+
+def test_pen_data_too_long_to_look_up_is_one_line(tmp_path, monkeypatch):
+    """$DIGITPAD_PENDIGITS (or a remembered path) too long for the file system: the
+    pen-data reader says so in one line too (its folder check raised OSError)."""
+    from digitpad.ml.errors import NAME_TOO_LONG, DatasetError
+    from digitpad.ml.pendigits import load_pendigits
+
+    monkeypatch.setenv("DIGITPAD_PENDIGITS", str(tmp_path / ("p" * 300)))
+    with pytest.raises(DatasetError) as found:
+        load_pendigits()
+    assert found.value.code == NAME_TOO_LONG

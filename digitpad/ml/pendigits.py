@@ -95,6 +95,7 @@ def resolve_path(explicit: str | os.PathLike | None = None) -> Path:
     if not value:
         return bundled_path()
     path = Path(value).expanduser()
+    E.check_path(path, DatasetError)  # too long to look up: one line, not an OSError
     if path.is_dir():
         npz = path / BUNDLED_NAME
         return npz if npz.is_file() and not (path / FILE_NAME).is_file() else path / FILE_NAME
