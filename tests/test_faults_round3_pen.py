@@ -283,15 +283,25 @@ def _draw_during(tmp_path: Path, mode: str) -> tuple[list[dict], list, list, dic
 
 
 def _assert_every_point(strokes: list[dict], sent: list, drawn: list) -> None:
-    """Every move sent is a point of its stroke, where it was sent (on the pad as it was
-    when the pen lifted: the window may settle its layout after it first reports)."""
-    assert [len(line) for line in drawn] == [len(stroke) for stroke in sent], (
-        f"points per stroke {[len(line) for line in drawn]}, sent {[len(s) for s in sent]}"
-    )
+    """Every move sent is a point of its stroke, in order and where it was sent (on the
+    pad as it was when the pen lifted: the window may settle its layout after it first
+    reports). A point more is no point lost (the release adds one where the button came
+    up, which a loaded X server may report a pixel off the last move): only a missing or
+    misplaced one fails."""
+    assert len(drawn) == len(sent), f"{len(drawn)} strokes drawn, {len(sent)} sent"
     for line, stroke, report in zip(drawn, sent, strokes, strict=True):
         left, top, side, _height = report["pad"]
-        for (x, y), (sent_x, sent_y) in zip(line, stroke, strict=True):
-            assert abs(x * side - (sent_x - left)) <= 1.5 and abs(y * side - (sent_y - top)) <= 1.5
+        found = 0
+        for x, y in line:
+            if found == len(stroke):
+                break
+            sent_x, sent_y = stroke[found]
+            if abs(x * side - (sent_x - left)) <= 1.5 and abs(y * side - (sent_y - top)) <= 1.5:
+                found += 1
+        assert found == len(stroke), (
+            f"only the first {found} of {len(stroke)} moves found in order among the "
+            f"stroke's {len(line)} points"
+        )
 
 
 def test_real_x_a_quick_four_during_the_tensorflow_import_keeps_every_move(tmp_path):
