@@ -324,7 +324,7 @@ def _train(args: argparse.Namespace) -> int:
         where = "bundled" if pendigits.is_bundled(pen) else pen.source
         print(f"pen digits: {len(pen)} from {len(set(pen.writers.tolist()))} writers ({where})")
     # Keras prints its own per-epoch lines: a live bar on a terminal, one line otherwise.
-    if recipe.epochs == 1 and preset.augment is None:  # Keras skips "Epoch 1/1"
+    if recipe.epochs == 1:  # Keras skips "Epoch 1/1"
         print(keras_log.epoch_header(1, 1), flush=True)
     model, result = train_preset(
         preset,
@@ -333,6 +333,7 @@ def _train(args: argparse.Namespace) -> int:
         train_limit=args.limit,
         verbose=1 if sys.stdout.isatty() else 2,
         pen=pen,
+        held_out=held_out,
     )
     if result.diverged:
         raise DigitpadError(

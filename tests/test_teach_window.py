@@ -189,10 +189,15 @@ def test_presets_combo_offers_three_presets_and_tutorial_is_default(window):
         "Tutorial + augmentation",
         "Robust (small CNN)",
     ]
+    panel = window.train_panel
     chooser.set_key("dense-augmented")
-    assert window.train_panel.epochs.value() == 8
+    assert panel.epochs.value() == 5 and panel.learning_rate.value() == 0.002
+    chooser.set_key("robust")  # each preset brings its own epochs, batch size and rate
+    assert (panel.epochs.value(), panel.batch_size.value()) == (2, 256)
+    assert panel.learning_rate.value() == 0.005
     chooser.set_key("tutorial")
-    assert window.train_panel.epochs.value() == 5
+    assert (panel.epochs.value(), panel.batch_size.value()) == (5, 128)
+    assert panel.learning_rate.value() == 0.001
 
 
 @pytest.mark.slow

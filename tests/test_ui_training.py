@@ -54,6 +54,38 @@ def test_one_epoch_emits_epoch_then_finished_and_keras_log(qtbot, window, mnist)
 
 
 @pytest.mark.slow
+def test_a_robust_click_mixes_in_the_bundled_pen_digits_and_reads_unseen_writers(
+    qtbot, window, mnist, monkeypatch
+):
+    """Issue 28: with no $DIGITPAD_PENDIGITS the window's Train trains the robust preset
+    on MNIST plus the pen digits shipped with digitpad, never on a held-out writer, and
+    after every epoch shows how well it reads those writers it never saw."""
+    from digitpad.ml import pendigits, presets
+
+    monkeypatch.delenv(pendigits.ENV_VAR, raising=False)
+    mixed = []
+    real = presets.limited_pen
+
+    def spy(pen, n):
+        mixed.append(real(pen, n))
+        return mixed[-1]
+
+    monkeypatch.setattr(presets, "limited_pen", spy)
+    panel = window.train_panel
+    with qtbot.waitSignal(panel.trainingFinished, timeout=TRAIN_TIMEOUT) as blocker:
+        assert panel.start_training(preset="robust", epochs=2, train_limit=1000)
+    result = blocker.args[0]
+    assert "error" not in result, result
+    assert result["stopped"] is False and 0.3 < result["test_acc"] <= 1.0
+    (pen,) = mixed
+    assert len(pen) == 100 and pendigits.is_bundled(pen)  # 1000 of 60,000: 1/60 of them
+    assert not set(pen.writers.tolist()) & pendigits.HELD_OUT_WRITERS
+    assert len(result["history"]["val_accuracy"]) == 2
+    assert [epoch for epoch, _ in panel.curves.held_out_points()] == [1.0, 2.0]
+    assert "val_accuracy:" in panel.log_text()
+
+
+@pytest.mark.slow
 def test_stop_mid_epoch_is_quick_and_offers_a_choice(qtbot, window, mnist):
     panel = window.train_panel
     before = window.models.predictor

@@ -35,8 +35,11 @@ class ProgressCallback(keras.callbacks.Callback):
         on_batch: BatchFn | None = None,
         on_epoch: EpochFn | None = None,
         batch_every: int = 1,
+        *,
+        validate: Callable[[], dict] | None = None,
     ) -> None:
         super().__init__()
+        self.validate = validate  # after each epoch: more figures for its logs
         self.steps = steps
         self.cancel = cancel or threading.Event()
         self.on_batch = on_batch
@@ -70,6 +73,8 @@ class ProgressCallback(keras.callbacks.Callback):
         if self.cancelled or self.diverged:
             return  # a partial epoch is not reported as a finished one
         self.completed_epochs = epoch + 1
+        if self.validate is not None and logs is not None:
+            logs.update(self.validate())  # the same dict Keras' history records next
         if self.on_epoch:
             logs = {k: float(v) for k, v in (logs or {}).items()}
             logs["seconds"] = time.perf_counter() - self.epoch_started
@@ -79,3 +84,20 @@ class ProgressCallback(keras.callbacks.Callback):
         if self.cancel.is_set():
             self.cancelled = True
             self.model.stop_evaluating = True
+
+
+class OneCycle(keras.callbacks.Callback):
+    """Sets the optimizer's learning rate before every batch (``recipe.one_cycle``):
+    up from a tenth of ``peak`` over the first fifth of the run, then down to zero."""
+
+    def __init__(self, steps: int, peak: float) -> None:
+        super().__init__()
+        self.steps = steps
+        self.peak = peak
+        self.step = 0
+
+    def on_train_batch_begin(self, batch, logs=None):
+        from digitpad.ml.recipe import one_cycle
+
+        self.model.optimizer.learning_rate.assign(one_cycle(self.step, self.steps, self.peak))
+        self.step += 1

@@ -112,7 +112,10 @@ def build_model(recipe: Recipe = TUTORIAL, *, jit_compile: bool | str = "auto"):
 
 def compile_model(model, recipe: Recipe = TUTORIAL, *, jit_compile: bool | str = "auto") -> None:
     keras = import_keras()
-    optimizer = keras.optimizers.RMSprop(learning_rate=recipe.learning_rate)
+    if recipe.optimizer == "adam":
+        optimizer = keras.optimizers.Adam(learning_rate=recipe.learning_rate)
+    else:
+        optimizer = keras.optimizers.RMSprop(learning_rate=recipe.learning_rate)
     model.compile(
         optimizer=optimizer, loss=recipe.loss, metrics=["accuracy"], jit_compile=jit_compile
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, replace
 
 INPUT_SIZE = 28 * 28
@@ -19,6 +20,9 @@ class Recipe:
     seed: int | None = None
     optimizer: str = "rmsprop"
     loss: str = "sparse_categorical_crossentropy"
+    # "constant": the learning rate as given (the tutorial). "one-cycle": it rises from a
+    # tenth of it to it over the first 20 % of the steps, then falls to zero (cosine).
+    schedule: str = "constant"
 
     def with_(self, **changes) -> Recipe:
         """A copy with the given fields changed; ``None`` values keep the default."""
@@ -36,6 +40,26 @@ class Recipe:
             raise ValueError(f"learning rate must be positive, got {self.learning_rate}")
         if self.hidden_units < 1:
             raise ValueError(f"hidden units must be at least 1, got {self.hidden_units}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}")
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}")
+
+
+OPTIMIZERS = ("rmsprop", "adam")
+SCHEDULES = ("constant", "one-cycle")
+WARM_UP = 0.2  # share of a one-cycle run spent rising to the full learning rate
+
+
+def one_cycle(step: int, steps: int, peak: float) -> float:
+    """The learning rate of batch ``step`` (0-based) of ``steps`` in a one-cycle run."""
+    if steps <= 1:
+        return peak
+    rise = max(1, round(WARM_UP * steps))
+    if step < rise:
+        return peak * (0.1 + 0.9 * step / rise)
+    done = (step - rise) / max(1, steps - rise)
+    return peak * 0.5 * (1.0 + math.cos(math.pi * min(done, 1.0)))
 
 
 TUTORIAL = Recipe()

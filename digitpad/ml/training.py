@@ -49,10 +49,16 @@ class TrainResult:
 class TrainData:
     """Recipe-ready arrays: images flattened to float32 in [0, 1] once, not per fit."""
 
-    x_train: np.ndarray
-    y_train: np.ndarray
+    x_train: np.ndarray | None
+    y_train: np.ndarray | None
     x_test: np.ndarray | None = None
     y_test: np.ndarray | None = None
+    # Instead of the arrays: batches made while training (``ml.pipeline.Batches``).
+    batches: object | None = None
+    # After each epoch: (float32 (n, 784), labels) the logs' ``val_accuracy`` is read on
+    # (the held-out pen writers: never trained on).
+    validation: tuple[np.ndarray, np.ndarray] | None = None
+    eval_batch_size: int = 32  # the tutorial's model.evaluate: 313 steps of 32
 
     @classmethod
     def from_mnist(cls, mnist: Mnist, train_limit: int | None = None) -> TrainData:
@@ -88,24 +94,42 @@ def train(
     Cancel and the divergence check then act every N batches. The maths, batches and
     reported steps are the same as with ``steps_per_execution=1``.
     """
-    from digitpad.ml.callbacks import ProgressCallback
+    from digitpad.ml.callbacks import OneCycle, ProgressCallback
 
     recipe.validate()
     cancel = cancel or threading.Event()
-    steps = steps_per_epoch(len(data.x_train), recipe.batch_size)
-    callback = ProgressCallback(steps, cancel, on_batch, on_epoch, batch_every)
+    if data.batches is not None:
+        steps = data.batches.steps
+    else:
+        steps = steps_per_epoch(len(data.x_train), recipe.batch_size)
+    validate = None
+    if data.validation is not None:
+        from digitpad.ml.pipeline import accuracy_on
+
+        images, labels = data.validation
+        validate = lambda: {"val_accuracy": accuracy_on(model, images, labels)}  # noqa: E731
+    callback = ProgressCallback(steps, cancel, on_batch, on_epoch, batch_every, validate=validate)
+    callbacks = [callback]
+    if recipe.schedule == "one-cycle":
+        callbacks.insert(0, OneCycle(steps * recipe.epochs, recipe.learning_rate))
     before = model.get_weights()
     result = TrainResult()
     if cancel.is_set():
         result.stopped = True
         return result
+    if data.batches is not None:
+        inputs = {"x": data.batches.dataset, "shuffle": False}  # shuffled by the pipeline
+    else:
+        inputs = {
+            "x": shaped_for(model, data.x_train),
+            "y": data.y_train,
+            "batch_size": recipe.batch_size,
+        }
     with _steps_per_execution(model, callback.batch_every):
         history = model.fit(
-            shaped_for(model, data.x_train),
-            data.y_train,
+            **inputs,
             epochs=recipe.epochs,
-            batch_size=recipe.batch_size,
-            callbacks=[callback],
+            callbacks=callbacks,
             verbose=verbose,
         )
     # Keras records an interrupted epoch in history too; keep only the finished ones.
@@ -127,7 +151,7 @@ def train(
         test_loss, test_acc = model.evaluate(
             shaped_for(model, data.x_test),
             data.y_test,
-            batch_size=32,
+            batch_size=data.eval_batch_size,
             callbacks=[callback],
             verbose=verbose,
         )

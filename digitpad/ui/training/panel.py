@@ -320,7 +320,9 @@ class TrainPanel(Retranslatable, QWidget):
         self._offering = False
         self.choice.hide()
         self.get_mnist.hide()
-        recipe = TUTORIAL.with_(
+        from digitpad.ml.presets import get_preset
+
+        recipe = get_preset(self.preset.key()).recipe.with_(
             epochs=self.epochs.value(),
             batch_size=self.batch_size.value(),
             learning_rate=self.learning_rate.value(),
@@ -501,11 +503,15 @@ class TrainPanel(Retranslatable, QWidget):
 
     @Slot(str)
     def _on_preset_changed(self, key: str) -> None:
-        """Each preset comes with its own epoch count (the tutorial: 5)."""
+        """Each preset comes with its own epochs, batch size and learning rate (the
+        tutorial: 5, 128, 0.001)."""
         from digitpad.ml.presets import get_preset
 
         if not self._busy:
-            self.epochs.setValue(get_preset(key).recipe.epochs)
+            recipe = get_preset(key).recipe
+            self.epochs.setValue(recipe.epochs)
+            self.batch_size.setValue(recipe.batch_size)
+            self.learning_rate.setValue(recipe.learning_rate)
 
     @Slot(int, int)
     def _on_download_progress(self, done: int, total: int) -> None:
