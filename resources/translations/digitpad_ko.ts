@@ -103,12 +103,12 @@
     <message>
         <location line="+1"/>
         <location line="+6"/>
-        <location line="+511"/>
+        <location line="+515"/>
         <source>Hide</source>
         <translation>숨기기</translation>
     </message>
     <message>
-        <location line="-516"/>
+        <location line="-520"/>
         <source>Approve all</source>
         <translation>모두 승인</translation>
     </message>
@@ -129,26 +129,26 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+509"/>
+        <location line="+513"/>
         <source>Put on the pad</source>
         <translation>그림판에 올리기</translation>
     </message>
     <message>
-        <location line="-507"/>
-        <location line="+512"/>
+        <location line="-511"/>
+        <location line="+516"/>
         <source>Show again</source>
         <translation>다시 보이기</translation>
     </message>
     <message>
-        <location line="-511"/>
-        <location line="+485"/>
+        <location line="-515"/>
+        <location line="+489"/>
         <location line="+28"/>
         <location line="+11"/>
         <source>Remove this participant</source>
         <translation>이 참여자 내보내기</translation>
     </message>
     <message>
-        <location line="-523"/>
+        <location line="-527"/>
         <source>Digits by what was meant:</source>
         <translation>그리려던 숫자별 개수:</translation>
     </message>
@@ -273,7 +273,12 @@
         <translation>{0} (내보냄)</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+30"/>
+        <source>The session has ended: start a new one for a new round.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>Removed {0}: their drawings are hidden.</source>
         <translation>{0} 님을 내보냈습니다. 그 그림은 숨겼습니다.</translation>
     </message>
@@ -1282,7 +1287,7 @@ Ctrl+.: 중지</translation>
         <translation>읽은 수</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+29"/>
         <source>No digit here: a dot or a line alone is not a digit</source>
         <translation>숫자가 없습니다: 점이나 선 하나만으로는 숫자가 아닙니다</translation>
     </message>
@@ -1441,7 +1446,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>ReadingModes</name>
     <message>
-        <location filename="../../digitpad/ui/shell/reading.py" line="+50"/>
+        <location filename="../../digitpad/ui/shell/reading.py" line="+52"/>
         <source>touching digits split by a guess</source>
         <translation>붙어 있는 숫자를 추측으로 나눔</translation>
     </message>
@@ -1466,7 +1471,7 @@ Ctrl+.: 중지</translation>
         <translation>다른 숫자보다 훨씬 작습니다</translation>
     </message>
     <message>
-        <location line="+273"/>
+        <location line="+276"/>
         <source>&amp;Why this digit?</source>
         <translation>왜 이 숫자일까?(&amp;W)</translation>
     </message>
@@ -1730,7 +1735,7 @@ Ctrl+.: 중지</translation>
         <translation>내 숫자로 미세 조정하는 중입니다. 끝날 때까지 기다려 주세요.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Preparing…</source>
         <translation>준비 중…</translation>
     </message>
@@ -1821,17 +1826,17 @@ Ctrl+.: 중지</translation>
     </message>
     <message>
         <location line="+16"/>
-        <location line="+41"/>
+        <location line="+45"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="-45"/>
         <source>Done</source>
         <translation>완료</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+32"/>
         <source>Downloading MNIST… {0:.1f} / {1:.1f} MB</source>
         <translation>MNIST 내려받는 중… {0:.1f} / {1:.1f} MB</translation>
     </message>
@@ -1844,7 +1849,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../digitpad/ui/widgets/training_curves.py" line="+108"/>
+        <location filename="../../digitpad/ui/widgets/training_curves.py" line="+115"/>
         <source>Loss and accuracy curves</source>
         <translation>손실과 정확도 곡선</translation>
     </message>
@@ -1865,6 +1870,11 @@ Ctrl+.: 중지</translation>
     </message>
     <message>
         <location line="+3"/>
+        <source>writers never trained on</source>
+        <translation>학습에 쓰지 않은 필기자</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>epoch</source>
         <translation>에포크</translation>
     </message>
