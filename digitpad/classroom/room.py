@@ -177,7 +177,7 @@ class ClassRoom:
                 if name and name != known.nickname:
                     known.nickname = name
                     self._log("nickname", participant=known.id, nickname=name)
-                    self._tell("changed", {})
+                    self._tell("changed", {"participant": known.as_dict()})
                 return known
             if len(self._participants) >= limits.MAX_PARTICIPANTS:
                 raise Refused("full", "this session is full")
@@ -261,7 +261,7 @@ class ClassRoom:
         with self._lock:
             self._drawings[number]["status"] = status
         self._log("status", drawing=number, status=status)
-        self._tell("changed", {"drawing": number})
+        self._tell("changed", {"drawing": number, "status": status})
 
     def remove_participant(self, participant_id: str) -> None:
         """Their drawings are hidden and their page is told to stop."""

@@ -16,7 +16,7 @@ import time
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QAbstractSocket, QNetworkInterface
 
-from digitpad.ui import i18n
+from digitpad.ui import i18n, jobs
 from digitpad.ui import settings as keys
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,9 @@ class ClassSession(QObject):
 
         if self.is_running():
             return self.url
+        # The server's thread reads the room with small numpy products, like the pen's:
+        # with BLAS's thread pool the two wait on it (and its threads spin between them).
+        jobs.keep_blas_to_one_thread()
         if host is None:
             host = self._lan_host()
         settings = self.window.settings
