@@ -103,12 +103,12 @@
     <message>
         <location line="+1"/>
         <location line="+6"/>
-        <location line="+515"/>
+        <location line="+511"/>
         <source>Hide</source>
         <translation>숨기기</translation>
     </message>
     <message>
-        <location line="-520"/>
+        <location line="-516"/>
         <source>Approve all</source>
         <translation>모두 승인</translation>
     </message>
@@ -129,26 +129,26 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+513"/>
+        <location line="+509"/>
         <source>Put on the pad</source>
         <translation>그림판에 올리기</translation>
     </message>
     <message>
-        <location line="-511"/>
-        <location line="+516"/>
+        <location line="-507"/>
+        <location line="+512"/>
         <source>Show again</source>
         <translation>다시 보이기</translation>
     </message>
     <message>
-        <location line="-515"/>
-        <location line="+489"/>
+        <location line="-511"/>
+        <location line="+485"/>
         <location line="+28"/>
         <location line="+11"/>
         <source>Remove this participant</source>
         <translation>이 참여자 내보내기</translation>
     </message>
     <message>
-        <location line="-527"/>
+        <location line="-523"/>
         <source>Digits by what was meant:</source>
         <translation>그리려던 숫자별 개수:</translation>
     </message>
@@ -273,12 +273,7 @@
         <translation>{0} (내보냄)</translation>
     </message>
     <message>
-        <location line="+30"/>
-        <source>The session has ended: start a new one for a new round.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+31"/>
+        <location line="+57"/>
         <source>Removed {0}: their drawings are hidden.</source>
         <translation>{0} 님을 내보냈습니다. 그 그림은 숨겼습니다.</translation>
     </message>
