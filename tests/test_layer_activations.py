@@ -1,5 +1,5 @@
 """Every layer of the live network, as the window read the drawing: ``current_input()``
-and ``layer_activations()`` (DESIGN.md, "Every layer") equal Keras' own intermediate
+and ``layer_activations()`` (docs/SCRIPTING.md) equal Keras' own intermediate
 outputs, for every bundled network, and follow real pen strokes on the pad."""
 
 from __future__ import annotations
