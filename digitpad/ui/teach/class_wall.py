@@ -43,12 +43,10 @@ from PySide6.QtWidgets import (
 
 from digitpad.classroom import data
 from digitpad.classroom.room import ROUND_KINDS
-from digitpad.ml.errors import DigitpadError
-from digitpad.ml.user_digits import fine_tune
 from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.jobs import Job
-from digitpad.ui.messages import error_text
 from digitpad.ui.teach.common import grey_qimage
+from digitpad.ui.teach.fine_tuning import failure_line, fine_tune_work
 from digitpad.ui.teach.join_card import JoinCard
 from digitpad.ui.teach.wall_parts import (
     IMAGE_ROLE,
@@ -955,12 +953,8 @@ class ClassWall(Retranslatable, QWidget):
             return
         model_source, mnist = self._model_source, self._mnist
 
-        def work(context):
-            model = model_source()
-            return fine_tune(model, digits, mnist, cancel=context.cancel), model
-
         self.result_label.setText(self.tr("Fine-tuning…"))
-        self._job.start(work)
+        self._job.start(fine_tune_work(model_source, digits, mnist))
         self._update_buttons()
 
     def _fine_tune_done(self, outcome) -> None:
@@ -1000,13 +994,7 @@ class ClassWall(Retranslatable, QWidget):
 
     def _fine_tune_failed(self, exc: BaseException) -> None:
         self._update_buttons()
-        if isinstance(exc, DigitpadError):
-            message = error_text(exc)
-        elif isinstance(exc, ValueError):
-            message = str(exc)
-        else:
-            log.error("fine-tuning on the room's digits failed", exc_info=exc)
-            message = f"{type(exc).__name__}: {exc}"
+        message = failure_line(exc)
         self.result_label.setText(self.tr("Fine-tuning failed: {0}").format(message))
 
     def shutdown(self) -> None:

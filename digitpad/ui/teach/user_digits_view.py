@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from digitpad.ml.errors import DigitpadError
-from digitpad.ml.user_digits import UserDigits, fine_tune
+from digitpad.ml.user_digits import UserDigits
 from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.jobs import Job
 from digitpad.ui.messages import error_text
 from digitpad.ui.teach.common import grey_qimage
+from digitpad.ui.teach.fine_tuning import failure_line, fine_tune_work
 
 log = logging.getLogger(__name__)
 
@@ -231,12 +232,8 @@ class UserDigitsView(Retranslatable, QWidget):
             return
         model_source, store, mnist = self._model_source, self.store, self._mnist
 
-        def work(context):
-            model = model_source()
-            return fine_tune(model, store, mnist, cancel=context.cancel), model
-
         self.result_label.setText(self.tr("Fine-tuning…"))
-        self._job.start(work)
+        self._job.start(fine_tune_work(model_source, store, mnist))
         self._update_buttons()
 
     def _fine_tune_done(self, outcome) -> None:
@@ -259,13 +256,7 @@ class UserDigitsView(Retranslatable, QWidget):
 
     def _fine_tune_failed(self, exc: BaseException) -> None:
         self._update_buttons()
-        if isinstance(exc, DigitpadError):
-            message = error_text(exc)
-        elif isinstance(exc, ValueError):
-            message = str(exc)
-        else:
-            log.error("fine-tuning failed", exc_info=exc)
-            message = f"{type(exc).__name__}: {exc}"
+        message = failure_line(exc)
         self.result_label.setText(self.tr("Fine-tuning failed: {0}").format(message))
 
     def shutdown(self) -> None:
