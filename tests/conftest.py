@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -24,6 +25,10 @@ if "DIGITPAD_TESTS_FULL_MNIST" not in os.environ:
     os.environ["DIGITPAD_TESTS_FULL_MNIST"] = os.environ.get("DIGITPAD_MNIST", "")
 FULL_MNIST = os.environ["DIGITPAD_TESTS_FULL_MNIST"] or None
 os.environ["DIGITPAD_MNIST"] = str(SMALL_MNIST)
+# What digitpad caches on disk (the pen digits drawn once) goes to a folder of the run's
+# own, never the user's ~/.cache: a test sees a cold cache unless it made it warm.
+if "DIGITPAD_CACHE_DIR" not in os.environ:
+    os.environ["DIGITPAD_CACHE_DIR"] = tempfile.mkdtemp(prefix="digitpad-test-cache-")
 
 _cache: dict[str, Mnist | str] = {}
 

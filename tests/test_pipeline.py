@@ -97,6 +97,43 @@ def test_pen_digits_are_drawn_once_as_the_pad_prepares_them(pen):
     assert np.abs(images[:5] / 255 - pad).max() <= 0.5 / 255 + 1e-6
 
 
+def test_pen_drawings_are_kept_on_disk_for_the_next_session(pen, tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv(pipeline.CACHE_ENV, str(tmp_path / "cache"))
+    some = limited_pen(pen, 300)
+    drawn = pipeline.pen_images(some).copy()
+    (saved,) = (tmp_path / "cache").glob("pen-*.npy")
+    assert np.array_equal(np.load(saved), drawn)
+
+    def next_session():  # a new process: nothing kept in memory
+        pipeline._rendered.clear()
+        return pipeline.pen_images(some)
+
+    monkeypatch.setattr(pendigits, "prepare_strokes", lambda *_: pytest.fail("drawn again"))
+    assert np.array_equal(next_session(), drawn)  # read back, not drawn
+    monkeypatch.undo()
+    monkeypatch.setenv(pipeline.CACHE_ENV, str(tmp_path / "cache"))
+    # A damaged file (a disk full mid-copy, an old format) is drawn again and replaced.
+    saved.write_bytes(saved.read_bytes()[:1000])
+    with caplog.at_level("INFO", logger="digitpad.ml.pipeline"):
+        assert np.array_equal(next_session(), drawn)
+    assert "drawing them again" in caplog.text
+    assert np.array_equal(np.load(saved), drawn)
+    # Other strokes (another copy of the data differing in one point) are not these.
+    first = some.subset(np.arange(len(some)) < 50)
+    moved = (first.strokes[0][0] + 1, *first.strokes[0][1:])
+    other = replace(first, strokes=(moved, *first.strokes[1:]))
+    assert pipeline._fingerprint(other) != pipeline._fingerprint(first)
+
+
+def test_an_unwritable_cache_costs_only_time(pen, tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv(pipeline.CACHE_ENV, str(blocked / "cache"))
+    pipeline._rendered.clear()
+    images = pipeline.pen_images(pen.subset(np.arange(len(pen)) < 40))
+    assert images.shape == (40, 28, 28) and images.any()
+
+
 def test_the_held_out_writers_are_validation_only(pen, mnist):
     held_out = pendigits.held_out_writers()
     images, labels = pipeline.pen_validation(held_out)

@@ -11,8 +11,8 @@ first step and no epoch waits for its data (the numpy version it replaces took ~
 image, ~20-40 s an epoch on two cores, before each epoch).
 
 The pen digits are drawn once from their strokes exactly as the pad prepares a drawing
-(``strokes_to_mnist``) and kept for the process (:func:`pen_images`): the next Train
-click renders nothing. The held-out writers are rendered the same way for the per-epoch
+(``strokes_to_mnist``) and kept for the process and on disk (:func:`pen_images`): the
+next Train click, and the next session's, renders nothing. The held-out writers are rendered the same way for the per-epoch
 "real handwriting" figure (:func:`pen_validation`); they never enter a batch.
 
 TensorFlow is imported only when a pipeline is built (the window's start-up never is).
@@ -20,16 +20,22 @@ TensorFlow is imported only when a pipeline is built (the window's start-up neve
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
     from digitpad.ml.pendigits import PenDigits
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -71,19 +77,27 @@ _rendered_lock = threading.Lock()
 
 
 def _fingerprint(digits: PenDigits) -> bytes:
-    firsts = np.array([s[0][0] for s in digits.strokes], np.float32)
-    counts = np.array([len(s) for s in digits.strokes], np.int32)
+    """Every point of every stroke, the labels and writers (the key on disk too: another
+    copy of the data that differs in one point is drawn afresh)."""
     h = hashlib.sha1()
-    for part in (digits.labels, digits.writers, firsts, counts):
+    for part in (digits.labels, digits.writers):
         h.update(np.ascontiguousarray(part).tobytes())
+    for digit in digits.strokes:
+        h.update(len(digit).to_bytes(4, "little"))
+        for stroke in digit:
+            line = np.ascontiguousarray(stroke)
+            h.update(str(line.dtype).encode() + len(line).to_bytes(4, "little"))
+            h.update(line.tobytes())
     return h.digest()
 
 
 def pen_images(digits: PenDigits) -> np.ndarray:
     """uint8 (n, 28, 28): every digit prepared from its strokes as the pad does.
 
-    Kept for the process (a few sets of ~6,000 digits, 4.7 MB each): the strokes never
-    change between Train clicks, so only the first click draws them (~1 s for 6,000)."""
+    Kept for the process (a few sets of ~6,000 digits, 4.7 MB each) and on disk
+    (:func:`cache_dir`): the strokes never change between Train clicks, so only the first
+    click on a machine draws them (~1.3 s for the 7,494 training writers' digits); later
+    clicks, and the first click of a later session, read them back (~20 ms)."""
     from digitpad.ml.pendigits import prepare_strokes
 
     key = _fingerprint(digits)
@@ -91,13 +105,85 @@ def pen_images(digits: PenDigits) -> np.ndarray:
         found = _rendered.get(key)
     if found is not None:
         return found
-    images = np.round(prepare_strokes(digits) * 255).astype(np.uint8)
+    images = _read_cached(key, len(digits))
+    if images is None:
+        images = np.round(prepare_strokes(digits) * 255).astype(np.uint8)
+        _write_cached(key, images)
     images.setflags(write=False)
     with _rendered_lock:
         if len(_rendered) >= 4:
             _rendered.pop(next(iter(_rendered)))
         _rendered[key] = images
     return images
+
+
+CACHE_ENV = "DIGITPAD_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where digitpad keeps what it can compute again: ``$DIGITPAD_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/digitpad``, else ``~/.cache/digitpad``. Deleting it loses nothing."""
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "digitpad"
+
+
+@functools.cache
+def _renderer_version() -> str:
+    """A hash of the code that draws a pen digit (the pad's preparation): a change to
+    any of it makes every cached drawing stale."""
+    from digitpad.ml import pendigits, preprocess, strokes
+
+    h = hashlib.sha1()
+    for module in (pendigits, preprocess, strokes):
+        h.update(Path(module.__file__).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _cache_file(key: bytes) -> Path:
+    return cache_dir() / f"pen-{key.hex()[:20]}-{_renderer_version()}.npy"
+
+
+def _read_cached(key: bytes, count: int) -> np.ndarray | None:
+    """The drawings saved by an earlier click, or ``None`` (none, stale or damaged: they
+    are drawn again; a damaged file is only logged)."""
+    path = _cache_file(key)
+    try:
+        images = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, EOFError) as exc:
+        log.info("cached pen drawings %s not used (%s); drawing them again", path, exc)
+        return None
+    if images.dtype != np.uint8 or images.shape != (count, 28, 28):
+        log.info("cached pen drawings %s have the wrong shape; drawing them again", path)
+        return None
+    return images
+
+
+def _write_cached(key: bytes, images: np.ndarray) -> None:
+    """Save the drawings for the next session; a read-only or full disk costs only time."""
+    from digitpad.ml.atomic import atomic_path
+
+    path = _cache_file(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path) as temp, open(temp, "wb") as handle:
+            np.save(handle, images, allow_pickle=False)
+    except OSError as exc:
+        log.info("pen drawings not cached in %s: %s", path.parent, exc)
+
+
+def warm_pen_cache() -> None:
+    """Draw the bundled pen digits once, if no earlier session has (the background
+    preload calls it after importing Keras, so the first Train click finds them)."""
+    from digitpad.ml.pendigits import held_out_writers, training_writers
+
+    for digits in (training_writers(), held_out_writers()):
+        if digits is not None and len(digits):
+            pen_images(digits)
 
 
 def pen_validation(digits: PenDigits | None) -> tuple[np.ndarray, np.ndarray] | None:

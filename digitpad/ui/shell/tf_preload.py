@@ -7,7 +7,9 @@ audience watches it. So it is imported once the pad has been idle for a moment, 
 not while the pointer rests on the pad: the import holds the lock for up to ~0.35 s at a
 time (loading TensorFlow's libraries; 0.6-0.95 s on a busy 2-core machine), which stalls
 a stroke begun meanwhile. Such a stroke is late, never thinned: Qt's merging of the moves
-that queue meanwhile is off (``app.keep_every_pointer_move``).
+that queue meanwhile is off (``app.keep_every_pointer_move``). After the import, the
+bundled pen digits are drawn once per machine (``ml.pipeline.warm_pen_cache``; ~1.5 s the
+first time, a file read after), so the first Train click does not wait for them.
 """
 
 from __future__ import annotations
@@ -74,3 +76,9 @@ def _import(_context) -> None:
         import_keras()
     except Exception:  # training will report the real error when it needs Keras
         log.warning("background TensorFlow import failed", exc_info=True)
+    try:  # the pen digits the augmented presets train on, drawn once per machine
+        from digitpad.ml.pipeline import warm_pen_cache
+
+        warm_pen_cache()
+    except Exception:  # the Train click draws them itself
+        log.warning("drawing the pen digits in the background failed", exc_info=True)
