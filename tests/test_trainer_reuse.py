@@ -76,3 +76,58 @@ def test_a_detached_copy_keeps_its_weights_when_the_model_is_reused(mnist):
     before = [w.copy() for w in kept.get_weights()]
     assert reusable_preset_model(preset, seed=6) is model  # re-initialised in place
     assert all(np.array_equal(a, b) for a, b in zip(before, kept.get_weights(), strict=True))
+
+
+def test_a_warm_up_traces_what_the_first_click_runs(mnist):
+    import threading
+
+    from digitpad.ml import presets
+    from digitpad.ml.pendigits import training_writers
+
+    preset = get_preset("robust")
+    with presets._reusable_lock:
+        presets._reusable.clear()  # as in a new session
+    assert presets.warm_up("robust") is True
+    assert presets.warm_up("robust") is False  # traced already: nothing to do
+    model = reusable_preset_model(preset, jit_compile=preset.xla)  # the click's, afresh
+    traced = model.train_function, model.test_function
+    assert traced[0] is not None and traced[1] is not None
+    assert int(model.optimizer.iterations.numpy()) == 0
+    _model, result = train_preset(
+        preset,
+        mnist,
+        seed=7,
+        epochs=1,
+        train_limit=512,
+        model=model,
+        evaluate=True,
+        pen=presets.limited_pen(training_writers(), 512),
+    )
+    # The click ran on the warm-up's traced functions: nothing traced again.
+    assert (model.train_function, model.test_function) == traced
+    assert result.test_acc is not None and result.epochs_completed == 1
+
+    # One training at a time: a warm-up does not wait for a click; a click waits, and
+    # gives up when its Stop is pressed.
+    held, release = threading.Event(), threading.Event()
+
+    def click():
+        with presets.training_turn() as mine:
+            assert mine
+            held.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=click)
+    worker.start()
+    assert held.wait(10)
+    with presets._reusable_lock:
+        presets._reusable.clear()
+    assert presets.warm_up("robust") is False  # busy: not started, not waiting
+    stop = threading.Event()
+    stop.set()
+    with presets.training_turn(stop) as mine:
+        assert mine is False
+    release.set()
+    worker.join(10)
+    with presets.training_turn(threading.Event()) as mine:
+        assert mine is True

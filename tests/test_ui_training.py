@@ -86,6 +86,40 @@ def test_a_robust_click_mixes_in_the_bundled_pen_digits_and_reads_unseen_writers
 
 
 @pytest.mark.slow
+def test_choosing_a_preset_prepares_its_first_click_in_the_background(qtbot, window, mnist):
+    """Issue 28: once Keras is loaded, the chosen preset's training is traced on blank
+    images (``presets.warm_up``); the click then re-uses that model. A click on another
+    preset cancels a warm-up it need not wait for."""
+    from digitpad.ml import presets
+    from digitpad.ml.model import import_keras
+
+    import_keras()
+    panel = window.train_panel
+    with presets._reusable_lock:
+        presets._reusable.clear()
+    panel.preset.set_key("dense-augmented")
+    assert not panel.is_warming_up()  # only once the shell's preload says Keras is in
+    panel.enable_warm_ups()
+    assert panel.is_warming_up()
+    panel.preset.set_key("robust")  # chosen meanwhile: prepared next
+    robust = presets.get_preset("robust")
+    key = presets._reusable_key(robust, robust.xla)
+    qtbot.waitUntil(lambda: key in presets._reusable and not panel.is_warming_up(), timeout=120_000)
+    warmed = presets._reusable[key]
+    with qtbot.waitSignal(panel.trainingFinished, timeout=TRAIN_TIMEOUT) as blocker:
+        assert panel.start_training(preset="robust", epochs=1, train_limit=500)
+        assert not panel.is_warming_up()  # choosing it inside the click warms nothing
+    assert blocker.args[0]["stopped"] is False
+    assert presets._reusable[key] is warmed  # the click trained the warmed model
+    panel.preset.set_key("tutorial")
+    assert panel.is_warming_up()
+    with qtbot.waitSignal(panel.trainingFinished, timeout=TRAIN_TIMEOUT) as blocker:
+        assert panel.start_training(preset="robust", epochs=1, train_limit=500)
+        assert panel._warm.is_cancelled()  # the tutorial's warm-up: not this click's
+    assert blocker.args[0]["stopped"] is False and "error" not in blocker.args[0]
+
+
+@pytest.mark.slow
 def test_stop_mid_epoch_is_quick_and_offers_a_choice(qtbot, window, mnist):
     panel = window.train_panel
     before = window.models.predictor

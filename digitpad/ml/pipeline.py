@@ -12,8 +12,9 @@ image, ~20-40 s an epoch on two cores, before each epoch).
 
 The pen digits are drawn once from their strokes exactly as the pad prepares a drawing
 (``strokes_to_mnist``) and kept for the process and on disk (:func:`pen_images`): the
-next Train click, and the next session's, renders nothing. The held-out writers are rendered the same way for the per-epoch
-"real handwriting" figure (:func:`pen_validation`); they never enter a batch.
+next Train click, and the next session's, renders nothing. The held-out writers are
+rendered the same way for the per-epoch "real handwriting" figure (:func:`pen_validation`);
+they never enter a batch.
 
 TensorFlow is imported only when a pipeline is built (the window's start-up never is).
 """

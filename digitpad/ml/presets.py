@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -144,17 +145,89 @@ _reusable: dict[tuple, object] = {}
 _reusable_lock = threading.Lock()
 
 
-def reusable_preset_model(preset: Preset, seed: int | None = None, *, jit_compile=True):
-    """A compiled model for ``preset`` with freshly initialised weights, re-using the
-    last one built for the same preset and recipe (see ``_reusable``)."""
-    key = (
+_turn = threading.Lock()  # one training at a time in a process: a click or a warm-up
+
+
+@contextmanager
+def training_turn(cancel: threading.Event | None = None, wait: bool = True):
+    """Yield ``True`` once this thread may train (``reusable_preset_model`` and
+    ``train_preset``): a Train click waits here while a warm-up finishes (a few seconds;
+    ``cancel`` gives up, yielding ``False``); a warm-up (``wait=False``) does not wait."""
+    acquired = _turn.acquire(blocking=False)
+    while wait and not acquired and not (cancel is not None and cancel.is_set()):
+        acquired = _turn.acquire(timeout=0.1)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            _turn.release()
+
+
+def _reusable_key(preset: Preset, jit_compile) -> tuple:
+    """What a compiled model depends on: not the seed, epochs or learning rate (a click
+    sets those on the re-used model), so a click with 1 epoch re-uses a warmed model."""
+    recipe = replace(preset.recipe, seed=None, epochs=1, learning_rate=0.0)
+    return (
         preset.key,
         preset.architecture,
         preset.filters,
         preset.dense_units,
-        preset.recipe.with_(seed=None),
+        recipe,
         jit_compile,
     )
+
+
+def warm_up(key: str, cancel: threading.Event | None = None) -> bool:
+    """Trace what a Train click of preset ``key`` (its default recipe) runs — the
+    training step, the augmentation, the evaluation — on two batches of blank images,
+    so the first click starts at once (its model is then re-used with new weights, as
+    a second click's is). Returns ``False`` if there was nothing to do: a click or
+    another warm-up is training, or this preset's model is already traced.
+
+    The first click of a session spent ~2-3 s tracing before its first batch and ~1 s
+    before its evaluation (BENCHMARKS.md, "Training to read handwriting").
+    """
+    from digitpad.ml.pendigits import held_out_writers, training_writers
+
+    preset = get_preset(key)
+    with training_turn(wait=False) as mine:
+        if not mine:
+            return False
+        with _reusable_lock:
+            if _reusable_key(preset, preset.xla) in _reusable:
+                return False
+        model = reusable_preset_model(preset, 0, jit_compile=preset.xla)
+        batch, test = preset.recipe.batch_size, preset.eval_batch_size
+        blank = Mnist(
+            np.zeros((2 * batch, 28, 28), np.uint8),
+            np.arange(2 * batch, dtype=np.uint8) % CLASSES,
+            np.zeros((test, 28, 28), np.uint8),
+            np.arange(test, dtype=np.uint8) % CLASSES,
+            "warm-up (blank images)",
+        )
+        pen = training_writers() if preset.pen_repeat else None
+        if pen is not None and len(pen):  # the batches' pen source, as a click has it
+            pen = pen.subset(np.arange(len(pen)) < batch)
+        held_out = held_out_writers()
+        if held_out is not None and len(held_out):
+            held_out = held_out.subset(np.arange(len(held_out)) < 64)
+        train_preset(
+            preset,
+            blank,
+            seed=0,
+            epochs=1,
+            model=model,
+            pen=pen,
+            held_out=held_out,
+            cancel=cancel,
+        )
+        return True
+
+
+def reusable_preset_model(preset: Preset, seed: int | None = None, *, jit_compile=True):
+    """A compiled model for ``preset`` with freshly initialised weights, re-using the
+    last one built for the same preset and recipe (see ``_reusable``)."""
+    key = _reusable_key(preset, jit_compile)
     with _reusable_lock:
         model = _reusable.pop(key, None)
         _reusable.clear()  # one at a time: another preset's model is let go

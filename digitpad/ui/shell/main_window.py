@@ -7,6 +7,7 @@ module connects them to the model controller.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from pathlib import Path
@@ -542,6 +543,7 @@ class MainWindow(Retranslatable, QMainWindow):
         panel.modelReady.connect(self.models.adopt_trained)
         panel.previewDiscarded.connect(self.models.discard_preview)
         panel.restoreRequested.connect(self.models.restore_previous)
+        self.preloader.loaded.connect(panel.enable_warm_ups)  # the chosen preset, traced
         panel.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
         panel.openDatasetRequested.connect(self.open_dataset)
         panel.runningChanged.connect(self._on_training_running)
@@ -858,6 +860,10 @@ class MainWindow(Retranslatable, QMainWindow):
         hints.setVisible(room >= needed)
 
     def closeEvent(self, event) -> None:
+        # No training warm-up starts any more (a preload ending meanwhile would start one).
+        with contextlib.suppress(RuntimeError, TypeError):  # a second close: not connected
+            self.preloader.loaded.disconnect(self.train_panel.enable_warm_ups)
+        self.train_panel.stop_warm_ups()
         self.teach.shutdown()  # leaves presenter mode first: the saved geometry is the normal one
         self._predict_timer.stop()
         self._save_settings()

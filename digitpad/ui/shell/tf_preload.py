@@ -18,7 +18,7 @@ import logging
 import os
 import sys
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from digitpad.ui.jobs import Job
 
@@ -29,6 +29,8 @@ ENV_SWITCH = "DIGITPAD_PRELOAD_TF"  # "0" turns it off (start-up benchmarks, tes
 
 
 class TensorFlowPreloader(QObject):
+    loaded = Signal()  # the import (and the pen digits' drawing) ended, well or not
+
     def __init__(self, parent: QObject | None = None, busy=None) -> None:
         """``busy()`` is True while the user is about to draw or drawing (the pointer on
         the pad): the import waits for another idle moment."""
@@ -39,6 +41,7 @@ class TensorFlowPreloader(QObject):
         self._timer.setInterval(IDLE_MS)
         self._timer.timeout.connect(self._start_import)
         self._job = Job("tensorflow-preload", self)
+        self._job.done.connect(self.loaded)
         self._started = False
 
     def enabled(self) -> bool:

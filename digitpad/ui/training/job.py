@@ -48,12 +48,7 @@ class TrainingOutcome:
 
 def run_training(job: TrainingJob, context: JobContext) -> TrainingOutcome:
     from digitpad.ml.pendigits import held_out_writers, training_writers
-    from digitpad.ml.presets import (
-        detached_copy,
-        get_preset,
-        reusable_preset_model,
-        train_preset,
-    )
+    from digitpad.ml.presets import detached_copy, get_preset, training_turn
 
     context.progress(("stage", STAGE_DATA))
     mnist = load_mnist_cached(job.data_path, download=False)  # the panel offers one
@@ -65,6 +60,25 @@ def run_training(job: TrainingJob, context: JobContext) -> TrainingOutcome:
     # The held-out writers: their accuracy after every epoch, never trained on.
     held_out = held_out_writers()
     context.progress(("stage", STAGE_TENSORFLOW))
+    # A warm-up of the preset (``presets.warm_up``, started in the background when it was
+    # chosen) may still be tracing: wait for it (its traced functions are this click's).
+    with training_turn(context.cancel) as mine:
+        if not mine:
+            return TrainingOutcome({"stopped": True, "history": {}}, None, None, {})
+        model, result = _train(job, context, preset, mnist, pen, held_out)
+        snapshot = None if result.diverged else Predictor.from_keras(model, "trained")
+        read_pen = result.history.get("val_accuracy") or [None]
+        card = make_card(
+            preset.recipe, result, mnist, preset, model, pen=pen, pen_test_acc=read_pen[-1]
+        )
+        card["name"] = f"digitpad MNIST {preset.key} (trained in the app)"
+        # The window keeps its own copy: the next click (or warm-up) re-uses ``model``.
+        return TrainingOutcome(result.as_dict(), detached_copy(model), snapshot, card)
+
+
+def _train(job: TrainingJob, context: JobContext, preset, mnist, pen, held_out):  # noqa: PLR0917
+    from digitpad.ml.presets import reusable_preset_model, train_preset
+
     # XLA where it makes epochs faster (the dense presets), same recipe (Stop still acts
     # after every batch). The model of the last click is re-used with new weights: no new
     # traced functions to keep.
@@ -100,11 +114,4 @@ def run_training(job: TrainingJob, context: JobContext) -> TrainingOutcome:
         pen=pen,
         held_out=held_out,
     )
-    snapshot = None if result.diverged else Predictor.from_keras(model, "trained")
-    read_pen = result.history.get("val_accuracy") or [None]
-    card = make_card(
-        preset.recipe, result, mnist, preset, model, pen=pen, pen_test_acc=read_pen[-1]
-    )
-    card["name"] = f"digitpad MNIST {preset.key} (trained in the app)"
-    # The window keeps its own copy: the next click re-initialises ``model``.
-    return TrainingOutcome(result.as_dict(), detached_copy(model), snapshot, card)
+    return model, result

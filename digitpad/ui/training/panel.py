@@ -97,6 +97,13 @@ class TrainPanel(Retranslatable, QWidget):
         self._recipe = TUTORIAL
         self._offering = False  # Keep/Restore buttons shown after a Stop
         self._preset_key = "tutorial"
+        self._starting = False  # start_training is choosing the preset: no warm-up
+        # Traces the chosen preset's training in the background once Keras is loaded
+        # (``presets.warm_up``): the first click then starts as fast as a second one.
+        self._warm = Job("train-warm-up", self)
+        self._warm_ups = False
+        self._warm_key: str | None = None
+        self._warm.done.connect(self._after_warm_up)
         self._build()
 
     # -- layout ----------------------------------------------------------------------
@@ -310,7 +317,11 @@ class TrainPanel(Retranslatable, QWidget):
             self._set_status(self.tr("Fine-tuning on your digits is running; wait for it."))
             return False
         if preset is not None:
-            self.preset.set_key(preset)
+            self._starting = True
+            try:
+                self.preset.set_key(preset)
+            finally:
+                self._starting = False
         if epochs is not None:
             self.epochs.setValue(int(epochs))
         if batch_size is not None:
@@ -335,6 +346,8 @@ class TrainPanel(Retranslatable, QWidget):
         self.progress.setFormat(self.tr("Preparing…"))
 
         self._preset_key = self.preset.key()
+        if self._warm.is_running() and self._warm_key != self._preset_key:
+            self._warm.cancel()  # another preset's warm-up: this click need not wait
         from digitpad.ui.training import job as tj
 
         job = tj.TrainingJob(recipe, self._data_path, train_limit, evaluate, self._preset_key)
@@ -512,6 +525,44 @@ class TrainPanel(Retranslatable, QWidget):
             self.epochs.setValue(recipe.epochs)
             self.batch_size.setValue(recipe.batch_size)
             self.learning_rate.setValue(recipe.learning_rate)
+            if not self._starting:
+                self.warm_up()
+
+    def warm_up(self) -> bool:
+        """Prepare the chosen preset's Train click in the background (its training step,
+        augmentation and evaluation traced on blank images: ``presets.warm_up``), once
+        the window's background preload has loaded Keras (:meth:`enable_warm_ups`).
+        ``False`` if not started (off, busy, or already running); a click meanwhile
+        waits for it to finish (a few seconds)."""
+        import sys
+
+        if (
+            not self._warm_ups
+            or self._busy
+            or self._warm.is_running()
+            or "keras" not in sys.modules
+        ):
+            return False
+        key = self._warm_key = self.preset.key()
+        return self._warm.start(lambda context: _warm_up(key, context))
+
+    def _after_warm_up(self) -> None:
+        if self.preset.key() != self._warm_key:  # chosen meanwhile: prepare that one too
+            self.warm_up()
+
+    def enable_warm_ups(self) -> None:
+        """From now on, choosing a preset prepares its training (see :meth:`warm_up`);
+        the chosen one is prepared now. The shell calls it when its preload is done."""
+        self._warm_ups = True
+        self.warm_up()
+
+    def stop_warm_ups(self) -> None:
+        """No more warm-ups (the window is closing); a running one is cancelled."""
+        self._warm_ups = False
+        self._warm.cancel()
+
+    def is_warming_up(self) -> bool:
+        return self._warm.is_running()
 
     @Slot(int, int)
     def _on_download_progress(self, done: int, total: int) -> None:
@@ -600,3 +651,15 @@ class TrainPanel(Retranslatable, QWidget):
         self.log.appendPlainText(line)
         bar = self.log.verticalScrollBar()
         bar.setValue(bar.maximum())
+
+
+def _warm_up(key: str, context) -> bool:
+    from digitpad.ml.presets import warm_up
+
+    try:
+        return warm_up(key, cancel=context.cancel)
+    except Exception:  # the click traces for itself, and reports any real error
+        log.warning(
+            "preparing the %s preset's training in the background failed", key, exc_info=True
+        )
+        return False
