@@ -182,16 +182,37 @@ def build_parser() -> argparse.ArgumentParser:
         choices=list(PRESETS),
         help="; ".join(f"{p.key}: {p.title}" for p in PRESETS.values()),
     )
+    # Each preset's own recipe unless given (the window's Train uses the same defaults).
+    own = {key: preset.recipe for key, preset in PRESETS.items()}
     train.add_argument(
-        "--epochs", type=_positive_int, default=None, help="default: 5 (the preset's own)"
+        "--epochs",
+        type=_positive_int,
+        default=None,
+        help="default: the preset's own ("
+        + ", ".join(f"{key} {r.epochs}" for key, r in own.items())
+        + ")",
     )
-    train.add_argument("--batch-size", type=_positive_int, default=TUTORIAL.batch_size)
-    train.add_argument("--learning-rate", type=_positive_float, default=TUTORIAL.learning_rate)
+    train.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=None,
+        help="default: the preset's own ("
+        + ", ".join(f"{key} {r.batch_size}" for key, r in own.items())
+        + ")",
+    )
+    train.add_argument(
+        "--learning-rate",
+        type=_positive_float,
+        default=None,
+        help="default: the preset's own ("
+        + ", ".join(f"{key} {r.learning_rate:g}" for key, r in own.items())
+        + ")",
+    )
     train.add_argument(
         "--hidden-units",
         type=_hidden_units,
-        default=TUTORIAL.hidden_units,
-        help="units in the hidden layer (default 512, at most 65536)",
+        default=None,
+        help=f"units in the hidden layer (default {TUTORIAL.hidden_units}, at most 65536)",
     )
     train.add_argument(
         "--seed", type=_seed, default=None, help="make the run repeatable (0 to 4294967295)"

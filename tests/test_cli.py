@@ -163,3 +163,54 @@ def test_train_never_overwrites_its_own_dataset(tmp_path):
     result = run_cli("train", "--data", str(data), "--out", str(data), cwd=tmp_path)
     assert result.returncode == 2 and "would overwrite the input" in result.stderr
     assert data.read_bytes() == before
+
+
+def test_train_takes_each_presets_own_recipe_unless_told(tmp_path):
+    """The window's Train and ``digitpad train --preset robust`` train the same recipe
+    (the command line used the tutorial's batch size and learning rate for every preset)."""
+    from conftest import SMALL_MNIST
+
+    from digitpad.ml.presets import get_preset
+
+    result = run_cli(
+        "train",
+        "--preset",
+        "robust",
+        "--epochs",
+        "1",
+        "--limit",
+        "300",
+        "--seed",
+        "0",
+        "--out",
+        str(tmp_path / "r.keras"),
+        "--data",
+        str(SMALL_MNIST),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    recipe = json.loads((tmp_path / "r.json").read_text())["recipe"]
+    robust = get_preset("robust").recipe
+    assert (recipe["batch_size"], recipe["learning_rate"]) == (256, robust.learning_rate)
+    assert recipe["optimizer"] == "adam" and recipe["epochs"] == 1
+    told = run_cli(
+        "train",
+        "--preset",
+        "robust",
+        "--epochs",
+        "1",
+        "--limit",
+        "300",
+        "--batch-size",
+        "64",
+        "--learning-rate",
+        "0.002",
+        "--out",
+        str(tmp_path / "t.keras"),
+        "--data",
+        str(SMALL_MNIST),
+        cwd=tmp_path,
+    )
+    assert told.returncode == 0, told.stderr
+    recipe = json.loads((tmp_path / "t.json").read_text())["recipe"]
+    assert (recipe["batch_size"], recipe["learning_rate"]) == (64, 0.002)
