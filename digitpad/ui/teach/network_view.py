@@ -2,369 +2,40 @@
 
 ``set_predictor(predictor)`` after loading or training; ``set_input(x28 or None)``
 with the preprocessed drawing (``to_mnist`` output) whenever the canvas changes.
+The tutorial network's tiles, strip and unit close-up live in ``network.tiles`` and
+``network.unit``; every layer of any network in ``network.stack``.
 """
 
 from __future__ import annotations
 
 import html
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QSizePolicy,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QWidget
 
 from digitpad.ml.layers import layer_input
 from digitpad.ml.model_card import training_facts
 from digitpad.ml.weights import activation_name
 from digitpad.ui.i18n import Retranslatable
-from digitpad.ui.teach.common import ACCENT, MUTED
 from digitpad.ui.teach.network.feature_map import FeatureMapView
 from digitpad.ui.teach.network.stack import LayerStack
+from digitpad.ui.teach.network.text import TextStableLayout, set_text
+from digitpad.ui.teach.network.text import height_for_width as _height_for_width
+from digitpad.ui.teach.network.tiles import OUTLINE, ActivationStrip, WeightGrid
+from digitpad.ui.teach.network.unit import UnitView
 
-PAD = 40  # grey between the tiles
-OUTLINE = QColor(255, 193, 7)
-
-
-def _colours(tiles: np.ndarray) -> np.ndarray:
-    """Weights scaled to [-1, 1] -> RGB: red positive, blue negative, white zero."""
-    pos, neg = np.clip(tiles, 0, 1), np.clip(-tiles, 0, 1)
-    return np.stack([255 - 200 * neg, 255 - 200 * (pos + neg), 255 - 200 * pos], axis=-1)
-
-
-def _normalised_tiles(kernel: np.ndarray) -> np.ndarray:
-    """(784, units) kernel -> (units, 28, 28), each tile scaled to its own peak."""
-    tiles = np.asarray(kernel, np.float32).T.reshape(-1, 28, 28)
-    scale = np.abs(tiles).max(axis=(1, 2), keepdims=True)
-    return tiles / np.where(scale > 0, scale, 1)
-
-
-def _resampler(size: int, source: int = 28) -> np.ndarray:
-    """(size, source) matrix averaging each target pixel over the source pixels it covers."""
-    edges = np.linspace(0, source, size + 1)
-    left, right = edges[:-1, None], edges[1:, None]
-    cells = np.arange(source)[None, :]
-    overlap = np.clip(np.minimum(right, cells + 1) - np.maximum(left, cells), 0, None)
-    return overlap / overlap.sum(axis=1, keepdims=True)
-
-
-def _argb(rgb: np.ndarray) -> np.ndarray:
-    """(..., 3) uint8-valued RGB -> uint32 0xffRRGGBB, QImage.Format_RGB32 on any endianness."""
-    rgb = np.asarray(rgb, np.uint32)
-    return 0xFF000000 | (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
-
-
-def _wrap(pixels: np.ndarray, dpr: float) -> QImage:
-    """A QImage reading ``pixels`` (uint32 rows) without a copy; keep ``pixels`` alive."""
-    height, width = pixels.shape
-    image = QImage(pixels.data, width, height, 4 * width, QImage.Format.Format_RGB32)
-    image.setDevicePixelRatio(dpr)
-    return image
-
-
-class WeightGrid(QWidget):
-    """The first Dense layer's weight vectors as 28x28 images, strongest-firing first.
-
-    The tiles are rendered once per model and tile size (both plain and outlined, as
-    32-bit pixels); a new drawing only re-sorts them, one numpy gather into the image
-    that is blitted 1:1, so following the pen stays far below a frame.
-    """
-
-    COLUMNS = 32
-    unitClicked = Signal(int)  # a tile was clicked: its unit (in the layer's own order)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._chosen: int | None = None  # the unit shown close up: its tile is framed
-        self._kernel: np.ndarray | None = None
-        self._tiles: np.ndarray | None = None  # (units, 28, 28) in [-1, 1]
-        self._order = np.zeros(0, np.int64)
-        self._firing = 0
-        self._generation = 0  # bumped whenever the tiles move: the composed image is stale
-        self._atlas: tuple[tuple, np.ndarray] | None = None  # (tile key, plain+outlined+blank)
-        self._image: tuple[tuple, np.ndarray, QImage] | None = None  # (key, pixels, image)
-        self.setMinimumSize(320, 180)
-        # As tall as its tiles at the width it is given: what follows (the activation
-        # strip) sits right below them, not below an empty band in a tall column.
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-
-    def sizeHint(self) -> QSize:
-        return QSize(self.COLUMNS * 29, 16 * 29)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return max(self.minimumHeight(), math.ceil(self._rows() * width / self.COLUMNS))
-
-    def set_chosen(self, unit: int | None) -> None:
-        if unit != self._chosen:
-            self._chosen = unit
-            self.update()
-
-    def tile_rect(self, unit: int) -> QRect | None:
-        """Where ``unit``'s tile is now (logical pixels), ``None`` if it has none."""
-        places = np.flatnonzero(self._order == unit)
-        if self._kernel is None or not places.size:
-            return None
-        side, dpr = self._tile_key()
-        row, column = divmod(int(places[0]), self.COLUMNS)
-        step = side / dpr
-        return QRect(round(column * step), round(row * step), round(step), round(step))
-
-    def unit_at(self, x: float, y: float) -> int | None:
-        """The unit whose tile is at (x, y), or ``None``."""
-        if self._kernel is None or x < 0 or y < 0:
-            return None
-        side, dpr = self._tile_key()
-        column, row = int(x * dpr // side), int(y * dpr // side)
-        place = row * self.COLUMNS + column
-        if column >= self.COLUMNS or place >= len(self._order):
-            return None
-        return int(self._order[place])
-
-    def mousePressEvent(self, event) -> None:
-        unit = self.unit_at(event.position().x(), event.position().y())
-        if event.button() == Qt.MouseButton.LeftButton and unit is not None:
-            self.unitClicked.emit(unit)
-            event.accept()
-        else:
-            super().mousePressEvent(event)
-
-    def set_kernel(self, kernel: np.ndarray | None) -> None:
-        self._kernel = None if kernel is None else np.asarray(kernel, np.float32)
-        self._tiles = None if self._kernel is None else _normalised_tiles(self._kernel)
-        self._atlas = None
-        self._generation += 1
-        self.update()
-        self.set_activations(None)
-
-    def set_activations(self, activations: np.ndarray | None) -> None:
-        """Order the tiles by activation, strongest first (unit order when ``None``)."""
-        if self._kernel is None:
-            order, firing = np.zeros(0, np.int64), 0
-        elif activations is None:
-            order, firing = np.arange(self._kernel.shape[1]), 0
-        else:
-            order = np.argsort(-activations, kind="stable")
-            firing = int((activations > 0).sum())
-        if (
-            firing == self._firing
-            and order.shape == self._order.shape
-            and np.array_equal(order, self._order)
-        ):
-            return  # the same tiles in the same places: nothing to repaint
-        rows = self._rows()
-        self._order, self._firing = order, firing
-        self._generation += 1
-        if self._rows() != rows:  # another network: its tiles need another height
-            self.updateGeometry()
-        self.update()
-
-    def order(self) -> np.ndarray:
-        return self._order
-
-    def _rows(self) -> int:
-        return math.ceil(len(self._order) / self.COLUMNS)
-
-    def _tile_key(self) -> tuple[int, float]:
-        """(tile side in device pixels including the 1-pixel gap, device pixel ratio)."""
-        dpr = self.devicePixelRatioF()
-        scale = min(self.width() / (self.COLUMNS * 29), self.height() / (self._rows() * 29))
-        return max(3, int(29 * scale * dpr)), dpr
-
-    def _atlas_for(self, key: tuple[int, float]) -> np.ndarray:
-        """Every unit's tile at ``key``'s size: plain, then outlined, then one blank."""
-        if self._atlas is not None and self._atlas[0] == key:
-            return self._atlas[1]
-        side = key[0]
-        inner = side - 1
-        resample = _resampler(inner)
-        small = np.einsum("ij,ujk,lk->uil", resample, self._tiles, resample)
-        peak = np.abs(small).max(axis=(1, 2), keepdims=True)  # averaging dulls: re-stretch
-        small /= np.where(peak > 0, peak, 1)
-        plain = np.full((len(small), side, side), _argb([PAD, PAD, PAD]), np.uint32)
-        plain[:, :inner, :inner] = _argb(np.rint(_colours(small)))
-        outlined = plain.copy()
-        amber = _argb([OUTLINE.red(), OUTLINE.green(), OUTLINE.blue()])
-        for edge in (
-            outlined[:, 0, :inner],
-            outlined[:, inner - 1, :inner],
-            outlined[:, :inner, 0],
-            outlined[:, :inner, inner - 1],
-        ):
-            edge[...] = amber
-        blank = np.full((1, side, side), _argb([PAD, PAD, PAD]), np.uint32)
-        atlas = np.concatenate([plain, outlined, blank])
-        self._atlas = (key, atlas)
-        return atlas
-
-    def _composed(self) -> QImage:
-        """The tiles in the current order, firing ones outlined, as one image."""
-        key = self._tile_key()
-        image_key = (key, self._generation)
-        if self._image is not None and self._image[0] == image_key:
-            return self._image[2]
-        atlas = self._atlas_for(key)
-        units, side, rows = len(self._order), key[0], self._rows()
-        index = np.full(rows * self.COLUMNS, len(atlas) - 1)
-        index[:units] = self._order + units * (np.arange(units) < self._firing)
-        pixels = np.ascontiguousarray(
-            atlas[index]
-            .reshape(rows, self.COLUMNS, side, side)
-            .transpose(0, 2, 1, 3)
-            .reshape(rows * side, self.COLUMNS * side)
-        )
-        image = _wrap(pixels, key[1])
-        self._image = (image_key, pixels, image)
-        return image
-
-    def paintEvent(self, _event) -> None:
-        painter = QPainter(self)
-        if self._kernel is None:
-            painter.drawText(
-                self.rect(),
-                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,  # narrow docks
-                self.tr("This model has no 784-input Dense layer to show."),
-            )
-            return
-        painter.drawImage(0, 0, self._composed())  # 1:1, no scaling per paint
-        rect = None if self._chosen is None else self.tile_rect(self._chosen)
-        if rect is not None:  # the tile shown close up, wherever the sorting put it
-            painter.setPen(QPen(ACCENT, 2))  # inside the tile: the grid's edge does not cut it
-            painter.drawRect(QRectF(rect).adjusted(1, 1, -1, -1))
-
-
-class ActivationStrip(QWidget):
-    """One thin bar per hidden unit, in the grid's order, height = activation.
-
-    Drawn as one image built with numpy (the tallest bar of each pixel column), not
-    hundreds of rectangles.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._values: np.ndarray | None = None
-        self._generation = 0  # bumped with every new set of values
-        self._image: tuple[tuple, np.ndarray, QImage] | None = None
-        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints every pixel
-        self.setMinimumHeight(48)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def set_values(self, values: np.ndarray | None) -> None:
-        if values is None and self._values is None:
-            return
-        if values is not None and self._values is not None and np.array_equal(values, self._values):
-            return
-        self._values = None if values is None else np.array(values, np.float32)
-        self._generation += 1
-        self.update()
-
-    def _bars(self) -> QImage:
-        dpr = self.devicePixelRatioF()
-        width, height = max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr))
-        key = (self._generation, width, height, self.palette().cacheKey())
-        if self._image is not None and self._image[0] == key:
-            return self._image[2]
-        values = np.maximum(self._values, 0)
-        starts = np.arange(width) * len(values) // width
-        tallest = np.maximum.reduceat(values, starts)  # of the units in each pixel column
-        peak = float(values.max()) or 1.0
-        bars = np.rint(height * tallest / peak).astype(np.int64)
-        ink = np.arange(height)[:, None] >= height - bars[None, :]
-        base = self.palette().base().color()
-        pixels = np.where(
-            ink,
-            _argb([ACCENT.red(), ACCENT.green(), ACCENT.blue()]),
-            _argb([base.red(), base.green(), base.blue()]),
-        ).astype(np.uint32)
-        image = _wrap(pixels, dpr)
-        self._image = (key, pixels, image)
-        return image
-
-    def paintEvent(self, _event) -> None:
-        painter = QPainter(self)
-        if self._values is None or not len(self._values):
-            painter.fillRect(self.rect(), self.palette().base())
-            painter.setPen(MUTED)
-            painter.drawText(
-                self.rect(),
-                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,  # narrow docks
-                self.tr("Hidden activations appear when you draw."),
-            )
-            return
-        painter.drawImage(0, 0, self._bars())
-
-
-class _Holding:
-    """A layout that can ignore one text change whose label still fits its room.
-
-    A QLabel re-lays out its whole window on every ``setText``; here, with the rich-text
-    ideas inside a scroll area, that cost ~4 ms per drawing change, which is most of a
-    frame. :func:`_set_text` holds it only when the new text needs no more room.
-    """
-
-    holding = False
-
-    def invalidate(self) -> None:
-        if not self.holding:
-            super().invalidate()
-
-
-class _TextStableLayout(_Holding, QVBoxLayout):
-    pass
-
-
-class _TextStableRow(_Holding, QHBoxLayout):
-    pass
-
-
-def _set_text(layout: _Holding, label: QLabel, text: str, may_be_taller: bool = False) -> None:
-    """Set ``label``'s ``text``; re-lay out ``layout`` (the label's window's) only if the
-    label needs a different height (or, when ``may_be_taller``, more than it has)."""
-    if label.text() == text:
-        return
-    height = label.height()
-    hold = label.isVisible() and height > 0
-    layout.holding = hold
-    try:
-        label.setText(text)
-    finally:
-        layout.holding = False
-    if hold:
-        needed = _height_for_width(label, text)
-        if needed > height or (needed != height and not may_be_taller):
-            layout.invalidate()
-
-
-_DIGIT = re.compile(r"\d")
-
-
-def _height_for_width(label: QLabel, text: str) -> int:
-    """``label.heightForWidth(label.width())`` for its ``text``, remembered by the text's
-    shape: the numbers change on every drawing, their digits do not change the lines
-    (the UI's fonts give every digit one width). Laying out the rich text to ask was
-    ~0.5 ms a label, a third of the view's refresh."""
-    cache = getattr(label, "_digitpad_heights", None)
-    if cache is None or len(cache) > 64:
-        cache = {}
-        label._digitpad_heights = cache
-    key = (label.width(), label.font().key(), _DIGIT.sub("0", text))
-    if key not in cache:
-        cache[key] = label.heightForWidth(label.width())
-    return cache[key]
+__all__ = [
+    "OUTLINE",
+    "ActivationStrip",
+    "NetworkView",
+    "UnitView",
+    "WeightGrid",
+    "_height_for_width",
+]
 
 
 class _Link(QLabel):
@@ -400,165 +71,6 @@ class _Link(QLabel):
 
     def click(self) -> None:
         self.clicked.emit()
-
-
-def _number(value: float, signed: bool = False) -> str:
-    """0.98 / −1.37 (+0.22 when ``signed``): a real minus sign, as the other formulas
-    here write it."""
-    return f"{value:{'+' if signed else ''}.2f}".replace("-", "−")
-
-
-class UnitView(Retranslatable, QWidget):
-    """One hidden unit close up: its 784 weights as a large 28x28 picture, how strongly
-    it fires for the drawing, and what it passes on to the ten outputs. The grid's tiles
-    are ~12-20 px on a projector, a texture from the back of a room; a clicked tile is
-    shown here large enough to be read."""
-
-    closed = Signal()
-    stepped = Signal(int)  # -1 / +1: the previous / next tile in the grid's order
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.unit: int | None = None
-        self._units = 0
-        self._weights: np.ndarray | None = None  # (784,) the unit's input weights
-        self._outputs: np.ndarray | None = None  # (10,) its weights to the outputs
-        self._state: tuple = (None, None, None, None, True)  # see set_state
-        self.picture = QLabel()
-        self.picture.setObjectName("unitPicture")
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.text = QLabel()
-        self.text.setObjectName("unitText")
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.text.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.text.setMinimumWidth(120)
-        self.close_button = QToolButton()
-        self.close_button.setObjectName("unitClose")
-        self.close_button.setText("×")
-        self.close_button.setAutoRaise(True)
-        self.close_button.clicked.connect(self.closed)
-        self.previous_button, self.next_button = QToolButton(), QToolButton()
-        buttons = QVBoxLayout()  # one button wide: the close-up stays narrow
-        buttons.addWidget(self.close_button)
-        for button, text, step in ((self.previous_button, "◀", -1), (self.next_button, "▶", 1)):
-            button.setText(text)
-            button.setAutoRaise(True)
-            button.clicked.connect(lambda _checked=False, step=step: self.stepped.emit(step))
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout = self._layout = _TextStableRow(self)  # new numbers: no new layout
-        layout.setContentsMargins(0, 4, 0, 4)
-        layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.text, 1)
-        layout.addLayout(buttons)
-        self.retranslate_ui()
-
-    def retranslate_ui(self) -> None:
-        self.close_button.setToolTip(self.tr("Close the close-up"))
-        self.previous_button.setToolTip(self.tr("The tile before it in the grid (←)"))
-        self.next_button.setToolTip(self.tr("The tile after it in the grid (→)"))
-        self._show_text()
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:  # presenter mode's large type
-            self._show_picture()
-
-    def set_unit(self, unit: int | None, weights=None, outputs=None, units: int = 0) -> None:
-        """Show ``unit`` (of ``units``) with its input ``weights`` (784,) and its weights
-        to the ten outputs (``None`` when the next layer is not a plain Dense 10)."""
-        self.unit = unit
-        self._units = units
-        self._weights = None if weights is None else np.asarray(weights, np.float32)
-        self._outputs = None if outputs is None else np.asarray(outputs, np.float32)
-        self._show_picture()
-        self._show_text()
-
-    def set_state(self, activations, probabilities, order, weighted_sum=None, relu=True) -> None:
-        """The drawing's hidden activations and output probabilities (``None``: no drawing),
-        the grid's order (for the unit's rank), the unit's weighted sum before its
-        activation, and whether that activation is relu (what "fires" means here)."""
-        self._state = (activations, probabilities, order, weighted_sum, relu)
-        self._show_text()
-
-    def picture_side(self) -> int:
-        """The picture's side: about six lines of text, so it grows with the type (up to
-        160 px: with its text beside it, the close-up stays narrower than the tiles'
-        own least width, so opening it never takes width from the pad)."""
-        return int(min(160, max(112, 6 * self.fontMetrics().height())))
-
-    def _show_picture(self) -> None:
-        if self._weights is None:
-            self.picture.clear()
-            return
-        peak = float(np.abs(self._weights).max()) or 1.0
-        rgb = np.rint(_colours(self._weights.reshape(28, 28) / peak))
-        pixels = np.ascontiguousarray(_argb(rgb))
-        side = self.picture_side()
-        image = _wrap(pixels, 1.0).scaled(
-            side,
-            side,
-            Qt.AspectRatioMode.IgnoreAspectRatio,
-            Qt.TransformationMode.FastTransformation,
-        )  # scaled() copies: ``pixels`` need not outlive it
-        self.picture.setPixmap(QPixmap.fromImage(image))
-
-    def _show_text(self) -> None:
-        if self.unit is None or self._weights is None:
-            self.text.setText("")
-            return
-        activations, probabilities, order, weighted_sum, relu = self._state
-        title = self.tr("Unit {0} of {1}").format(str(self.unit + 1), str(self._units))
-        lines = [
-            f"<b>{html.escape(title)}</b>",
-            self.tr("Red: ink there raises its sum; blue: ink there lowers it."),
-        ]
-        if activations is None:
-            lines.append(self.tr("Draw a digit to see how strongly it fires."))
-        elif not relu:  # sigmoid, tanh, softmax...: no "silent" to speak of
-            lines.append(
-                self.tr("Its output for your drawing: {0}.").format(
-                    _number(float(activations[self.unit]))
-                )
-            )
-        else:
-            value = float(activations[self.unit])
-            if value > 0:
-                rank = int(np.flatnonzero(np.asarray(order) == self.unit)[0]) + 1
-                lines.append(
-                    self.tr("Fires {0} for your drawing: number {1} of the {2} that fire.").format(
-                        f"{value:.2f}", str(rank), str(int((activations > 0).sum()))
-                    )
-                )
-            elif weighted_sum is not None:
-                lines.append(
-                    self.tr("Silent for your drawing: its sum is {0}, and relu makes it 0.").format(
-                        _number(weighted_sum)
-                    )
-                )
-            else:
-                lines.append(self.tr("Silent for your drawing: relu makes it 0."))
-        if self._outputs is not None and len(self._outputs) == 10:
-            ranked = np.argsort(-self._outputs, kind="stable")
-            most = ", ".join(f"{d} ({_number(self._outputs[d], signed=True)})" for d in ranked[:2])
-            least = f"{ranked[-1]} ({_number(self._outputs[ranked[-1]], signed=True)})"
-            lines.append(
-                self.tr("What it passes on: most to {0}; least to {1}.").format(most, least)
-            )
-            firing = activations is not None and activations[self.unit] != 0
-            if firing and probabilities is not None:  # a silent unit passes nothing on
-                digit = int(np.argmax(probabilities))
-                push = float(activations[self.unit]) * float(self._outputs[digit])
-                lines.append(
-                    self.tr("Now it adds {0} to the score of {1}.").format(
-                        _number(push, signed=True), str(digit)
-                    )
-                )
-        _set_text(self._layout, self.text, "<br>".join(lines), may_be_taller=True)
-
-    def text_shown(self) -> str:
-        return self.text.text()
 
 
 @dataclass(frozen=True)
@@ -612,7 +124,7 @@ class NetworkView(Retranslatable, QWidget):
         self.ideas.setMinimumWidth(280)
         # One column: the tiles get the view's whole width (a projector's right-hand
         # column is ~600 px), the ideas follow below them, never cut off at the side.
-        layout = self._layout = _TextStableLayout(self)
+        layout = self._layout = TextStableLayout(self)
         layout.addWidget(self.caption)
         layout.addWidget(self.explain_button)
         layout.addWidget(self.map_view)  # above the layers: in view without scrolling
@@ -849,8 +361,8 @@ class NetworkView(Retranslatable, QWidget):
         self.strip.set_values(None if hidden is None else hidden[self.grid.order()])
         if self.unit_view.unit is not None:
             self._show_unit_state(hidden, probabilities)
-        _set_text(self._layout, self.caption, self._caption(hidden))
-        _set_text(self._layout, self.ideas, self._ideas(hidden, probabilities), may_be_taller=True)
+        set_text(self._layout, self.caption, self._caption(hidden))
+        set_text(self._layout, self.ideas, self._ideas(hidden, probabilities), may_be_taller=True)
 
     def _caption(self, hidden: np.ndarray | None) -> str:
         if self.grid.order().size == 0:

@@ -44,10 +44,13 @@ def levels(values: np.ndarray, peak: float | None = None) -> np.ndarray:
     return np.clip(out, 0, 255, out=out).astype(np.uint16)
 
 
-def wrap(pixels: np.ndarray) -> QImage:
-    """A QImage reading ``pixels`` (uint32 rows) without a copy: keep ``pixels`` alive."""
+def wrap(pixels: np.ndarray, dpr: float = 1.0) -> QImage:
+    """A QImage reading ``pixels`` (uint32 rows) without a copy: keep ``pixels`` alive.
+    ``dpr``: device pixels per logical pixel, for an image blitted 1:1 on a HiDPI screen."""
     height, width = pixels.shape
-    return QImage(pixels.data, width, height, 4 * width, QImage.Format.Format_RGB32)
+    image = QImage(pixels.data, width, height, 4 * width, QImage.Format.Format_RGB32)
+    image.setDevicePixelRatio(dpr)
+    return image
 
 
 def grid_index(maps: int, h: int, w: int, *, scale: int, columns: int, gap: int) -> np.ndarray:
