@@ -159,6 +159,11 @@ class Predictor:
         outputs = self.forward(image)
         return self._probabilities(outputs[-1])[0], outputs
 
+    def probabilities(self, out: np.ndarray) -> np.ndarray:
+        """The last layer's output (batch first) as the probabilities shown for it: as
+        they are (softmax), softmaxed (scores) or shared out (sigmoids)."""
+        return self._probabilities(out)
+
     def _probabilities(self, out: np.ndarray) -> np.ndarray:
         if self._output_kind == "logits":  # scores, not probabilities: softmax them
             return _softmax(np.array(out, np.float64)).astype(np.float32)
@@ -176,12 +181,27 @@ class Predictor:
     def forward(self, images: np.ndarray) -> list[np.ndarray]:
         """Every layer's output in order (the last is the probabilities)."""
         x = np.asarray(images, dtype=np.float32)
-        x = x.reshape((-1, *self._input_shape))
+        return self.forward_from(0, x.reshape((-1, *self._input_shape)))
+
+    def forward_from(self, start: int, x: np.ndarray) -> list[np.ndarray]:
+        """Layers ``start`` onward fed ``x`` (what layer ``start`` reads, batch first):
+        their outputs in order, computed as ``forward`` computes them (``forward`` is
+        this from layer 0). For a pass with one layer's output changed, e.g. one
+        feature map set to 0 (:mod:`digitpad.ml.influence`). ``x`` is not modified."""
         outputs = []
-        for layer, activation in self._steps:
+        for layer, activation in self._steps[start:]:
             x = self._apply(layer, x, activation)
             outputs.append(x)
         return outputs
+
+    def scores(self, fed_last: np.ndarray) -> np.ndarray | None:
+        """The last layer's values before its activation (the scores a softmax turns
+        into probabilities), fed ``fed_last`` (what the last layer reads, batch first);
+        ``None`` when the last layer is not a Dense layer."""
+        layer = self._layers[-1]
+        if layer.kind != "Dense":
+            return None
+        return self._apply(layer, np.asarray(fed_last, np.float32), _ACTIVATIONS["linear"])
 
     def _apply(self, layer: LayerSpec, x: np.ndarray, activation) -> np.ndarray:
         kind, config = layer.kind, layer.config
