@@ -781,6 +781,36 @@
         <source>Max pooling then keeps the largest of each {0} block: {1} here.</source>
         <translation>그다음 최대 풀링이 {0} 블록마다 가장 큰 값을 남깁니다: 여기서는 {1}.</translation>
     </message>
+    <message>
+        <location line="+25"/>
+        <source>Without this map: {0} falls from {1} to {2}, {3} rises from {4} to {5}.</source>
+        <translation>이 맵이 없으면: {0}의 확률이 {1}에서 {2}로 떨어지고, {3}의 확률이 {4}에서 {5}로 오릅니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Without this map: {0} falls from {1} to {2}.</source>
+        <translation>이 맵이 없으면: {0}의 확률이 {1}에서 {2}로 떨어집니다.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Without this map: {0} rises from {1} to {2}.</source>
+        <translation>이 맵이 없으면: {0}의 확률이 {1}에서 {2}로 오릅니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Without this map no probability moves by 0.01 percentage points: {0} stays at {1}.</source>
+        <translation>이 맵이 없어도 0.01%p 넘게 움직이는 확률은 없습니다: {0}의 확률은 {1} 그대로입니다.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Through the layers above it adds to the scores: most to {0}; least to {1}.</source>
+        <translation>위의 층들을 거쳐 점수에 더하는 값: 가장 큰 쪽 {0}, 가장 작은 쪽 {1}.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Through the layers above it adds to the scores before the {0}: most to {1}; least to {2}.</source>
+        <translation>위의 층들을 거쳐 {0} 전의 점수에 더하는 값: 가장 큰 쪽 {1}, 가장 작은 쪽 {2}.</translation>
+    </message>
 </context>
 <context>
     <name>GetMnist</name>

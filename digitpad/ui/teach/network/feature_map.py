@@ -1,7 +1,9 @@
 """One feature map close up: the map large, the kernel that made it large with its
 numbers, and at the point under the pointer the arithmetic that gave the value there:
 input patch × kernel, summed, + bias, through the activation (and what max pooling
-keeps of it). The convolution lesson, on the user's own drawing."""
+keeps of it). Under it, which digits the map pushes toward for this drawing: the layers
+above run again without it (:mod:`digitpad.ml.influence`). The convolution lesson, on
+the user's own drawing."""
 
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitpad.ml.influence import MapPushes, map_pushes
 from digitpad.ml.layers import ConvStep, conv_step
+from digitpad.ml.weights import activation_name
 from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.teach.common import ACCENT
 from digitpad.ui.teach.network.pixels import TABLE, levels, wrap
@@ -32,6 +36,21 @@ def _escape(text: str) -> str:
 def number(value: float) -> str:
     """0.98 / −1.37: a real minus sign, as the other formulas here write it."""
     return f"{value:.2f}".replace("-", "−")
+
+
+def signed(value: float) -> str:
+    """+0.81 / −3.48: a change, its sign always written."""
+    return ("+" if value >= 0 else "") + number(value)
+
+
+def percent_pair(before: float, after: float) -> tuple[str, str] | None:
+    """Two probabilities as percentages with the fewest decimals (0 to 2) that tell them
+    apart ("93%", "61%"; "99.98%", "99.95%"); ``None`` when they agree to 0.01 points."""
+    for decimals in (0, 1, 2):
+        pair = (f"{100 * before:.{decimals}f}%", f"{100 * after:.{decimals}f}%")
+        if pair[0] != pair[1]:
+            return pair
+    return None
 
 
 class MapPicture(QWidget):
@@ -173,6 +192,8 @@ class FeatureMapView(Retranslatable, QWidget):
         self._out: np.ndarray | None = None  # its output (h, w, maps)
         self._pooled: np.ndarray | None = None  # the max pooling after it, if any
         self._pool = (2, 2)
+        self._forward_pass = None  # the drawing's whole pass: predictor, image, outputs
+        self.pushes: MapPushes | None = None  # what the map does to the ten outputs
         self.title = QLabel()
         self.title.setObjectName("featureMapTitle")
         self.title.setWordWrap(True)
@@ -187,6 +208,12 @@ class FeatureMapView(Retranslatable, QWidget):
         self.arithmetic.setObjectName("featureMapArithmetic")
         self.arithmetic.setWordWrap(True)
         self.arithmetic.setTextFormat(Qt.TextFormat.RichText)
+        # Which digits the map pushes toward: the layers above without it.
+        self.pushes_text = QLabel()
+        self.pushes_text.setObjectName("featureMapPushes")
+        self.pushes_text.setWordWrap(True)
+        self.pushes_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.pushes_text.hide()
         self.close_button = QToolButton()
         self.close_button.setObjectName("featureMapClose")
         self.close_button.setText("×")
@@ -204,6 +231,7 @@ class FeatureMapView(Retranslatable, QWidget):
         layout.addWidget(self.picture, 1, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(grids, 1, 1, 1, 2)
         layout.addWidget(self.arithmetic, 2, 0, 1, 3)
+        layout.addWidget(self.pushes_text, 3, 0, 1, 3)
         layout.setColumnStretch(1, 1)
         self.retranslate_ui()
 
@@ -218,13 +246,31 @@ class FeatureMapView(Retranslatable, QWidget):
         self.maps = 0 if facts is None else facts.shape[-1]
         self.picture.point = None
         self._fed = self._out = self._pooled = None  # set_pass gives this map's own
+        self._forward_pass = self.pushes = None
         self._show()
 
-    def set_pass(self, fed, out, pooled=None, pool=(2, 2)) -> None:
+    def set_pass(self, fed, out, pooled=None, pool=(2, 2), forward_pass=None) -> None:
         """The conv's input and output for the drawing (``None``: no drawing), and the
-        max pooling's output after it (and its pool size) when there is one."""
+        max pooling's output after it (and its pool size) when there is one.
+        ``forward_pass``: the drawing's whole pass (``predictor`` and every layer's
+        ``outputs``, as ``Predictor.forward`` gave them), for what the map pushes toward
+        through the layers above (``None``: not said)."""
         self._fed, self._out, self._pooled, self._pool = fed, out, pooled, tuple(pool)
+        if forward_pass is not self._forward_pass:  # a new drawing (show_map: a new map)
+            self._forward_pass = forward_pass
+            self.pushes = self._map_pushes()
         self._show()
+
+    def _map_pushes(self) -> MapPushes | None:
+        """The layers above run again without this map (~0.2 ms for the robust
+        network's first convolution, once per drawing: not on pointer moves)."""
+        forward_pass, conv = self._forward_pass, self.layer_index
+        if forward_pass is None or conv is None or self.channel is None or self._out is None:
+            return None
+        outputs = forward_pass.outputs
+        if not 0 <= conv < len(outputs) or outputs[conv].shape[1:] != np.shape(self._out):
+            return None  # not this map's pass
+        return map_pushes(forward_pass.predictor, outputs, conv, self.channel)
 
     def set_point(self, row: int, column: int) -> None:
         self.picture.point = (row, column)
@@ -248,6 +294,7 @@ class FeatureMapView(Retranslatable, QWidget):
             self.kernel_title.setText(self._kernel_title(0, inputs))
             self.title.setText(f"<b>{kind_title}</b>")
             self.arithmetic.setText(self.tr("Draw a digit to see this map follow the pen."))
+            self._show_pushes()
             return
         values = self._out[:, :, self.channel]
         point = self.picture.point
@@ -269,6 +316,60 @@ class FeatureMapView(Retranslatable, QWidget):
             + _escape(self.tr("strongest {0}").format(number(float(values.max()))))
         )
         self.arithmetic.setText("<br>".join(self._lines(step, inputs, shown)))
+        self._show_pushes()
+
+    def _show_pushes(self) -> None:
+        text = "\n".join(self.pushes_lines())
+        if text != self.pushes_text.text():  # unchanged: no new layout
+            self.pushes_text.setText(text)
+        self.pushes_text.setVisible(bool(text))
+
+    def pushes_lines(self) -> list[str]:
+        """What the map pushes toward for this drawing, in plain words: the probabilities
+        without it, and what it adds to each digit's score (none without a pass)."""
+        pushes = self.pushes
+        if pushes is None or self._out is None:
+            return []
+        change = pushes.change
+        fall, rise = pushes.falls_most(), pushes.rises_most()
+        fell = percent_pair(pushes.probabilities[fall], pushes.probabilities_without[fall])
+        rose = percent_pair(pushes.probabilities[rise], pushes.probabilities_without[rise])
+        fell = fell if change[fall] < 0 else None
+        rose = rose if change[rise] > 0 else None
+        if fell and rose:
+            line = self.tr(
+                "Without this map: {0} falls from {1} to {2}, {3} rises from {4} to {5}."
+            )
+            line = line.format(fall, *fell, rise, *rose)
+        elif fell:
+            line = self.tr("Without this map: {0} falls from {1} to {2}.").format(fall, *fell)
+        elif rose:
+            line = self.tr("Without this map: {0} rises from {1} to {2}.").format(rise, *rose)
+        else:
+            best = int(np.argmax(pushes.probabilities))
+            line = self.tr(
+                "Without this map no probability moves by 0.01 percentage points: {0} stays at {1}."
+            ).format(best, f"{100 * pushes.probabilities[best]:.2f}%")
+        lines = [line]
+        added, order = pushes.added, pushes.by_score()
+        if added is not None and order is not None:
+            # "3 (+1.30)" kept on one line (a no-break space)
+            most = ", ".join(f"{d}\u00a0({signed(added[d])})" for d in order[:2])
+            least = f"{order[-1]}\u00a0({signed(added[order[-1]])})"
+            last = self._forward_pass.predictor.layers[-1].config.get("activation", "linear")
+            activation = activation_name(last) or "linear"
+            if activation == "linear":
+                line = self.tr(
+                    "Through the layers above it adds to the scores: most to {0}; least to {1}."
+                )
+                lines.append(line.format(most, least))
+            else:
+                line = self.tr(
+                    "Through the layers above it adds to the scores before the {0}: "
+                    "most to {1}; least to {2}."
+                )
+                lines.append(line.format(activation, most, least))
+        return lines
 
     def _kernel_title(self, shown: int, inputs: int) -> str:
         if inputs == 1:
@@ -312,3 +413,7 @@ class FeatureMapView(Retranslatable, QWidget):
 
     def text_shown(self) -> str:
         return self.arithmetic.text()
+
+    def pushes_shown(self) -> str:
+        """The lines saying which digits the map pushes toward ("" when none)."""
+        return self.pushes_text.text()
