@@ -227,7 +227,7 @@ class NetworkView(Retranslatable, QWidget):
         fed = layer_input(self._predictor, outputs, conv)
         if conv == 0 or layers[conv - 1].kind == "InputLayer":
             fed = self._pass.image.reshape(28, 28, 1)
-        self.map_view.set_pass(fed, outputs[conv][0], pooled, pool)
+        self.map_view.set_pass(fed, outputs[conv][0], pooled, pool, forward_pass=self._pass)
 
     def set_forward_pass(self, forward_pass) -> None:
         """The window's forward pass for the next ``set_input`` (``LastPass``: its
