@@ -4,7 +4,7 @@
 <context>
     <name>ActivationStrip</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+305"/>
+        <location filename="../../digitpad/ui/teach/network/tiles.py" line="+274"/>
         <source>Hidden activations appear when you draw.</source>
         <translation>숫자를 그리면 은닉 유닛의 활성화 값이 나타납니다.</translation>
     </message>
@@ -35,7 +35,7 @@
 <context>
     <name>ClassWall</name>
     <message>
-        <location filename="../../digitpad/ui/teach/class_wall.py" line="+303"/>
+        <location filename="../../digitpad/ui/teach/class_wall.py" line="+301"/>
         <location line="+157"/>
         <source>No class session is running.</source>
         <translation>진행 중인 수업 세션이 없습니다.</translation>
@@ -318,7 +318,7 @@
         <translation>미세 조정에 쓸 방의 숫자가 아직 없습니다.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+4"/>
         <source>Fine-tuning…</source>
         <translation>미세 조정 중…</translation>
     </message>
@@ -338,7 +338,7 @@
         <translation>버렸습니다: 신경망은 그대로입니다.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+5"/>
         <source>Fine-tuning failed: {0}</source>
         <translation>미세 조정 실패: {0}</translation>
     </message>
@@ -632,6 +632,44 @@
     </message>
 </context>
 <context>
+    <name>ExemplarStrip</name>
+    <message>
+        <location filename="../../digitpad/ui/teach/network/exemplars.py" line="+296"/>
+        <source>The digits that excite it most cannot be shown.</source>
+        <translation>가장 강하게 활성화하는 숫자를 보여 줄 수 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Finding the digits that excite it most… {0} %</source>
+        <translation>가장 강하게 활성화하는 숫자를 찾는 중… {0} %</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>What excites it most in {0} MNIST test digits</source>
+        <translation>MNIST 테스트 숫자 {0}개 중 가장 강하게 활성화하는 것</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>What excites it most in {0} digits from the held-out pen writers: MNIST is not on this machine</source>
+        <translation>학습에 쓰지 않은 펜 필기자의 숫자 {0}개 중 가장 강하게 활성화하는 것: 이 컴퓨터에는 MNIST가 없습니다</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>None of these digits makes it fire: it stays at 0.</source>
+        <translation>이 숫자들 중 어느 것도 활성화하지 못합니다: 계속 0입니다.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Under each digit, the map&apos;s strongest value; outlined, the {0}×{1} input pixels it sees there.</source>
+        <translation>숫자 아래: 이 맵의 가장 큰 값. 테두리: 그 위치에서 보는 {0}×{1} 입력 픽셀.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Under each digit, the unit&apos;s output for it.</source>
+        <translation>숫자 아래: 그 숫자에 대한 이 유닛의 출력.</translation>
+    </message>
+</context>
+<context>
     <name>ExplanationLegend</name>
     <message>
         <location filename="../../digitpad/ui/widgets/explanation.py" line="+76"/>
@@ -707,7 +745,7 @@
 <context>
     <name>FeatureMapView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network/feature_map.py" line="+211"/>
+        <location filename="../../digitpad/ui/teach/network/feature_map.py" line="+239"/>
         <source>Close the close-up</source>
         <translation>크게 보기 닫기</translation>
     </message>
@@ -717,7 +755,7 @@
         <translation>맵 위를 가리키면 그 자리의 값이 어떻게 만들어지는지 보입니다</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+43"/>
         <source>{0}: map {1} of {2}</source>
         <translation>{0}: 맵 {2}개 중 {1}번</translation>
     </message>
@@ -727,7 +765,7 @@
         <translation>숫자를 그리면 이 맵이 펜을 따라 바뀝니다.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Input patch at row {0}, column {1}</source>
         <translation>{0}행 {1}열의 입력 조각</translation>
     </message>
@@ -742,7 +780,7 @@
         <translation>가장 강한 값 {0}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+60"/>
         <source>Kernel (learnt weights)</source>
         <translation>커널(학습된 가중치)</translation>
     </message>
@@ -782,7 +820,7 @@
         <translation>그다음 최대 풀링이 {0} 블록마다 가장 큰 값을 남깁니다: 여기서는 {1}.</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="-67"/>
         <source>Without this map: {0} falls from {1} to {2}, {3} rises from {4} to {5}.</source>
         <translation>이 맵이 없으면: {0}의 확률이 {1}에서 {2}로 떨어지고, {3}의 확률이 {4}에서 {5}로 오릅니다.</translation>
     </message>
@@ -904,7 +942,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/shell/main_window.py" line="+514"/>
+        <location filename="../../digitpad/ui/shell/main_window.py" line="+515"/>
         <source> %</source>
         <translation> %</translation>
     </message>
@@ -1024,7 +1062,7 @@ Ctrl+T: 훈련
 Ctrl+.: 중지</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+113"/>
         <source>No model loaded</source>
         <translation>불러온 모델 없음</translation>
     </message>
@@ -1161,7 +1199,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+564"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+381"/>
         <source>Each tile is one hidden unit&apos;s 784 weights drawn as a 28×28 image (red: ink here excites it, blue: ink here inhibits it). Draw a digit to sort them by how strongly they fire.</source>
         <translation>각 타일은 은닉 유닛 하나의 가중치 784개를 28×28 이미지로 그린 것입니다(빨강: 이곳의 잉크가 유닛을 활성화함, 파랑: 억제함). 숫자를 그리면 얼마나 강하게 활성화되는지에 따라 정렬됩니다.</translation>
     </message>
@@ -1641,7 +1679,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainPanel</name>
     <message>
-        <location filename="../../digitpad/ui/training/panel.py" line="+175"/>
+        <location filename="../../digitpad/ui/training/panel.py" line="+182"/>
         <location line="+1"/>
         <source>Epochs</source>
         <translation>에포크</translation>
@@ -1760,12 +1798,12 @@ Ctrl+.: 중지</translation>
         <translation>내 숫자로 미세 조정하는 중입니다. 끝날 때까지 기다려 주세요.</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+29"/>
         <source>Preparing…</source>
         <translation>준비 중…</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>Stopping after the current batch…</source>
         <translation>현재 배치가 끝나면 중지합니다…</translation>
     </message>
@@ -1851,17 +1889,17 @@ Ctrl+.: 중지</translation>
     </message>
     <message>
         <location line="+16"/>
-        <location line="+45"/>
+        <location line="+83"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-83"/>
         <source>Done</source>
         <translation>완료</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+70"/>
         <source>Downloading MNIST… {0:.1f} / {1:.1f} MB</source>
         <translation>MNIST 내려받는 중… {0:.1f} / {1:.1f} MB</translation>
     </message>
@@ -1907,7 +1945,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>UnitView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="-477"/>
+        <location filename="../../digitpad/ui/teach/network/unit.py" line="+65"/>
         <source>Close the close-up</source>
         <translation>크게 보기 닫기</translation>
     </message>
@@ -1957,7 +1995,7 @@ Ctrl+.: 중지</translation>
         <translation>그린 숫자에는 활성화되지 않음: relu가 0으로 만듭니다.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>What it passes on: most to {0}; least to {1}.</source>
         <translation>출력으로 전하는 가중치: 가장 큰 쪽 {0}, 가장 작은 쪽 {1}.</translation>
     </message>
@@ -1970,7 +2008,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>UserDigitsView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/user_digits_view.py" line="+112"/>
+        <location filename="../../digitpad/ui/teach/user_digits_view.py" line="+113"/>
         <source>Draw a digit, then press its number to add it to your digits.</source>
         <translation>숫자를 그린 다음 그 숫자 버튼을 누르면 내 숫자에 추가됩니다.</translation>
     </message>
@@ -2005,7 +2043,7 @@ Ctrl+.: 중지</translation>
         <translation>숫자 {0}개가 저장됨: {1}</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+38"/>
         <source>Fine-tuned on {0} digits. Add at least 4 of a digit to measure it.</source>
         <translation>숫자 {0}개로 미세 조정했습니다. 정확도를 재려면 한 숫자당 4개 이상 추가하세요.</translation>
     </message>
@@ -2015,17 +2053,17 @@ Ctrl+.: 중지</translation>
         <translation>따로 떼어 둔 내 그림의 정확도: 이전 {0} → 이후 {1} (훈련에 {2}개, 검증용으로 {3}개 사용).</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+13"/>
         <source>Fine-tuning failed: {0}</source>
         <translation>미세 조정 실패: {0}</translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-29"/>
         <source>Add some digits first.</source>
         <translation>먼저 숫자를 몇 개 추가하세요.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+4"/>
         <source>Fine-tuning…</source>
         <translation>미세 조정 중…</translation>
     </message>
@@ -2033,7 +2071,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>WeightGrid</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="-314"/>
+        <location filename="../../digitpad/ui/teach/network/tiles.py" line="-65"/>
         <source>This model has no 784-input Dense layer to show.</source>
         <translation>이 모델에는 보여 줄 784-입력 Dense 층이 없습니다.</translation>
     </message>
