@@ -96,3 +96,71 @@ def conv_step(layer, fed: np.ndarray, row: int, column: int, channel: int) -> Co
     total = weighted + bias
     value = float(_activation(layer.config)(np.array([total], np.float64))[0])
     return ConvStep(row, column, channel, patch, kernel, bias, per_input, weighted, total, value)
+
+
+@dataclass(frozen=True)
+class Pushes:
+    """How one output of a Dense layer is made from what it was fed: each input unit j
+    pushes the output's score by ``fed[j] * kernel[j, output]``; the score (the output
+    before its activation: a logit, for softmax) is the sum of the pushes plus the bias."""
+
+    output: int
+    pushes: np.ndarray  # (input units,) float64
+    total: float  # the sum of the pushes
+    bias: float
+    score: float  # total + bias
+    scores: np.ndarray  # (outputs,) every output's score, made the same way
+
+    @property
+    def probability(self) -> float:
+        """What a softmax over the scores makes of this output's."""
+        shifted = np.exp(self.scores - self.scores.max())
+        return float(shifted[self.output] / shifted.sum())
+
+
+def dense_pushes(layer, fed: np.ndarray, output: int | None = None) -> Pushes:
+    """The pushes behind output ``output`` (``None``: the one with the highest score,
+    the digit read) of Dense ``layer`` fed ``fed`` (one image's input to the layer, any
+    shape with the kernel's rows): the predictor's own sum, in float64."""
+    kernel = layer.weights[0]
+    every = np.asarray(fed, np.float64).reshape(-1, 1) * kernel  # (units, outputs)
+    totals = np.add.reduce(every, axis=0)
+    if len(layer.weights) > 1:
+        biases = np.asarray(layer.weights[1], np.float64)
+    else:
+        biases = np.zeros(kernel.shape[1])
+    scores = totals + biases
+    if output is None:
+        output = int(np.argmax(scores))
+    return Pushes(
+        output,
+        every[:, output],
+        float(totals[output]),
+        float(biases[output]),
+        float(scores[output]),
+        scores,
+    )
+
+
+def output_connections(predictor: Predictor) -> tuple[int, int] | None:
+    """(hidden, output): where in ``predictor.layers`` a network's last layer is, when
+    it is a Dense 10 whose scores a softmax turns into the probabilities (its activation
+    softmax, or none: the predictor applies one), and where the hidden Dense layer that
+    feeds it is (only Dropout, the identity when reading, between them). ``None`` for any
+    other network: a convolution or another layer before the output, an output of
+    another size or activation."""
+    layers = predictor.layers
+    if not layers or layers[-1].kind != "Dense" or layers[-1].weights[0].shape[1] != 10:
+        return None
+    if activation_name(layers[-1].config.get("activation", "linear")) not in (
+        "softmax",
+        "linear",
+        None,
+    ):
+        return None
+    index = len(layers) - 2
+    while index >= 0 and layers[index].kind == "Dropout":
+        index -= 1
+    if index < 0 or layers[index].kind != "Dense":
+        return None
+    return index, len(layers) - 1
