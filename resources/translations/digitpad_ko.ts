@@ -4,7 +4,7 @@
 <context>
     <name>ActivationStrip</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network/tiles.py" line="+274"/>
+        <location filename="../../digitpad/ui/teach/network/tiles.py" line="+281"/>
         <source>Hidden activations appear when you draw.</source>
         <translation>숫자를 그리면 은닉 유닛의 활성화 값이 나타납니다.</translation>
     </message>
@@ -375,9 +375,52 @@
     </message>
 </context>
 <context>
+    <name>ConnectionsPanel</name>
+    <message>
+        <location filename="../../digitpad/ui/teach/network/connections.py" line="+356"/>
+        <source>Which units push which digit</source>
+        <translation>어떤 유닛이 어떤 숫자를 미는가</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Show the units that push {0} up and down</source>
+        <translation>{0}의 점수를 올리고 내리는 유닛 보기</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Click a tile to see its unit close up</source>
+        <translation>타일을 클릭하면 그 유닛을 크게 봅니다</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Each hidden unit pushes a digit&apos;s score by its output × its weight to that digit. Draw a digit to see which units push it most.</source>
+        <translation>은닉 유닛마다 숫자의 점수를 (자기 출력 × 그 숫자로 가는 가중치)만큼 밉니다. 숫자를 그리면 어떤 유닛이 가장 세게 미는지 보입니다.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Push {0} up most</source>
+        <translation>{0}의 점수를 가장 많이 올림</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Push {0} down most</source>
+        <translation>{0}의 점수를 가장 많이 내림</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The {1} pushes (each unit&apos;s output × its weight to {0}) add up to {2}; + bias {3} = score {4} for {0}. Softmax over the ten scores → {5}.</source>
+        <translation>{1}개 유닛이 미는 값(각 유닛의 출력 × {0}(으)로 가는 가중치)을 더하면 {2}; + 편향 {3} = {0}의 점수 {4}. 열 개의 점수에 소프트맥스 → {5}.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The highest score is {0}&apos;s: it reads {0}.</source>
+        <translation>가장 높은 점수는 {0}의 점수: {0}(으)로 읽습니다.</translation>
+    </message>
+</context>
+<context>
     <name>DigitCard</name>
     <message>
-        <location line="+63"/>
+        <location filename="../../digitpad/ui/teach/evaluation_view.py" line="+63"/>
         <source>#{0} → {1}</source>
         <translation>#{0} → {1}</translation>
     </message>
@@ -780,7 +823,37 @@
         <translation>가장 강한 값 {0}</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+25"/>
+        <source>Without this map: {0} falls from {1} to {2}, {3} rises from {4} to {5}.</source>
+        <translation>이 맵이 없으면: {0}의 확률이 {1}에서 {2}로 떨어지고, {3}의 확률이 {4}에서 {5}로 오릅니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Without this map: {0} falls from {1} to {2}.</source>
+        <translation>이 맵이 없으면: {0}의 확률이 {1}에서 {2}로 떨어집니다.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Without this map: {0} rises from {1} to {2}.</source>
+        <translation>이 맵이 없으면: {0}의 확률이 {1}에서 {2}로 오릅니다.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Without this map no probability moves by 0.01 percentage points: {0} stays at {1}.</source>
+        <translation>이 맵이 없어도 0.01%p 넘게 움직이는 확률은 없습니다: {0}의 확률은 {1} 그대로입니다.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Through the layers above it adds to the scores: most to {0}; least to {1}.</source>
+        <translation>위의 층들을 거쳐 점수에 더하는 값: 가장 큰 쪽 {0}, 가장 작은 쪽 {1}.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Through the layers above it adds to the scores before the {0}: most to {1}; least to {2}.</source>
+        <translation>위의 층들을 거쳐 {0} 전의 점수에 더하는 값: 가장 큰 쪽 {1}, 가장 작은 쪽 {2}.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Kernel (learnt weights)</source>
         <translation>커널(학습된 가중치)</translation>
     </message>
@@ -818,36 +891,6 @@
         <location line="+9"/>
         <source>Max pooling then keeps the largest of each {0} block: {1} here.</source>
         <translation>그다음 최대 풀링이 {0} 블록마다 가장 큰 값을 남깁니다: 여기서는 {1}.</translation>
-    </message>
-    <message>
-        <location line="-67"/>
-        <source>Without this map: {0} falls from {1} to {2}, {3} rises from {4} to {5}.</source>
-        <translation>이 맵이 없으면: {0}의 확률이 {1}에서 {2}로 떨어지고, {3}의 확률이 {4}에서 {5}로 오릅니다.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Without this map: {0} falls from {1} to {2}.</source>
-        <translation>이 맵이 없으면: {0}의 확률이 {1}에서 {2}로 떨어집니다.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Without this map: {0} rises from {1} to {2}.</source>
-        <translation>이 맵이 없으면: {0}의 확률이 {1}에서 {2}로 오릅니다.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Without this map no probability moves by 0.01 percentage points: {0} stays at {1}.</source>
-        <translation>이 맵이 없어도 0.01%p 넘게 움직이는 확률은 없습니다: {0}의 확률은 {1} 그대로입니다.</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>Through the layers above it adds to the scores: most to {0}; least to {1}.</source>
-        <translation>위의 층들을 거쳐 점수에 더하는 값: 가장 큰 쪽 {0}, 가장 작은 쪽 {1}.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Through the layers above it adds to the scores before the {0}: most to {1}; least to {2}.</source>
-        <translation>위의 층들을 거쳐 {0} 전의 점수에 더하는 값: 가장 큰 쪽 {1}, 가장 작은 쪽 {2}.</translation>
     </message>
 </context>
 <context>
@@ -1199,7 +1242,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+381"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+407"/>
         <source>Each tile is one hidden unit&apos;s 784 weights drawn as a 28×28 image (red: ink here excites it, blue: ink here inhibits it). Draw a digit to sort them by how strongly they fire.</source>
         <translation>각 타일은 은닉 유닛 하나의 가중치 784개를 28×28 이미지로 그린 것입니다(빨강: 이곳의 잉크가 유닛을 활성화함, 파랑: 억제함). 숫자를 그리면 얼마나 강하게 활성화되는지에 따라 정렬됩니다.</translation>
     </message>
@@ -1219,17 +1262,17 @@ Ctrl+.: 중지</translation>
         <translation>그린 숫자에 각 유닛이 얼마나 강하게 활성화되는지에 따라 정렬했습니다: 유닛 {1}개 중 {0}개가 활성화됨(테두리 표시). 아래 띠는 활성화 값을 보여 줍니다.</translation>
     </message>
     <message>
-        <location line="-289"/>
+        <location line="-273"/>
         <source>Click a tile to see its unit close up</source>
         <translation>타일을 클릭하면 그 유닛을 크게 봅니다</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-37"/>
         <source>Click a feature map to see how it is made</source>
         <translation>특성 맵을 클릭하면 어떻게 만들어지는지 보입니다</translation>
     </message>
     <message>
-        <location line="+232"/>
+        <location line="+261"/>
         <source>Why this digit? See what each of your pixels did ▸</source>
         <translation>왜 이 숫자일까? 픽셀 하나하나가 한 일을 보기 ▸</translation>
     </message>
@@ -1239,7 +1282,7 @@ Ctrl+.: 중지</translation>
         <translation>28×28 입력과 그림을 각 픽셀이 민 방향으로 색칠합니다 (W)</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+31"/>
         <source>Every layer of this network, left to right. Draw a digit to see each layer&apos;s output; click a feature map to see how it is made.</source>
         <translation>이 신경망의 모든 층을 왼쪽에서 오른쪽으로 보여 줍니다. 숫자를 그리면 층마다 출력이 보이고, 특성 맵을 클릭하면 어떻게 만들어지는지 보입니다.</translation>
     </message>
@@ -1504,6 +1547,14 @@ Ctrl+.: 중지</translation>
         <location line="-18"/>
         <source>{0}% sure</source>
         <translation>확신도 {0}%</translation>
+    </message>
+</context>
+<context>
+    <name>PushRow</name>
+    <message>
+        <location filename="../../digitpad/ui/teach/network/connections.py" line="-202"/>
+        <source>Unit {0}: its output {1} × its weight {2} = {3}</source>
+        <translation>유닛 {0}: 출력 {1} × 가중치 {2} = {3}</translation>
     </message>
 </context>
 <context>

@@ -17,10 +17,11 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
-from digitpad.ml.layers import layer_input
+from digitpad.ml.layers import layer_input, output_connections
 from digitpad.ml.model_card import training_facts
 from digitpad.ml.weights import activation_name
 from digitpad.ui.i18n import Retranslatable
+from digitpad.ui.teach.network.connections import ConnectionsPanel
 from digitpad.ui.teach.network.feature_map import FeatureMapView
 from digitpad.ui.teach.network.stack import LayerStack
 from digitpad.ui.teach.network.text import TextStableLayout, set_text
@@ -94,16 +95,7 @@ class NetworkView(Retranslatable, QWidget):
         self._input: np.ndarray | None = None
         self._offered = None  # the window's pass, offered for the next set_input
         self._pass = None  # the forward pass shown: (predictor, image, outputs)
-        self.grid = WeightGrid()
-        self.grid.setToolTip(self.tr("Click a tile to see its unit close up"))
-        self.grid.unitClicked.connect(self._on_tile_clicked)
-        self.unit_view = UnitView()
-        self.unit_view.setObjectName("unitView")
-        self.unit_view.hide()
-        self.unit_view.closed.connect(lambda: self.show_unit(None))
-        self.unit_view.stepped.connect(self.step_unit)
-        self.grid.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab to it, then Enter/arrows
-        self.strip = ActivationStrip()
+        self._build_dense_parts()
         self._card: dict | None = None  # the live model's card (how it was trained)
         # Every layer, left to right, for any network; a clicked map close up.
         self.stack = LayerStack()
@@ -132,6 +124,7 @@ class NetworkView(Retranslatable, QWidget):
         layout.addWidget(self.stack)
         layout.addWidget(self.grid)
         layout.addWidget(self.strip)
+        layout.addWidget(self.connections)  # under the tiles and their strip
         layout.addWidget(self.ideas)
         layout.addStretch(1)  # a tall column's spare room goes below everything
         self._button_texts()
@@ -139,6 +132,25 @@ class NetworkView(Retranslatable, QWidget):
             self.set_predictor(predictor)
         else:
             self._refresh()
+
+    def _build_dense_parts(self) -> None:
+        """A dense network's own parts: its first layer's tiles, their activations, one
+        unit close up, and which units push which digit."""
+        self.grid = WeightGrid()
+        self.grid.setToolTip(self.tr("Click a tile to see its unit close up"))
+        self.grid.unitClicked.connect(self._on_tile_clicked)
+        self.unit_view = UnitView()
+        self.unit_view.setObjectName("unitView")
+        self.unit_view.hide()
+        self.unit_view.closed.connect(lambda: self.show_unit(None))
+        self.unit_view.stepped.connect(self.step_unit)
+        self.grid.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab to it, then Enter/arrows
+        self.strip = ActivationStrip()
+        # Hidden -> output: which units push which digit, for this drawing.
+        self.connections = ConnectionsPanel()
+        self.connections.setObjectName("connections")
+        self.connections.unitClicked.connect(self.show_unit)
+        self._links: tuple[int, int] | None = None  # (hidden, output) layer indices
 
     # -- public -----------------------------------------------------------------------------
     def set_predictor(self, predictor) -> None:
@@ -153,6 +165,14 @@ class NetworkView(Retranslatable, QWidget):
         self.grid.set_kernel(first)
         self.grid.setVisible(first is not None)  # the weight pictures: dense networks only
         self.strip.setVisible(first is not None)
+        self._links = output_connections(predictor) if first is not None else None
+        if self._links is not None and predictor.layers[self._links[0]] is not dense[0]:
+            self._links = None  # the output is fed by a later layer: no tiles for its units
+        links = self._links or (None, None)
+        self.connections.set_layers(
+            *(None if index is None else predictor.layers[index] for index in links)
+        )
+        self.connections.setVisible(self._links is not None)
         if self.map_view.channel is not None:  # new weights (an epoch): the same map
             self._open_map(self.map_view.layer_index, self.map_view.channel)
         unit = self.unit_view.unit
@@ -283,6 +303,7 @@ class NetworkView(Retranslatable, QWidget):
             self.unit_view.set_unit(unit, kernel[:, unit], outputs, kernel.shape[1])
         self.unit_view.setVisible(unit is not None)
         self.grid.set_chosen(unit)
+        self.connections.set_chosen(unit)
         return unit
 
     def step_unit(self, step: int) -> None:
@@ -359,6 +380,11 @@ class NetworkView(Retranslatable, QWidget):
         self._show_map_pass()
         self.grid.set_activations(hidden)
         self.strip.set_values(None if hidden is None else hidden[self.grid.order()])
+        if self._links is not None:
+            fed = None
+            if self._pass is not None:
+                fed = layer_input(self._predictor, self._pass.outputs, self._links[1])
+            self.connections.set_pass(fed)
         if self.unit_view.unit is not None:
             self._show_unit_state(hidden, probabilities)
         set_text(self._layout, self.caption, self._caption(hidden))

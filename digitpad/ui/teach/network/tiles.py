@@ -40,6 +40,17 @@ def resampler(size: int, source: int = 28) -> np.ndarray:
     return overlap / overlap.sum(axis=1, keepdims=True)
 
 
+def tile_pixels(tiles: np.ndarray, side: int) -> np.ndarray:
+    """(units, 28, 28) weights in [-1, 1] -> (units, side, side) 32-bit pixels: each
+    tile averaged down to ``side`` and stretched back to its own peak (the grid's tiles
+    and the connections' alike)."""
+    resample = resampler(side)
+    small = np.einsum("ij,ujk,lk->uil", resample, tiles, resample)
+    peak = np.abs(small).max(axis=(1, 2), keepdims=True)  # averaging dulls: re-stretch
+    small /= np.where(peak > 0, peak, 1)
+    return argb(np.rint(weight_colours(small)))
+
+
 class WeightGrid(QWidget):
     """The first Dense layer's weight vectors as 28x28 images, strongest-firing first.
 
@@ -160,12 +171,8 @@ class WeightGrid(QWidget):
             return self._atlas[1]
         side = key[0]
         inner = side - 1
-        resample = resampler(inner)
-        small = np.einsum("ij,ujk,lk->uil", resample, self._tiles, resample)
-        peak = np.abs(small).max(axis=(1, 2), keepdims=True)  # averaging dulls: re-stretch
-        small /= np.where(peak > 0, peak, 1)
-        plain = np.full((len(small), side, side), argb([PAD, PAD, PAD]), np.uint32)
-        plain[:, :inner, :inner] = argb(np.rint(weight_colours(small)))
+        plain = np.full((len(self._tiles), side, side), argb([PAD, PAD, PAD]), np.uint32)
+        plain[:, :inner, :inner] = tile_pixels(self._tiles, inner)
         outlined = plain.copy()
         amber = argb([OUTLINE.red(), OUTLINE.green(), OUTLINE.blue()])
         for edge in (
