@@ -120,3 +120,38 @@ def test_the_robust_network_inside_at_the_projector(qtbot, window, mnist, size):
     scroll = window.teach.dock._scrolls["network"]
     assert not scroll.horizontalScrollBar().isVisible()
     assert view.stack.width() <= scroll.viewport().width()
+
+
+def test_a_clicked_map_or_unit_shows_the_test_digits_that_excite_it_most(window, mnist, qtbot):
+    """Issue 27, "what it has learnt": searched once per network in the background when a
+    close-up first asks; held while a training runs (each epoch is a new network)."""
+    from digitpad.ml import exemplars as ex
+
+    view = _robust_view(window, mnist, qtbot)
+    finder, strip = view.exemplars, view.map_exemplars
+    assert not finder.job.is_running() and strip.isHidden()  # nothing until asked
+    conv = view.stack.cards[2]
+    qtbot.mouseClick(
+        view.stack, Qt.MouseButton.LeftButton, pos=view.stack.map_rect(conv.facts.index, 4).center()
+    )
+    assert strip.isVisible()
+    with qtbot.waitSignal(finder.ready, timeout=60_000) as ready:
+        pass
+    found = ready.args[0].for_unit(conv.facts.index, 4)
+    assert ready.args[0].key == ex.model_key(window.models.predictor)
+    assert len(strip.tiles._tiles) == len(found) and strip.title.text().startswith("What excites")
+    # The tutorial network: a unit's close-up has its own strip.
+    window.models.load_bundled("tutorial")
+    qtbot.wait(20)
+    assert strip.isHidden()  # the map close-up closed with the network that had it
+    window.train_panel.runningChanged.emit(True)  # a Train click: no search meanwhile
+    assert view.exemplars.is_held()
+    view.show_unit(7)
+    assert view.unit_exemplars.isVisible() and not finder.job.is_running()
+    assert "when the training ends" in view.unit_exemplars.title.text()
+    with qtbot.waitSignal(finder.ready, timeout=60_000):
+        window.train_panel.runningChanged.emit(False)
+    dense = next(i for i, layer in enumerate(finder.predictor.layers) if layer.kind == "Dense")
+    shown = finder.exemplars().for_unit(dense, 7)
+    assert len(view.unit_exemplars.tiles._tiles) == len(shown)
+    finder.wait()

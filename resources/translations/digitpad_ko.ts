@@ -377,7 +377,7 @@
 <context>
     <name>ConnectionsPanel</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network/connections.py" line="+356"/>
+        <location filename="../../digitpad/ui/teach/network/connections.py" line="+357"/>
         <source>Which units push which digit</source>
         <translation>어떤 유닛이 어떤 숫자를 미는가</translation>
     </message>
@@ -392,7 +392,7 @@
         <translation>타일을 클릭하면 그 유닛을 크게 봅니다</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+36"/>
         <source>Each hidden unit pushes a digit&apos;s score by its output × its weight to that digit. Draw a digit to see which units push it most.</source>
         <translation>은닉 유닛마다 숫자의 점수를 (자기 출력 × 그 숫자로 가는 가중치)만큼 밉니다. 숫자를 그리면 어떤 유닛이 가장 세게 미는지 보입니다.</translation>
     </message>
@@ -677,9 +677,14 @@
 <context>
     <name>ExemplarStrip</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network/exemplars.py" line="+296"/>
+        <location filename="../../digitpad/ui/teach/network/exemplars.py" line="+313"/>
         <source>The digits that excite it most cannot be shown.</source>
         <translation>가장 강하게 활성화하는 숫자를 보여 줄 수 없습니다.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The digits that excite it most are found when the training ends.</source>
+        <translation>가장 강하게 활성화하는 숫자는 학습이 끝난 뒤에 찾습니다.</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1242,7 +1247,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>NetworkView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network_view.py" line="+407"/>
+        <location filename="../../digitpad/ui/teach/network_view.py" line="+427"/>
         <source>Each tile is one hidden unit&apos;s 784 weights drawn as a 28×28 image (red: ink here excites it, blue: ink here inhibits it). Draw a digit to sort them by how strongly they fire.</source>
         <translation>각 타일은 은닉 유닛 하나의 가중치 784개를 28×28 이미지로 그린 것입니다(빨강: 이곳의 잉크가 유닛을 활성화함, 파랑: 억제함). 숫자를 그리면 얼마나 강하게 활성화되는지에 따라 정렬됩니다.</translation>
     </message>
@@ -1262,17 +1267,17 @@ Ctrl+.: 중지</translation>
         <translation>그린 숫자에 각 유닛이 얼마나 강하게 활성화되는지에 따라 정렬했습니다: 유닛 {1}개 중 {0}개가 활성화됨(테두리 표시). 아래 띠는 활성화 값을 보여 줍니다.</translation>
     </message>
     <message>
-        <location line="-273"/>
+        <location line="-281"/>
         <source>Click a tile to see its unit close up</source>
         <translation>타일을 클릭하면 그 유닛을 크게 봅니다</translation>
     </message>
     <message>
-        <location line="-37"/>
+        <location line="-46"/>
         <source>Click a feature map to see how it is made</source>
         <translation>특성 맵을 클릭하면 어떻게 만들어지는지 보입니다</translation>
     </message>
     <message>
-        <location line="+261"/>
+        <location line="+278"/>
         <source>Why this digit? See what each of your pixels did ▸</source>
         <translation>왜 이 숫자일까? 픽셀 하나하나가 한 일을 보기 ▸</translation>
     </message>
@@ -1552,7 +1557,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>PushRow</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network/connections.py" line="-202"/>
+        <location filename="../../digitpad/ui/teach/network/connections.py" line="-218"/>
         <source>Unit {0}: its output {1} × its weight {2} = {3}</source>
         <translation>유닛 {0}: 출력 {1} × 가중치 {2} = {3}</translation>
     </message>
@@ -1717,7 +1722,7 @@ Ctrl+.: 중지</translation>
         <translation>배우기 화면 숨기기</translation>
     </message>
     <message>
-        <location line="+186"/>
+        <location line="+189"/>
         <source>Draw a digit first, then press its number.</source>
         <translation>먼저 숫자를 그린 다음 그 숫자 버튼을 누르세요.</translation>
     </message>

@@ -231,6 +231,8 @@ class TeachingDock(Retranslatable, QWidget):
             self._my_digits.set_training_running(running)
         if "class" in self._pages:
             self._pages["class"].set_training_running(running)
+        if "network" in self._pages:  # no search for exemplars takes a core from it
+            self._pages["network"].exemplars.set_held(running)
 
     def _on_mnist_loaded(self, mnist) -> None:
         self._mnist = mnist
@@ -279,7 +281,8 @@ class TeachingDock(Retranslatable, QWidget):
         elif key == "network":
             from digitpad.ui.teach.network_view import NetworkView
 
-            page = NetworkView()
+            page = NetworkView(data_path=self._data_path)
+            page.exemplars.set_held(self._training_running)
             page.explainRequested.connect(self.explainRequested)
         elif key == "preprocess":
             page = PreprocessPage()

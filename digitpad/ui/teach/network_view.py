@@ -22,6 +22,7 @@ from digitpad.ml.model_card import training_facts
 from digitpad.ml.weights import activation_name
 from digitpad.ui.i18n import Retranslatable
 from digitpad.ui.teach.network.connections import ConnectionsPanel
+from digitpad.ui.teach.network.exemplars import ExemplarFinder, ExemplarStrip
 from digitpad.ui.teach.network.feature_map import FeatureMapView
 from digitpad.ui.teach.network.stack import LayerStack
 from digitpad.ui.teach.network.text import TextStableLayout, set_text
@@ -86,7 +87,9 @@ class _Pass:
 class NetworkView(Retranslatable, QWidget):
     explainRequested = Signal()  # "which of my pixels made it say that?": the window's overlay
 
-    def __init__(self, predictor=None, parent: QWidget | None = None) -> None:
+    def __init__(self, predictor=None, parent: QWidget | None = None, data_path=None) -> None:
+        """``data_path``: a callable giving the MNIST file the exemplars come from (the
+        train panel's); ``None``: ``$DIGITPAD_MNIST`` or Keras' own copy."""
         super().__init__(parent)
         self._predictor = None
         self.explain_button = _Link()
@@ -107,6 +110,13 @@ class NetworkView(Retranslatable, QWidget):
         self.map_view.setObjectName("featureMapView")
         self.map_view.hide()
         self.map_view.closed.connect(lambda: self.show_map(None))
+        # What a map or unit has learnt: the test digits that excite it most (searched
+        # once per network in the background, only when a close-up first asks).
+        self.exemplars = ExemplarFinder(data_path, parent=self)
+        self.map_exemplars = ExemplarStrip(self.exemplars)
+        self.map_exemplars.setObjectName("mapExemplars")
+        self.unit_exemplars = ExemplarStrip(self.exemplars)
+        self.unit_exemplars.setObjectName("unitExemplars")
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.ideas = QLabel()
@@ -120,7 +130,9 @@ class NetworkView(Retranslatable, QWidget):
         layout.addWidget(self.caption)
         layout.addWidget(self.explain_button)
         layout.addWidget(self.map_view)  # above the layers: in view without scrolling
+        layout.addWidget(self.map_exemplars)
         layout.addWidget(self.unit_view)  # above the tiles: in view without scrolling
+        layout.addWidget(self.unit_exemplars)
         layout.addWidget(self.stack)
         layout.addWidget(self.grid)
         layout.addWidget(self.strip)
@@ -159,6 +171,7 @@ class NetworkView(Retranslatable, QWidget):
             if predictor is not None and self._input is not None:
                 self._pass = _Pass(predictor, self._input, predictor.forward(self._input))
         self._predictor = predictor
+        self.exemplars.set_predictor(predictor)  # a search for older weights is cancelled
         self.stack.set_network(predictor)
         dense = predictor.dense_layers() if predictor is not None else []
         first = dense[0].weights[0] if dense and dense[0].weights[0].shape[0] == 784 else None
@@ -225,10 +238,12 @@ class NetworkView(Retranslatable, QWidget):
             self.map_view.show_map(None, None, None)
             self.map_view.layer_index = None
             self.map_view.hide()
+            self.map_exemplars.show_unit(None, None)
             self.stack.select(None)
             return
         self.map_view.layer_index = conv
         self.map_view.show_map(layers[conv], card.facts, channel)
+        self.map_exemplars.show_unit(conv, channel)
         self.map_view.show()
         self.stack.select_layer_map(conv, channel)
 
@@ -302,6 +317,11 @@ class NetworkView(Retranslatable, QWidget):
             )
             self.unit_view.set_unit(unit, kernel[:, unit], outputs, kernel.shape[1])
         self.unit_view.setVisible(unit is not None)
+        first = None
+        if unit is not None:
+            layers = self._predictor.layers
+            first = next((i for i, layer in enumerate(layers) if layer.kind == "Dense"), None)
+        self.unit_exemplars.show_unit(first, unit)
         self.grid.set_chosen(unit)
         self.connections.set_chosen(unit)
         return unit

@@ -48,6 +48,7 @@ class ExemplarFinder(QObject):
         self._fraction = 0.0
         self._running_for = None  # the predictor the running search is for
         self._wanted = False  # asked for since the last model: start when the job is free
+        self._held = False  # a training runs: no search (see set_held)
         self._job = Job("digitpad-exemplars", self)
         self._job.progress.connect(self._on_progress)
         self._job.finished.connect(self._on_finished)
@@ -73,6 +74,20 @@ class ExemplarFinder(QObject):
             self._job.cancel()  # its result, if it still comes, is for another model
         self.predictorChanged.emit()
 
+    def set_held(self, held: bool) -> None:
+        """While a training runs, no search starts (each epoch brings new weights, and a
+        search would take a core from the training); a running one is stopped. Released,
+        the search asked for meanwhile starts, for the network then live."""
+        self._held = held
+        if held and self._job.is_running():
+            self._job.cancel()
+        elif not held and self.is_searching() and not self._job.is_running():
+            self._start()
+        self.predictorChanged.emit()  # the strips say why they wait, or search again
+
+    def is_held(self) -> bool:
+        return self._held
+
     def exemplars(self) -> Exemplars | None:
         """The current network's exemplars, if found (starts nothing)."""
         return self._found
@@ -92,6 +107,8 @@ class ExemplarFinder(QObject):
         if self._predictor is None or self._found is not None or self._error is not None:
             return self._found
         self._wanted = True
+        if self._held:
+            return None  # started when the training ends
         if not self._job.is_running():
             self._start()
         elif self._running_for is not self._predictor:
@@ -133,7 +150,7 @@ class ExemplarFinder(QObject):
 
     def _on_done(self) -> None:
         self._running_for = None
-        if self._wanted and self._found is None and self._error is None:
+        if self._wanted and self._found is None and self._error is None and not self._held:
             self._start()  # asked for while the last model's search was stopping
 
 
@@ -297,6 +314,13 @@ class ExemplarStrip(Retranslatable, QWidget):
             self.tiles.set_tiles([])
             self.note.setText(messages.error_text(error))
             self.note.show()
+            return
+        if found is None and self.finder.is_held():
+            self.title.setText(
+                self.tr("The digits that excite it most are found when the training ends.")
+            )
+            self.tiles.set_tiles([])
+            self.note.hide()
             return
         if found is None:
             self.title.setText(
