@@ -212,5 +212,10 @@ def test_train_takes_each_presets_own_recipe_unless_told(tmp_path):
         cwd=tmp_path,
     )
     assert told.returncode == 0, told.stderr
-    recipe = json.loads((tmp_path / "t.json").read_text())["recipe"]
-    assert (recipe["batch_size"], recipe["learning_rate"]) == (64, 0.002)
+    card = json.loads((tmp_path / "t.json").read_text())
+    assert (card["recipe"]["batch_size"], card["recipe"]["learning_rate"]) == (64, 0.002)
+    # The preset's words name its own recipe; the card says what this run changed.
+    assert card["description"].endswith("This run: 1 epoch(s), batches of 64, learning rate 0.002.")
+    assert json.loads((tmp_path / "r.json").read_text())["description"].endswith(
+        "This run: 1 epoch(s), batches of 256, learning rate 0.005."
+    )

@@ -273,14 +273,16 @@ def test_keras_loads_in_the_background_once_the_pad_is_idle(tmp_path):
         print("keras" in sys.modules)
         def check():
             if "keras" in sys.modules and not window.preloader.is_running():
-                print("loaded"); window.close()
+                timer.stop()
+                # ... and the chosen preset's first Train click is being prepared
+                print("loaded", window.train_panel.is_warming_up()); window.close()
         timer = QTimer(); timer.timeout.connect(check); timer.start(200)
         QTimer.singleShot(60000, window.close)
         app.exec()
         """,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["False", "loaded"]
+    assert proc.stdout.split() == ["False", "loaded", "True"]
 
 
 @pytest.mark.slow

@@ -88,7 +88,7 @@ def make_card(
     return {
         "name": f"digitpad MNIST {preset.key if preset else 'tutorial'}",
         "preset": preset.key if preset else "tutorial",
-        "description": preset.description if preset else "",
+        "description": _description(preset, recipe),
         "recipe": {
             "layers": layers,
             **recipe.as_dict(),
@@ -210,3 +210,23 @@ def training_facts(card: dict | None) -> dict:
         "samples": samples,
         "steps": steps,
     }
+
+
+def _description(preset, recipe) -> str:
+    """The preset's own words, and what this run changed of its recipe (its text names
+    the default epochs, batch size and learning rate: true only for those)."""
+    if preset is None:
+        return ""
+    from digitpad.ml.presets import PRESETS
+
+    own = PRESETS[preset.key].recipe if preset.key in PRESETS else preset.recipe
+    if (recipe.epochs, recipe.batch_size, recipe.learning_rate) == (
+        own.epochs,
+        own.batch_size,
+        own.learning_rate,
+    ):
+        return preset.description
+    return (
+        f"{preset.description} This run: {recipe.epochs} epoch(s), batches of "
+        f"{recipe.batch_size}, learning rate {recipe.learning_rate:g}."
+    )

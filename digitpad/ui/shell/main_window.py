@@ -7,7 +7,6 @@ module connects them to the model controller.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 from pathlib import Path
@@ -861,8 +860,6 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def closeEvent(self, event) -> None:
         # No training warm-up starts any more (a preload ending meanwhile would start one).
-        with contextlib.suppress(RuntimeError, TypeError):  # a second close: not connected
-            self.preloader.loaded.disconnect(self.train_panel.enable_warm_ups)
         self.train_panel.stop_warm_ups()
         self.teach.shutdown()  # leaves presenter mode first: the saved geometry is the normal one
         self._predict_timer.stop()

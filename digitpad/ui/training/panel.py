@@ -102,6 +102,7 @@ class TrainPanel(Retranslatable, QWidget):
         # (``presets.warm_up``): the first click then starts as fast as a second one.
         self._warm = Job("train-warm-up", self)
         self._warm_ups = False
+        self._warm_ups_stopped = False
         self._warm_key: str | None = None
         self._warm.done.connect(self._after_warm_up)
         self._build()
@@ -553,12 +554,14 @@ class TrainPanel(Retranslatable, QWidget):
     def enable_warm_ups(self) -> None:
         """From now on, choosing a preset prepares its training (see :meth:`warm_up`);
         the chosen one is prepared now. The shell calls it when its preload is done."""
+        if self._warm_ups_stopped:
+            return
         self._warm_ups = True
         self.warm_up()
 
     def stop_warm_ups(self) -> None:
-        """No more warm-ups (the window is closing); a running one is cancelled."""
-        self._warm_ups = False
+        """No more warm-ups, ever (the window is closing); a running one is cancelled."""
+        self._warm_ups, self._warm_ups_stopped = False, True
         self._warm.cancel()
 
     def is_warming_up(self) -> bool:
