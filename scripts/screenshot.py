@@ -9,6 +9,11 @@
         # and any clipped text for each picture
     xvfb-run -a python3 scripts/screenshot.py shots --reading
         # "why this digit?" and "write a number", English and Korean, and presenter mode
+    xvfb-run -a python3 scripts/screenshot.py shots --layers
+        # Inside the network at 1280x720 and 1366x768, English and Korean, window and
+        # presenter mode: the robust CNN with a feature map close up (what it pushes toward,
+        # the digits that excite it most), the tutorial with a unit close up and its
+        # hidden -> output connections; prints the layout check of each
 
 Works offscreen too (QT_QPA_PLATFORM=offscreen). Settings go to a temporary folder so
 the pictures do not depend on, or change, the user's own settings. The README picture
@@ -51,6 +56,9 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--compare", metavar="NETWORK", help="also the drawing read by two networks (compare.png)"
+    )
+    parser.add_argument(
+        "--layers", action="store_true", help="Inside the network, every layer (layers-*.png)"
     )
     parser.add_argument(
         "--reading",
@@ -228,6 +236,58 @@ def reading_shots(app, window, shot, strokes) -> None:
     i18n.set_language(app, "en", remember=False)
 
 
+def layer_shots(app, window, out: Path, strokes) -> int:
+    """layers-<lang>-<size>-<network>[-presenter].png; returns how many break the rules."""
+    from digitpad.ui import _layout_check as layout_check
+    from digitpad.ui import i18n
+    from digitpad.ui._testing import draw_strokes
+
+    failures = 0
+    size_before = window.size()
+    for network in ("robust", "tutorial"):
+        window.models.load_bundled(network)
+        wait(app, 300)
+        for lang in ("en", "ko"):
+            i18n.set_language(app, lang, remember=False)
+            for width, height in ((1280, 720), (1366, 768)):
+                window.showNormal()
+                window.resize(width, height)
+                window.canvas.clear()
+                draw_strokes(window.canvas, strokes)
+                window.show_teaching_view("network")
+                view = window.teach.dock.page("network")
+                if network == "robust":
+                    conv = next(c for c in view.stack.cards if c.facts and c.facts.kind == "Conv2D")
+                    view.show_map(conv.facts.index, 3)
+                else:
+                    view.show_unit(int(view.grid.order()[0]))
+                for _ in range(150):  # the exemplars: searched once per network
+                    if view.exemplars.exemplars() is not None:
+                        break
+                    wait(app, 100)
+                for presenter in (False, True):
+                    size = window.size()
+                    window.showFullScreen = lambda size=size: window.resize(size)
+                    window.teach.presenter.set_active(presenter)
+                    wait(app, 500)
+                    name = f"layers-{lang}-{width}x{height}-{network}"
+                    name += "-presenter" if presenter else ""
+                    window.grab().save(str(out / f"{name}.png"))
+                    side = window.canvas.drawing_rect().width()
+                    share = side / window.height()
+                    problems = layout_check.clipped_texts(window)
+                    failures += not (share >= 0.45 and not problems)
+                    print(f"{name}: pad {side}px = {share:.0%} of the height; clipped: {problems}")
+                    window.teach.presenter.set_active(False)
+                    del window.showFullScreen
+                view.show_map(None)
+                view.show_unit(None)
+    window.show_teaching_view(None)
+    i18n.set_language(app, "en", remember=False)
+    window.resize(size_before)
+    return failures
+
+
 def extra_shots(app, window, shot, args) -> None:
     if args.compare:
         compare_shot(app, window, shot, args.compare)
@@ -270,8 +330,9 @@ def main() -> int:
         saved.append(path)
         print(path, flush=True)
 
-    if args.projector:
-        failures = projector_shots(app, window, out, digit_strokes(args.digit))
+    if args.projector or args.layers:
+        shots = projector_shots if args.projector else layer_shots
+        failures = shots(app, window, out, digit_strokes(args.digit))
         window.close()
         shutil.rmtree(settings_dir, ignore_errors=True)
         return 1 if failures else 0

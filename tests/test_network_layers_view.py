@@ -155,3 +155,23 @@ def test_a_clicked_map_or_unit_shows_the_test_digits_that_excite_it_most(window,
     shown = finder.exemplars().for_unit(dense, 7)
     assert len(view.unit_exemplars.tiles._tiles) == len(shown)
     finder.wait()
+
+
+def test_presenter_mode_turned_on_with_a_map_open_enlarges_it_whole(window, mnist, qtbot):
+    """Seen in a screenshot: a close-up opened before F11 kept its small fixed size while
+    painting at the presenter's, so the map and the number grids were cut off."""
+    view = _robust_view(window, mnist, qtbot)
+    conv = view.stack.cards[2]
+    view.show_map(conv.facts.index, 3)
+    close_up = view.map_view
+    small = close_up.picture.size()
+    window.teach.presenter.set_active(True)
+    qtbot.wait(50)
+    try:
+        for widget in (close_up.picture, close_up.patch, close_up.kernel):
+            assert widget.size() == widget.sizeHint(), widget
+        assert close_up.picture.width() > small.width()
+    finally:
+        window.teach.presenter.set_active(False)
+    qtbot.wait(20)
+    assert close_up.picture.size() == small

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html as _html
 
 import numpy as np
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -81,6 +81,13 @@ class MapPicture(QWidget):
         self.setFixedSize(self.sizeHint())
         self.update()
 
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presenter mode: a larger picture
+            self._image = None
+            self.setFixedSize(self.sizeHint())
+            self.update()
+
     def cell(self) -> float:
         return self.side() / max(self._map.shape) if self._map is not None else 1.0
 
@@ -142,6 +149,12 @@ class NumberGrid(QWidget):
 
     def values(self) -> np.ndarray | None:
         return self._values
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presenter mode: larger numbers
+            self.setFixedSize(self.sizeHint())
+            self.update()
 
     def _cell(self) -> int:
         return self.fontMetrics().horizontalAdvance("−0.00") + 8
