@@ -208,7 +208,7 @@ def contradicting(tmp_path_factory):
 CONTRADICTIONS = {
     "units": "dense: kernel (784, 12), but its config fed (784,) needs (784, 512) (units=512)",
     "kernel_size": "conv2d: kernel (5, 5, 1, 32), but its config fed (28, 28, 1) needs "
-    "(3, 3, 1, 32) (filters=32, kernel_size=[3, 3])",
+    "(3, 3, 1, 16) (filters=16, kernel_size=[3, 3])",
     "bias": "dense_1: bias (11,), but its config",
     "hdf5_bomb": "dense: kernel (784, 2000000), but its config fed (784,) needs (784, 512)",
 }

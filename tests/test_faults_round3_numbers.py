@@ -195,7 +195,7 @@ def _digits(held_out, picks, rng) -> list[list[np.ndarray]]:
 def test_a_number_reads_the_same_whatever_order_its_digits_were_drawn_in(held_out_pen, robust):
     rng = np.random.default_rng(29)
     right = {"left to right": 0, "right to left": 0, "any order": 0}
-    wrong_and_sure = 0
+    wrong_and_sure = tipped = 0
     for _ in range(40):
         picks = rng.integers(len(held_out_pen), size=4)
         text = "".join(str(held_out_pen.labels[i]) for i in picks)
@@ -209,7 +209,12 @@ def test_a_number_reads_the_same_whatever_order_its_digits_were_drawn_in(held_ou
         readings = {name: read_number(robust, strokes) for name, strokes in orders.items()}
         texts = {r.text for r in readings.values()}
         flags = {tuple(d.unsure for d in r.digits) for r in readings.values()}
-        assert len(texts) == 1 and len(flags) == 1, (text, readings)
+        if len(texts) > 1 or len(flags) > 1:
+            # Which strokes the pen drew one after the other is a small part of the
+            # evidence (a run the pen left and came back to costs a little), so it may tip
+            # a near-tie between two cuts; never a reading that is not marked unsure.
+            tipped += 1
+            assert all(r.unsure for r in readings.values()), (text, readings)
         for name, reading in readings.items():
             right[name] += reading.text == text
         reading = readings["left to right"]
@@ -217,6 +222,7 @@ def test_a_number_reads_the_same_whatever_order_its_digits_were_drawn_in(held_ou
     # Before: 37 of 40 left to right, 14 of 40 right to left, most wrong ones sure.
     assert min(right.values()) >= 35, right
     assert wrong_and_sure <= 2, wrong_and_sure
+    assert tipped <= 1, tipped  # bundled robust: 1 of 40 (both cuts wrong and unsure)
 
 
 def test_a_number_written_backwards_with_crossbars_last_reads_left_to_right(robust):

@@ -75,7 +75,7 @@ def test_the_window_shows_every_layer_of_the_pass_that_read_the_pad(name, window
         np.testing.assert_array_equal(activations[-1][1], window.current_probabilities())
     shapes = {layer: out.shape for layer, out in window.layer_activations()}
     if name == "robust":
-        assert shapes["conv2d"] == (26, 26, 32) and shapes["max_pooling2d_1"] == (5, 5, 64)
+        assert shapes["conv2d"] == (26, 26, 16) and shapes["max_pooling2d_1"] == (5, 5, 32)
     else:
         assert shapes["dense"] == (512,)
     window.canvas.clear()

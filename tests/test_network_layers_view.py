@@ -26,12 +26,12 @@ def test_every_layer_follows_the_pen_and_a_clicked_map_shows_its_arithmetic(wind
     names = [card.facts.name for card in stack.cards[1:]]
     assert names == [name for name, _ in window.layer_activations()]
     conv = stack.cards[2]
-    assert conv.facts.kind == "Conv2D" and conv.facts.shape == (26, 26, 32)
+    assert conv.facts.kind == "Conv2D" and conv.facts.shape == (26, 26, 16)
     assert np.shares_memory(conv.output(), window.models.last_pass().outputs[conv.facts.index])
-    assert "320 weights" in conv.header_lines()
-    # The ideas quote this network's own card: 10 epochs of 610 steps, not the tutorial's.
+    assert "160 weights" in conv.header_lines()
+    # The ideas quote this network's own card: 8 epochs of 305 steps, not the tutorial's.
     ideas = view.ideas_text()
-    assert "10 epochs × 610 steps" in ideas and "5 epochs" not in ideas
+    assert "8 epochs × 305 steps" in ideas and "5 epochs" not in ideas
     assert "Hidden activations appear" not in ideas + view.caption.text()
     # Click map 5 of the first convolution.
     rect = stack.map_rect(conv.facts.index, 4)
@@ -54,7 +54,7 @@ def test_every_layer_follows_the_pen_and_a_clicked_map_shows_its_arithmetic(wind
         assert abs(max(total, 0.0) - maps[row, column, 4]) < 1e-5
         value = f"{maps[row, column, 4]:.2f}".replace("-", "−")
         assert f"= {value}, the map's value there" in close_up.text_shown()
-    # The second convolution: the sum runs over its 32 input maps.
+    # The second convolution: the sum runs over its 16 input maps.
     second = stack.cards[4]
     view.show_map(second.facts.index, 7)
     step = close_up.step
