@@ -175,3 +175,15 @@ def test_presenter_mode_turned_on_with_a_map_open_enlarges_it_whole(window, mnis
         window.teach.presenter.set_active(False)
     qtbot.wait(20)
     assert close_up.picture.size() == small
+
+
+def test_the_ideas_say_how_the_live_network_was_trained(window, mnist, qtbot):
+    """The robust card's recipe: Adam with a one-cycle rate (up to 0.005), not the
+    tutorial's constant rmsprop 0.001."""
+    view = _robust_view(window, mnist, qtbot)
+    ideas = view.ideas_text()
+    assert "adam, the learning rate rising to 0.005 and falling to zero" in ideas
+    assert "rmsprop" not in ideas
+    window.models.load_bundled("tutorial")
+    qtbot.wait(20)
+    assert "rmsprop, learning rate 0.001:" in view.ideas_text()

@@ -161,7 +161,8 @@ MNIST_TRAIN_SAMPLES = 60000
 
 def training_facts(card: dict | None) -> dict:
     """How the model on a card was trained, as far as the card says: ``optimizer``,
-    ``learning_rate``, ``epochs`` (completed), ``batch_size``, ``samples`` and ``steps``
+    ``learning_rate``, ``schedule`` ("one-cycle", or ``None`` for a constant rate),
+    ``epochs`` (completed), ``batch_size``, ``samples`` and ``steps``
     per epoch (each ``None`` when the card does not tell). Never the tutorial's defaults
     for a model whose card is silent."""
     import ast
@@ -205,6 +206,7 @@ def training_facts(card: dict | None) -> dict:
     return {
         "optimizer": recipe.get("optimizer"),
         "learning_rate": recipe.get("learning_rate"),
+        "schedule": recipe.get("schedule") if isinstance(recipe.get("schedule"), str) else None,
         "epochs": epochs if isinstance(epochs, int) else None,
         "batch_size": batch if isinstance(batch, int) else None,
         "samples": samples,

@@ -793,7 +793,7 @@
 <context>
     <name>FeatureMapView</name>
     <message>
-        <location filename="../../digitpad/ui/teach/network/feature_map.py" line="+239"/>
+        <location filename="../../digitpad/ui/teach/network/feature_map.py" line="+252"/>
         <source>Close the close-up</source>
         <translation>크게 보기 닫기</translation>
     </message>
@@ -990,7 +990,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../digitpad/ui/shell/main_window.py" line="+515"/>
+        <location filename="../../digitpad/ui/shell/main_window.py" line="+514"/>
         <source> %</source>
         <translation> %</translation>
     </message>
@@ -1347,7 +1347,12 @@ Ctrl+.: 중지</translation>
         <translation>{0}: 스텝마다 모든 가중치를 손실의 그레이디언트 반대 방향으로 조금씩 옮깁니다</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source>{0}, the learning rate rising to {1} and falling to zero over the training: every step nudges all weights against the gradient of the loss</source>
+        <translation>{0}, 학습률은 {1}까지 올랐다가 학습이 끝날 때 0으로 내려갑니다: 스텝마다 모든 가중치를 손실의 그레이디언트 반대 방향으로 조금씩 옮깁니다(경사하강법)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>{0}, learning rate {1}: every step nudges all weights against the gradient of the loss</source>
         <translation>{0}, 학습률 {1}: 스텝마다 모든 가중치를 손실의 그레이디언트 반대 방향으로 조금씩 옮깁니다(경사하강법)</translation>
     </message>
@@ -1367,7 +1372,7 @@ Ctrl+.: 중지</translation>
         <translation>에포크 {0}번 × 이미지 {2}개짜리 스텝 {1}번 = 가중치 업데이트 {3}번</translation>
     </message>
     <message>
-        <location line="-21"/>
+        <location line="-26"/>
         <source>Training loop</source>
         <translation>훈련 루프</translation>
     </message>
@@ -1735,7 +1740,7 @@ Ctrl+.: 중지</translation>
 <context>
     <name>TrainPanel</name>
     <message>
-        <location filename="../../digitpad/ui/training/panel.py" line="+182"/>
+        <location filename="../../digitpad/ui/training/panel.py" line="+183"/>
         <location line="+1"/>
         <source>Epochs</source>
         <translation>에포크</translation>
@@ -1945,17 +1950,17 @@ Ctrl+.: 중지</translation>
     </message>
     <message>
         <location line="+16"/>
-        <location line="+83"/>
+        <location line="+85"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-85"/>
         <source>Done</source>
         <translation>완료</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+72"/>
         <source>Downloading MNIST… {0:.1f} / {1:.1f} MB</source>
         <translation>MNIST 내려받는 중… {0:.1f} / {1:.1f} MB</translation>
     </message>

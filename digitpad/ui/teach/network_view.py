@@ -501,6 +501,11 @@ class NetworkView(Retranslatable, QWidget):
             return self.tr(
                 "{0}: every step nudges all weights against the gradient of the loss"
             ).format(facts["optimizer"])
+        if facts.get("schedule") == "one-cycle":
+            return self.tr(
+                "{0}, the learning rate rising to {1} and falling to zero over the training: "
+                "every step nudges all weights against the gradient of the loss"
+            ).format(facts["optimizer"], f"{facts['learning_rate']:g}")
         return self.tr(
             "{0}, learning rate {1}: every step nudges all weights against the gradient of the loss"
         ).format(facts["optimizer"], f"{facts['learning_rate']:g}")
