@@ -87,6 +87,14 @@ def test_changed_digits_stay_readable(mnist, bundled_tutorial):
     assert 0.6 < read < 0.97
 
 
+def test_the_batches_are_not_autotuned(mnist):
+    """Fixed parallelism and prefetch: tf.data's autotuner thread, still optimising when
+    ``fit`` ended, held the last epoch's iterator 3-5 s in ~40 % of the Train clicks
+    (BENCHMARKS.md, *Training to read handwriting*)."""
+    feed = _feed(mnist, None)
+    assert feed.dataset.options().autotune.enabled is False
+
+
 def test_pen_digits_are_drawn_once_as_the_pad_prepares_them(pen):
     some = limited_pen(pen, 600)
     images = pipeline.pen_images(some)
