@@ -183,31 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="; ".join(f"{p.key}: {p.title}" for p in PRESETS.values()),
     )
     # Each preset's own recipe unless given (the window's Train uses the same defaults).
-    own = {key: preset.recipe for key, preset in PRESETS.items()}
-    train.add_argument(
-        "--epochs",
-        type=_positive_int,
-        default=None,
-        help="default: the preset's own ("
-        + ", ".join(f"{key} {r.epochs}" for key, r in own.items())
-        + ")",
-    )
-    train.add_argument(
-        "--batch-size",
-        type=_positive_int,
-        default=None,
-        help="default: the preset's own ("
-        + ", ".join(f"{key} {r.batch_size}" for key, r in own.items())
-        + ")",
-    )
-    train.add_argument(
-        "--learning-rate",
-        type=_positive_float,
-        default=None,
-        help="default: the preset's own ("
-        + ", ".join(f"{key} {r.learning_rate:g}" for key, r in own.items())
-        + ")",
-    )
+    for flag, field, kind in (
+        ("--epochs", "epochs", _positive_int),
+        ("--batch-size", "batch_size", _positive_int),
+        ("--learning-rate", "learning_rate", _positive_float),
+    ):
+        own = ", ".join(f"{key} {getattr(p.recipe, field):g}" for key, p in PRESETS.items())
+        train.add_argument(flag, type=kind, default=None, help=f"default: the preset's own ({own})")
     train.add_argument(
         "--hidden-units",
         type=_hidden_units,

@@ -109,7 +109,6 @@ VIEWS = (None, "evaluate", "network", "preprocess", "digits", "compare")
 
 def projector_shots(app, window, out: Path, strokes) -> int:
     """<lang>-<size>-<view>.png; returns how many pictures break the layout rules."""
-    from digitpad.ui import _layout_check as layout_check
     from digitpad.ui import i18n
     from digitpad.ui._testing import draw_strokes
 
@@ -126,14 +125,9 @@ def projector_shots(app, window, out: Path, strokes) -> int:
                 window.set_comparison("robust" if view == "compare" else None)
                 window.show_teaching_view(None if view in (None, "compare") else view)
                 wait(app, 2500 if view == "evaluate" else 400)
-                name = f"{lang}-{width}x{height}-{view or 'pad'}"
-                window.grab().save(str(out / f"{name}.png"))
-                side = window.canvas.drawing_rect().width()
-                share = side / window.height()
-                problems = layout_check.clipped_texts(window)
-                ok = share >= 0.45 and not problems
-                failures += not ok
-                print(f"{name}: pad {side}px = {share:.0%} of the height; clipped: {problems}")
+                failures += not saved_and_checked(
+                    window, out, f"{lang}-{width}x{height}-{view or 'pad'}"
+                )
             failures += presenter_shots(app, window, out, f"{lang}-{width}x{height}")
     window.set_comparison(None)
     window.show_teaching_view(None)
@@ -141,11 +135,23 @@ def projector_shots(app, window, out: Path, strokes) -> int:
     return failures
 
 
+def saved_and_checked(window, out: Path, name: str) -> bool:
+    """Save the window as ``name``.png and print its layout check; ``True`` if it keeps
+    the rules (the pad >= 45 % of the height, no clipped text)."""
+    from digitpad.ui import _layout_check as layout_check
+
+    window.grab().save(str(out / f"{name}.png"))
+    side = window.canvas.drawing_rect().width()
+    share = side / window.height()
+    problems = layout_check.clipped_texts(window)
+    print(f"{name}: pad {side}px = {share:.0%} of the height; clipped: {problems}")
+    return share >= 0.45 and not problems
+
+
 def presenter_shots(app, window, out: Path, prefix: str) -> int:
     """presenter-<lang>-<size>-<view>.png: presenter mode on a projector of the window's
     size (full screen is that size there; here the window is given it, since this screen
     is larger). Returns how many break the layout rules."""
-    from digitpad.ui import _layout_check as layout_check
 
     size = window.size()
     window.showFullScreen = lambda: window.resize(size)  # the projector's full screen
@@ -162,13 +168,7 @@ def presenter_shots(app, window, out: Path, prefix: str) -> int:
                 network.show_unit(int(network.grid.order()[0]))
             window.teach.presenter.set_active(True)
             wait(app, 400)
-            name = f"presenter-{prefix}-{view or 'pad'}"
-            window.grab().save(str(out / f"{name}.png"))
-            side = window.canvas.drawing_rect().width()
-            share = side / window.height()
-            problems = layout_check.clipped_texts(window)
-            failures += not (share >= 0.45 and not problems)
-            print(f"{name}: pad {side}px = {share:.0%} of the height; clipped: {problems}")
+            failures += not saved_and_checked(window, out, f"presenter-{prefix}-{view or 'pad'}")
             window.teach.presenter.set_active(False)
             if network is not None:
                 network.show_unit(None)
@@ -238,7 +238,6 @@ def reading_shots(app, window, shot, strokes) -> None:
 
 def layer_shots(app, window, out: Path, strokes) -> int:
     """layers-<lang>-<size>-<network>[-presenter].png; returns how many break the rules."""
-    from digitpad.ui import _layout_check as layout_check
     from digitpad.ui import i18n
     from digitpad.ui._testing import draw_strokes
 
@@ -272,12 +271,7 @@ def layer_shots(app, window, out: Path, strokes) -> int:
                     wait(app, 500)
                     name = f"layers-{lang}-{width}x{height}-{network}"
                     name += "-presenter" if presenter else ""
-                    window.grab().save(str(out / f"{name}.png"))
-                    side = window.canvas.drawing_rect().width()
-                    share = side / window.height()
-                    problems = layout_check.clipped_texts(window)
-                    failures += not (share >= 0.45 and not problems)
-                    print(f"{name}: pad {side}px = {share:.0%} of the height; clipped: {problems}")
+                    failures += not saved_and_checked(window, out, name)
                     window.teach.presenter.set_active(False)
                     del window.showFullScreen
                 view.show_map(None)

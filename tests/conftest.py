@@ -140,3 +140,15 @@ def window(qtbot):
     yield win
     win.train_panel.shutdown()
     win.teach.shutdown()
+
+
+@pytest.fixture(scope="session")
+def robust():
+    """The bundled robust network, read by the numpy predictor (read-only: shared)."""
+    from digitpad.ml.model import bundled_variant_path
+    from digitpad.ml.predictor import Predictor
+
+    path = bundled_variant_path("robust")
+    if path is None:
+        pytest.skip("bundled robust model missing")
+    return Predictor.from_file(path)

@@ -172,50 +172,23 @@ def test_train_takes_each_presets_own_recipe_unless_told(tmp_path):
 
     from digitpad.ml.presets import get_preset
 
-    result = run_cli(
-        "train",
-        "--preset",
-        "robust",
-        "--epochs",
-        "1",
-        "--limit",
-        "300",
-        "--seed",
-        "0",
-        "--out",
-        str(tmp_path / "r.keras"),
-        "--data",
-        str(SMALL_MNIST),
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
-    recipe = json.loads((tmp_path / "r.json").read_text())["recipe"]
+    def card_of(name: str, *told: str) -> dict:
+        out = tmp_path / f"{name}.keras"
+        result = run_cli(
+            *("train", "--preset", "robust", "--epochs", "1", "--limit", "300", *told),
+            *("--out", str(out), "--data", str(SMALL_MNIST)),
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(out.with_suffix(".json").read_text())
+
+    own = card_of("r", "--seed", "0")
     robust = get_preset("robust").recipe
+    recipe = own["recipe"]
     assert (recipe["batch_size"], recipe["learning_rate"]) == (256, robust.learning_rate)
     assert recipe["optimizer"] == "adam" and recipe["epochs"] == 1
-    told = run_cli(
-        "train",
-        "--preset",
-        "robust",
-        "--epochs",
-        "1",
-        "--limit",
-        "300",
-        "--batch-size",
-        "64",
-        "--learning-rate",
-        "0.002",
-        "--out",
-        str(tmp_path / "t.keras"),
-        "--data",
-        str(SMALL_MNIST),
-        cwd=tmp_path,
-    )
-    assert told.returncode == 0, told.stderr
-    card = json.loads((tmp_path / "t.json").read_text())
+    card = card_of("t", "--batch-size", "64", "--learning-rate", "0.002")
     assert (card["recipe"]["batch_size"], card["recipe"]["learning_rate"]) == (64, 0.002)
     # The preset's words name its own recipe; the card says what this run changed.
     assert card["description"].endswith("This run: 1 epoch(s), batches of 64, learning rate 0.002.")
-    assert json.loads((tmp_path / "r.json").read_text())["description"].endswith(
-        "This run: 1 epoch(s), batches of 256, learning rate 0.005."
-    )
+    assert own["description"].endswith("This run: 1 epoch(s), batches of 256, learning rate 0.005.")

@@ -74,14 +74,6 @@ def _compose(pen, picks, gaps, rng) -> list[np.ndarray]:
 
 
 @pytest.fixture(scope="module")
-def robust() -> Predictor:
-    path = bundled_variant_path("robust")
-    if path is None:
-        pytest.skip("bundled robust model missing")
-    return Predictor.from_file(path)
-
-
-@pytest.fixture(scope="module")
 def tutorial() -> Predictor:
     path = bundled_variant_path("tutorial")
     if path is None:

@@ -19,14 +19,6 @@ from digitpad.ui._testing import draw_strokes, strokes_from_image
 
 
 @pytest.fixture(scope="module")
-def robust() -> Predictor:
-    path = bundled_variant_path("robust")
-    if path is None:
-        pytest.skip("bundled robust model missing")
-    return Predictor.from_file(path)
-
-
-@pytest.fixture(scope="module")
 def keras_robust():
     """The same file read by Keras (skipped without TensorFlow)."""
     pytest.importorskip("tensorflow")

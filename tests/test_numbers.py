@@ -8,18 +8,7 @@ import numpy as np
 import pytest
 
 from digitpad.ml import numbers
-from digitpad.ml.model import bundled_variant_path
 from digitpad.ml.numbers import DigitReading, NumberReading, read_number, segment
-from digitpad.ml.predictor import Predictor
-
-
-@pytest.fixture(scope="module")
-def robust() -> Predictor:
-    path = bundled_variant_path("robust")
-    if path is None:
-        pytest.skip("bundled robust model missing")
-    return Predictor.from_file(path)
-
 
 # -- digits drawn as a person at the pad draws them: (k, 2) points, y down -----------------
 
