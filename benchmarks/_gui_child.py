@@ -7,6 +7,8 @@ Usage: python3 benchmarks/_gui_child.py MODE [ARGS]
   train EPOCHS                 one Train click; epochEnded arrival times
   responsive EPOCHS            10 ms QTimer gaps + move -> pixels while a Train click runs
   memory EPOCHS RUNS           VmRSS/VmHWM idle and after each of RUNS trainings
+  layers N [NETWORK]           move -> pixels with NETWORK (default robust) live, no view
+                               and Inside the network (every layer) open, N moves each
 Prints one JSON line last.
 
 Drawing latency is **move -> pixels**, what a person sees: from
@@ -14,9 +16,8 @@ Drawing latency is **move -> pixels**, what a person sees: from
 that paints the result (the pad's stroke, the 28x28 input and the chart), in a
 1366x768 window (a common projector). A move whose processEvents() did not paint the pad
 is counted as missed. (It used to end at the ``predictionChanged`` signal, which is
-emitted before anything is painted.) The method is /work/shared/tools/paint_latency.py's:
-a 125 Hz mouse, one move then 8 ms of event processing; the longest of those 8 ms
-pauses is reported too (a frame is 16.7 ms).
+emitted before anything is painted.) A 125 Hz mouse: one move, then 8 ms of event
+processing; the longest of those 8 ms pauses is reported too (a frame is 16.7 ms).
 """
 
 from __future__ import annotations
@@ -621,6 +622,32 @@ def patch_batch_every(every: int) -> None:
     training.train = train
 
 
+def mode_layers(n: int, network: str = "robust") -> dict:
+    """Issue 27's figure: the network view with a bundled network live."""
+    import numpy as np
+
+    app, window = make_window(WINDOW_SIZE)
+    window.models.load_bundled(network)
+    pump(app, 300)
+    move_to_pixels(app, window, 40)  # warm-up
+    out = {"model": network}
+    for key in (None, "network", None):
+        show_view(window, key)
+        pump(app, 500)
+        found = move_to_pixels(app, window, n)
+        lat = np.array(found["latency"]) * 1e3
+        out.setdefault(key or "none", []).append(
+            {
+                "median_ms": float(np.median(lat)),
+                "p99_ms": float(np.percentile(lat, 99)),
+                "longest_pause_ms": float(max(found["pauses"]) * 1e3),
+                "missed": found["missed"],
+                "pad_px": found["pad_px"],
+            }
+        )
+    return out
+
+
 def main() -> None:
     mode = sys.argv[1]
     if mode == "startup":
@@ -635,6 +662,8 @@ def main() -> None:
         out = mode_train(int(sys.argv[2]), responsive=True)
     elif mode == "memory":
         out = mode_memory(int(sys.argv[2]), int(sys.argv[3]))
+    elif mode == "layers":
+        out = mode_layers(int(sys.argv[2]), *sys.argv[3:4])
     else:
         raise SystemExit(f"unknown mode {mode}")
     out["load1"] = os.getloadavg()[0]

@@ -8,7 +8,7 @@ second process plays the room with aiohttp's client (the phones are other machin
 work must not share this process's lock): each participant loads the page, joins, asks
 for a live reading at 10 Hz of a real pen-written digit growing as it is drawn (the held-
 out writers in tests/data), and sends a digit every 5 s. Meanwhile the presenter draws on
-the pad here, timed as ../shared/tools/paint_latency.py times it (move -> painted pixels).
+the pad here, timed as benchmarks/_gui_child.py times it (move -> painted pixels).
 
 Prints: server replies p50/p99/max, errors, whether every sent digit was stored exactly
 once, joining (page load to first reading), the presenter's move -> painted pixels, and
