@@ -147,6 +147,29 @@ def test_the_panel_follows_the_pen_and_opens_a_unit(window, mnist, qtbot):
     assert panel.digit() is None and not row.isVisible()
 
 
+def test_the_panels_tiles_work_from_the_keyboard(window, mnist, qtbot):
+    """Tab to the row, the arrow keys move along its tiles (the ups, then the downs),
+    Enter opens the framed one close up."""
+    window.resize(1366, 768)
+    window.show_teaching_view("network")
+    view = window.teach.dock.network
+    panel, row = view.connections, view.connections.row
+    draw_strokes(window.canvas, strokes_from_image(mnist.x_test[0] / 255.0), live=True)
+    window.refresh_prediction()
+    qtbot.wait(20)
+    row.setFocus()
+    up_units, down_units = panel.shown_units()
+    assert up_units and down_units and row.focused_unit() == up_units[0]
+    for _ in range(len(up_units)):
+        qtbot.keyClick(row, Qt.Key.Key_Right)
+    assert row.focused_unit() == down_units[0]
+    qtbot.keyClick(row, Qt.Key.Key_Return)
+    assert view.unit_view.isVisible() and view.unit_view.unit == down_units[0]
+    qtbot.keyClick(row, Qt.Key.Key_Left)
+    assert row.focused_unit() == up_units[-1]
+    row.grab()  # the dashed frame paints
+
+
 def test_the_panel_repaints_only_on_a_change_and_follows_new_weights(
     qtbot, mnist, tutorial, monkeypatch
 ):

@@ -60,6 +60,10 @@ class PushRow(QWidget):
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        # From the keyboard: Tab to the row, the arrow keys move along its tiles, Enter
+        # (or Space) opens the one framed, as a click does.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._focus = 0  # index into the tiles painted, in order
 
     # -- what it shows ------------------------------------------------------------------
     def set_kernel(self, kernel: np.ndarray | None) -> None:
@@ -194,6 +198,40 @@ class PushRow(QWidget):
         """Where ``unit``'s tile is painted, ``None`` if it is not."""
         return next((rect for rect, shown, _ in self._places() if shown == unit), None)
 
+    def focused_unit(self) -> int | None:
+        """The unit whose tile the keyboard frames (``None``: no tiles)."""
+        up, down = self.shown_units()
+        units = up + down
+        return units[min(self._focus, len(units) - 1)] if units else None
+
+    def keyPressEvent(self, event) -> None:
+        up, down = self.shown_units()
+        count = len(up) + len(down)
+        key = event.key()
+        steps = {
+            Qt.Key.Key_Left: -1,
+            Qt.Key.Key_Up: -1,
+            Qt.Key.Key_Right: 1,
+            Qt.Key.Key_Down: 1,
+        }
+        if count and key in steps:
+            self._focus = (min(self._focus, count - 1) + steps[key]) % count
+            self.update()
+            event.accept()
+        elif count and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.unitClicked.emit(self.focused_unit())
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.update()
+
     def mousePressEvent(self, event) -> None:
         unit = self.unit_at(event.position().toPoint())
         if event.button() == Qt.MouseButton.LeftButton and unit is not None:
@@ -256,8 +294,13 @@ class PushRow(QWidget):
             if not pairs:  # no unit pushes this way
                 painter.drawText(QRect(left, top + line + 2, group, line), 0, "—")
         cell = self._cell()
+        focused = self.focused_unit() if self.hasFocus() else None
         for rect, unit, text in self._places():
             painter.drawImage(rect.topLeft(), self._tile(unit))
+            if unit == focused:  # the keyboard's place: a dashed frame around the tile
+                painter.setPen(QPen(self.palette().highlight().color(), 2, Qt.PenStyle.DashLine))
+                painter.drawRect(rect.adjusted(-3, -3, 2, 2))
+                painter.setPen(self.palette().text().color())
             if unit == self._chosen:  # the unit shown close up
                 painter.setPen(QPen(ACCENT, 2))
                 painter.drawRect(rect.adjusted(1, 1, -1, -1))
