@@ -7,70 +7,17 @@ coordinates near the float limits.
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 
 import numpy as np
 import pytest
+from helpers_digits import compose, four, one, seven, zero
 
 from digitpad.ml import numbers
 from digitpad.ml.model import bundled_variant_path
 from digitpad.ml.numbers import NumberReader, read_number, segment
 from digitpad.ml.predictor import Predictor
-
-
-# -- digits as a person at the pad draws them: (k, 2) points, y down -----------------------
-def _poly(*corners, steps: int = 8) -> np.ndarray:
-    corners = np.array(corners, float)
-    points = [corners[0]]
-    for a, b in itertools.pairwise(corners):
-        points.extend(a + t * (b - a) for t in np.linspace(0, 1, steps)[1:])
-    return np.array(points)
-
-
-def one(x: float, y: float, h: float) -> list[np.ndarray]:
-    return [_poly((x + 0.1 * h, y + 0.1 * h), (x + 0.2 * h, y), (x + 0.2 * h, y + h))]
-
-
-def seven(x: float, y: float, h: float) -> list[np.ndarray]:
-    """Two strokes: the 7 itself, then its crossbar."""
-    return [
-        _poly((x, y), (x + 0.6 * h, y), (x + 0.2 * h, y + h)),
-        _poly((x + 0.15 * h, y + 0.5 * h), (x + 0.55 * h, y + 0.5 * h)),
-    ]
-
-
-def four(x: float, y: float, h: float) -> list[np.ndarray]:
-    """Two strokes whose x-extents overlap: the open angle, then the stem through it."""
-    return [
-        _poly((x + 0.35 * h, y), (x, y + 0.6 * h), (x + 0.6 * h, y + 0.6 * h)),
-        _poly((x + 0.45 * h, y + 0.2 * h), (x + 0.45 * h, y + h)),
-    ]
-
-
-def zero(x: float, y: float, h: float) -> list[np.ndarray]:
-    t = np.linspace(0, 2 * np.pi, 40)
-    return [np.stack([x + 0.3 * h + 0.3 * h * np.sin(t), y + 0.5 * h - 0.5 * h * np.cos(t)], 1)]
-
-
-def _compose(pen, picks, gaps, rng) -> list[np.ndarray]:
-    """Pen digits placed as benchmarks/number_reading.py places them: 100 px tall
-    (+-15 %), baselines +-8 px, the given gaps (in heights), whole pixels."""
-    strokes: list[np.ndarray] = []
-    right = 0.0
-    for k, i in enumerate(picks):
-        lines = pen.strokes[i]
-        points = np.concatenate(lines)
-        low, high = points.min(axis=0), points.max(axis=0)
-        size = 100 * rng.uniform(0.85, 1.15)
-        scale = size / (high[1] - low[1])
-        left = right + (gaps[k - 1] * 100 if k else 0.0)
-        bottom = 150 + rng.uniform(-8, 8)
-        placed = [np.round((line - low) * scale + [left, bottom - size]) for line in lines]
-        strokes.extend(placed)
-        right = max(line[:, 0].max() for line in placed)
-    return strokes
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +103,7 @@ def test_an_undo_reads_nothing_again(tutorial):
 def test_what_a_reader_remembers_does_not_change_the_reading(robust, held_out_pen):
     rng = np.random.default_rng(8)
     picks = rng.integers(len(held_out_pen), size=6)
-    strokes = _compose(held_out_pen, picks, rng.uniform(-0.1, 0.5, size=5), rng)
+    strokes = compose(held_out_pen, picks, rng.uniform(-0.1, 0.5, size=5), rng)
     reader = NumberReader(robust)
     for k in range(1, len(strokes) + 1):  # pen-up by pen-up, as on the pad
         reader.read(strokes[:k])
@@ -175,7 +122,7 @@ def test_a_read_can_be_cancelled_between_steps(tutorial):
 # -- (b) the order the digits were drawn in does not matter -------------------------------
 def _digits(held_out, picks, rng) -> list[list[np.ndarray]]:
     """Each digit's strokes, placed left to right as the benchmark places them."""
-    strokes = _compose(held_out, picks, rng.uniform(-0.1, 0.5, size=len(picks) - 1), rng)
+    strokes = compose(held_out, picks, rng.uniform(-0.1, 0.5, size=len(picks) - 1), rng)
     out, k = [], 0
     for i in picks:
         n = len(held_out.strokes[i])
@@ -286,8 +233,8 @@ def test_two_digits_drawn_on_one_spot_are_never_one_confident_digit(held_out_pen
         if held_out_pen.labels[i] == held_out_pen.labels[j]:
             continue  # a 3 over a 3 is a 3
         tried += 1
-        first = _compose(held_out_pen, [i], [], rng)
-        second = _compose(held_out_pen, [j], [], rng)
+        first = compose(held_out_pen, [i], [], rng)
+        second = compose(held_out_pen, [j], [], rng)
         second = [s + rng.uniform(-8, 8, size=2) for s in second]
         reading = read_number(robust, first + second)
         if len(reading.digits) == 1 and not reading.unsure:

@@ -2,48 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
+from helpers_digits import compose, four, one, seven, zero
 
 from digitpad.ml import numbers
 from digitpad.ml.numbers import DigitReading, NumberReading, read_number, segment
 
 # -- digits drawn as a person at the pad draws them: (k, 2) points, y down -----------------
-
-
-def _line(*corners, steps: int = 8) -> np.ndarray:
-    corners = np.array(corners, float)
-    points = [corners[0]]
-    for a, b in itertools.pairwise(corners):
-        points.extend(a + t * (b - a) for t in np.linspace(0, 1, steps)[1:])
-    return np.array(points)
-
-
-def one(x: float, y: float, h: float) -> list[np.ndarray]:
-    return [_line((x + 0.1 * h, y + 0.1 * h), (x + 0.2 * h, y), (x + 0.2 * h, y + h))]
-
-
-def seven(x: float, y: float, h: float) -> list[np.ndarray]:
-    """Two strokes: the 7 itself, then its crossbar."""
-    return [
-        _line((x, y), (x + 0.6 * h, y), (x + 0.2 * h, y + h)),
-        _line((x + 0.15 * h, y + 0.5 * h), (x + 0.55 * h, y + 0.5 * h)),
-    ]
-
-
-def four(x: float, y: float, h: float) -> list[np.ndarray]:
-    """Two strokes whose x-extents overlap: the open angle, then the stem through it."""
-    return [
-        _line((x + 0.35 * h, y), (x, y + 0.6 * h), (x + 0.6 * h, y + 0.6 * h)),
-        _line((x + 0.45 * h, y + 0.2 * h), (x + 0.45 * h, y + h)),
-    ]
-
-
-def zero(x: float, y: float, h: float) -> list[np.ndarray]:
-    t = np.linspace(0, 2 * np.pi, 40)
-    return [np.stack([x + 0.3 * h + 0.3 * h * np.sin(t), y + 0.5 * h - 0.5 * h * np.cos(t)], 1)]
 
 
 def _number(*placed) -> tuple[list[np.ndarray], list[list[int]]]:
@@ -118,24 +84,6 @@ def test_reading_gives_one_digit_reading_per_digit(robust):
         assert digit.box == pytest.approx((*points.min(axis=0), *points.max(axis=0)))
 
 
-def _compose(pen, picks, gaps, rng) -> list[np.ndarray]:
-    """Pen digits placed like the benchmark (benchmarks/number_reading.py) places them."""
-    strokes: list[np.ndarray] = []
-    right = 0.0
-    for k, i in enumerate(picks):
-        lines = pen.strokes[i]
-        points = np.concatenate(lines)
-        low, high = points.min(axis=0), points.max(axis=0)
-        size = 100 * rng.uniform(0.85, 1.15)
-        scale = size / (high[1] - low[1])
-        left = right + (gaps[k - 1] * 100 if k else 0.0)
-        bottom = 150 + rng.uniform(-8, 8)
-        placed = [np.round((line - low) * scale + [left, bottom - size]) for line in lines]
-        strokes.extend(placed)
-        right = max(line[:, 0].max() for line in placed)
-    return strokes
-
-
 def _edit_distance(a: str, b: str) -> int:
     """Substituted, missing and extra digits."""
     row = list(range(len(b) + 1))
@@ -154,7 +102,7 @@ def test_numbers_by_writers_never_trained_on_read_right(held_out_pen, robust):
         picks = rng.integers(len(held_out), size=4)
         gaps = rng.uniform(-0.1, 0.5, size=3)
         text = "".join(str(held_out.labels[i]) for i in picks)
-        reading = read_number(robust, _compose(held_out, picks, gaps, rng))
+        reading = read_number(robust, compose(held_out, picks, gaps, rng))
         right += reading.text == text
         wrong_digits += _edit_distance(reading.text, text)
     # BENCHMARKS.md ("Explaining and reading numbers"): 91 % of 4-digit numbers and 97 %
@@ -167,7 +115,7 @@ def test_a_well_spaced_number_reads_exactly(held_out_pen, robust):
     writer = held_out.subset(held_out.writers == 10)
     picks = [int(np.flatnonzero(writer.labels == d)[0]) for d in (2, 0, 2, 6, 1, 5)]
     picks[2] = int(np.flatnonzero(writer.labels == 2)[1])  # a different 2
-    strokes = _compose(writer, picks, [0.3] * 5, np.random.default_rng(0))
+    strokes = compose(writer, picks, [0.3] * 5, np.random.default_rng(0))
     assert read_number(robust, strokes).text == "202615"
 
 
